@@ -1,0 +1,1 @@
+"""cchc-xlsx: plan, collect, check and print a CCHC budget."""
