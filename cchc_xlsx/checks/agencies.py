@@ -1,0 +1,40 @@
+"""Agency checks: typos resolved through the registry, and lead agencies it does not know."""
+
+from __future__ import annotations
+
+from ..agencies import default_registry
+from ..findings import Finding
+from ..normalise import cell_of
+from ._common import at
+
+
+def agency_corrected(plan) -> list[Finding]:
+    """Every spelling read as another (``Sơ Tư pháp`` -> ``Sở Tư pháp``), once per cell."""
+    registry = plan.registry or default_registry()
+    findings = []
+    for _, row in plan.plan.iterrows():
+        for field in ("lead", "partners"):
+            for written, canonical in registry.parse_cell(row[field]).corrections:
+                findings.append(at("agency-corrected", row, field, found=written, expected=canonical))
+    for _, row in plan.allocation.iterrows():
+        agency, corrected = registry.resolve(row["agency_text"])
+        if corrected:
+            findings.append(Finding("agency-corrected", agency=agency.name, file=row["file"], sheet=row["sheet"],
+                                    cell=cell_of(row, "agency"),
+                                    found=row["agency_text"], expected=agency.name))
+    return findings
+
+
+def agency_unknown(plan) -> list[Finding]:
+    """A lead cell, or an allocation line, that names no agency the registry knows."""
+    registry = plan.registry or default_registry()
+    findings = []
+    for _, row in plan.plan.iterrows():
+        for part in registry.parse_cell(row["lead"]).unknown:
+            findings.append(at("agency-unknown", row, "lead", found=part))
+    for _, row in plan.allocation.iterrows():
+        if registry.resolve(row["agency_text"])[0] is None:
+            findings.append(Finding("agency-unknown", file=row["file"], sheet=row["sheet"],
+                                    cell=cell_of(row, "agency"),
+                                    found=row["agency_text"], row_code="Trong đó"))
+    return findings

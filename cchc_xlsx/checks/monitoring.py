@@ -1,0 +1,111 @@
+"""Monitoring checks: Phụ lục 2 against Phụ lục 1, frequencies, their fit to activity windows, collectors."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..findings import Finding
+from ._common import at
+
+
+def _by_code(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    return {row["code"]: row for _, row in frame.iterrows()}
+
+
+def _ancestors(code: str):
+    while "." in code:
+        code = code.rsplit(".", 1)[0]
+        yield code
+
+
+def plan_monitoring_rows(plan) -> list[Finding]:
+    """A row that is in one appendix only."""
+    if plan.plan.empty or plan.monitoring.empty:
+        return []
+    in_plan, in_monitoring = _by_code(plan.plan), _by_code(plan.monitoring)
+    findings = []
+    for code, row in in_plan.items():
+        if code not in in_monitoring:
+            findings.append(at("plan-monitoring-mismatch", row, "code", params={"reason": (
+                "có trong Phụ lục 1 nhưng không có trong Phụ lục 2", "in Phụ lục 1 but not in Phụ lục 2")}))
+    for code, row in in_monitoring.items():
+        if code not in in_plan:
+            findings.append(at("plan-monitoring-mismatch", row, "code", agency="", params={"reason": (
+                "có trong Phụ lục 2 nhưng không có trong Phụ lục 1", "in Phụ lục 2 but not in Phụ lục 1")}))
+    return findings
+
+
+def frequency_values(plan) -> list[Finding]:
+    """A frequency cell holding something else (the seed's task 1 holds an agency's name)."""
+    invalid = plan.monitoring[plan.monitoring["frequency_kind"] == "invalid"]
+    funded = _funded(plan)
+    return [at("frequency-invalid", row, "frequency", agency=funded.get(row["code"], ""), found=row["frequency"])
+            for _, row in invalid.iterrows()]
+
+
+def frequency_missing(plan) -> list[Finding]:
+    """A blank frequency. Where a row above has one, the row inherits it: said, and only ``info``."""
+    funded = _funded(plan)
+    rows = _by_code(plan.monitoring)
+    findings = []
+    for code, row in rows.items():
+        if row["frequency_kind"] != "missing":
+            continue
+        parent = next((rows[a] for a in _ancestors(code)
+                       if a in rows and rows[a]["frequency_kind"] not in ("missing", "invalid")), None)
+        finding = at("frequency-missing", row, "frequency", agency=funded.get(code, ""))
+        if parent is not None:
+            finding.severity = "info"
+            finding.expected = parent["frequency"]
+            finding.params["inherit"] = (
+                f" Dòng này được hiểu theo tần suất của dòng {parent['code']}: {parent['frequency']}.",
+                f" It is taken to follow row {parent['code']}: {parent['frequency']}.")
+        findings.append(finding)
+    return findings
+
+
+def frequency_window(plan) -> list[Finding]:
+    """More collections than the activity has months (quarterly for a January–February activity)."""
+    funded = _funded(plan)
+    windows = {}
+    for _, row in plan.activities.iterrows():
+        if row["from_kind"] == "month" and row["to_kind"] == "month":
+            months = (int(row["year_to"]) * 12 + int(row["month_to"])) - (int(row["year_from"]) * 12 + int(row["month_from"])) + 1
+            if months > 0:
+                windows[row["code"]] = months
+    findings = []
+    for _, row in plan.monitoring[plan.monitoring["level"] == "activity"].iterrows():
+        per_year, months = row["collections_per_year"], windows.get(row["code"])
+        if months is not None and not pd.isna(per_year) and int(per_year) > months:
+            findings.append(at("frequency-window", row, "frequency", agency=funded.get(row["code"], ""),
+                               found=str(int(per_year)), expected=str(months)))
+    return findings
+
+
+def collector_missing(plan) -> list[Finding]:
+    """A row with no collector, when no row above it and not all rows below it have one."""
+    funded = _funded(plan)
+    rows = _by_code(plan.monitoring)
+    children: dict[str, list[str]] = {}
+    for code in rows:
+        parent = code.rsplit(".", 1)[0] if "." in code else None
+        if parent:
+            children.setdefault(parent, []).append(code)
+
+    def covered_below(code: str) -> bool:
+        kids = children.get(code, [])
+        return bool(kids) and all(rows[k]["collector"] or covered_below(k) for k in kids)
+
+    findings = []
+    for code, row in rows.items():
+        if row["collector"] or any(rows[a]["collector"] for a in _ancestors(code) if a in rows):
+            continue
+        if covered_below(code):
+            continue
+        findings.append(at("collector-missing", row, "collector", agency=funded.get(code, "")))
+    return findings
+
+
+def _funded(plan) -> dict[str, str]:
+    """code -> funded agency, from Phụ lục 1, for attributing monitoring findings to an agency."""
+    return dict(zip(plan.plan["code"], plan.plan["funded_agency"]))

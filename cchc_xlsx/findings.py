@@ -1,0 +1,177 @@
+"""Findings: every problem in the data as a record with a stable code, a place and a message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+import pandas as pd
+
+__all__ = ["Finding", "CODES", "SEVERITIES", "findings_frame", "count_by_severity", "ToolError"]
+
+SEVERITIES = ("error", "warning", "info")
+
+#: code -> (severity, Vietnamese message, English message). Messages are ``str.format`` templates
+#: over the finding's fields and its ``params``; they say what is wrong and what to do.
+CODES: dict[str, tuple[str, str, str]] = {
+    # files and returns
+    "file-unreadable": ("error",
+        "Không đọc được tệp: {reason}. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx và gửi lại.",
+        "The file cannot be read: {reason}. Open it in Excel, save it as .xlsx and send it again."),
+    "file-skipped": ("info",
+        "Bỏ qua tệp: {reason}.",
+        "File skipped: {reason}."),
+    "wrong-template": ("error",
+        "Không tìm thấy bảng kế hoạch (Phụ lục 1) hay bảng theo dõi (Phụ lục 2) trong tệp: {reason}. Hãy dùng biểu mẫu đã được gửi.",
+        "No plan table (Phụ lục 1) or monitoring table (Phụ lục 2) found: {reason}. Use the template that was sent."),
+    "template-version": ("warning",
+        "Tệp dùng biểu mẫu phiên bản {found}, phiên bản hiện hành là {expected}. Hãy kiểm tra lại với biểu mẫu mới.",
+        "The file uses template version {found}; the current one is {expected}. Check it against the new template."),
+    "duplicate-return": ("warning",
+        "Đơn vị đã gửi nhiều tệp; dùng tệp {expected}, bỏ qua tệp này.",
+        "The agency sent several files; {expected} is used and this one is ignored."),
+    "missing-return": ("error",
+        "Chưa nhận được báo cáo của {agency}.",
+        "No return received from {agency}."),
+    "unexpected-agency": ("warning",
+        "Tệp của đơn vị không có trong kế hoạch: {found}.",
+        "The file comes from an agency that is not in the plan: {found}."),
+    # structure
+    "missing-column": ("error",
+        "Thiếu cột «{expected}» trong bảng {table}. Hãy khôi phục cột này như trong biểu mẫu.",
+        "Column «{expected}» is missing from the {table} table. Restore it as in the template."),
+    "unknown-column": ("info",
+        "Cột «{found}» không thuộc biểu mẫu nên không được đọc.",
+        "Column «{found}» is not part of the template and is not read."),
+    "missing-row": ("error",
+        "Thiếu dòng {row_code} của kế hoạch.",
+        "Row {row_code} of the plan is missing."),
+    "unknown-row": ("warning",
+        "Dòng không nhận ra được (không phải Nhiệm vụ, Kết quả đầu ra hay Hoạt động): «{found}». Dòng này không được tính.",
+        "Row not recognised (not a task, output or activity): «{found}». It is not counted."),
+    "duplicate-row": ("error",
+        "Dòng {row_code} xuất hiện nhiều lần (lần đầu ở {expected}). Chỉ lần đầu được tính.",
+        "Row {row_code} appears more than once (first at {expected}). Only the first is counted."),
+    "locked-cell-changed": ("error",
+        "Nội dung đã khóa của dòng {row_code} bị sửa: «{found}» (kế hoạch: «{expected}»).",
+        "Locked content of row {row_code} was changed: «{found}» (plan: «{expected}»)."),
+    "formula-no-value": ("warning",
+        "Ô có công thức nhưng không lưu giá trị; đã tính lại: {found}.",
+        "The cell holds a formula without a saved value; recomputed: {found}."),
+    # budget
+    "budget-not-number": ("error",
+        "Ngân sách của dòng {row_code} không phải là số: «{found}». Ghi số triệu đồng, ví dụ 1.949 hoặc 3,4.",
+        "The budget of row {row_code} is not a number: «{found}». Write million đồng, e.g. 1.949 or 3,4."),
+    "budget-negative": ("error",
+        "Ngân sách của dòng {row_code} là số âm: {found}.",
+        "The budget of row {row_code} is negative: {found}."),
+    "budget-missing": ("warning",
+        "Hoạt động {row_code} chưa có ngân sách dự kiến (ô trống, không phải 0). Ghi số triệu đồng, hoặc 0 nếu không dùng ngân sách.",
+        "Activity {row_code} has no budget (blank, not 0). Write million đồng, or 0 if it needs none."),
+    "budget-unit": ("error",
+        "Ngân sách của dòng {row_code} là {found}: có vẻ ghi bằng đồng thay vì triệu đồng (gợi ý: {expected}).",
+        "The budget of row {row_code} is {found}: it looks like đồng, not million đồng (maybe {expected})."),
+    "subtotal-mismatch": ("error",
+        "Tổng ngân sách của {level} {row_code} ghi {found} triệu đồng, nhưng cộng các dòng con được {expected}.",
+        "The {level} {row_code} states {found} million đồng, but its rows add up to {expected}."),
+    "total-mismatch": ("error",
+        "Dòng Tổng cộng ghi {found} triệu đồng, nhưng cộng các nhiệm vụ được {expected}.",
+        "The grand total states {found} million đồng, but the tasks add up to {expected}."),
+    "allocation-mismatch": ("error",
+        "Kinh phí của {agency} theo các hoạt động là {found} triệu đồng, khác phân bổ {expected} triệu đồng.",
+        "{agency}: activities add up to {found} million đồng, the allocation is {expected}."),
+    # time
+    "month-invalid": ("error",
+        "Tháng không hợp lệ ở dòng {row_code}: «{found}». Ghi «Tháng 1» đến «Tháng 12», có thể kèm năm («Tháng 12/2017»), hoặc «Theo yêu cầu».",
+        "Invalid month in row {row_code}: «{found}». Write «Tháng 1» to «Tháng 12», optionally with a year, or «Theo yêu cầu»."),
+    "month-missing": ("warning",
+        "Hoạt động {row_code} chưa có {expected}.",
+        "Activity {row_code} has no {expected}."),
+    "month-order": ("error",
+        "Hoạt động {row_code} kết thúc ({found}) trước khi bắt đầu ({expected}).",
+        "Activity {row_code} ends ({found}) before it starts ({expected})."),
+    # agencies
+    "agency-unknown": ("warning",
+        "Không nhận ra cơ quan, đơn vị «{found}» ở dòng {row_code}. Hãy ghi đúng tên trong danh mục, hoặc bổ sung danh mục.",
+        "Agency «{found}» in row {row_code} is not in the registry. Use a name from the list, or extend the registry."),
+    "agency-corrected": ("info",
+        "Tên cơ quan «{found}» được hiểu là «{expected}».",
+        "Agency «{found}» read as «{expected}»."),
+    # monitoring
+    "frequency-invalid": ("error",
+        "Tần suất thu thập ở dòng {row_code} không hợp lệ: «{found}». Chọn Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, Theo yêu cầu hoặc «N lần».",
+        "Invalid frequency in row {row_code}: «{found}». Use monthly, quarterly, 6-monthly, yearly, continuous, on request or «N lần»."),
+    "frequency-missing": ("warning",
+        "Dòng {row_code} chưa có tần suất thu thập.{inherit}",
+        "Row {row_code} has no collection frequency.{inherit}"),
+    "frequency-window": ("warning",
+        "Hoạt động {row_code} thu thập {found} lần nhưng chỉ kéo dài {expected} tháng.",
+        "Activity {row_code} is collected {found} times but lasts only {expected} months."),
+    "collector-missing": ("warning",
+        "Dòng {row_code} chưa có người thu thập số liệu (cả dòng trên cũng không có).",
+        "Row {row_code} has no data collector (nor has any row above it)."),
+    "plan-monitoring-mismatch": ("warning",
+        "Dòng {row_code}: {reason}.",
+        "Row {row_code}: {reason}."),
+}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str = ""
+    agency: str = ""
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row_code: str = ""
+    expected: str = ""
+    found: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise KeyError(f"unknown finding code {self.code!r}")
+        if not self.severity:
+            self.severity = CODES[self.code][0]
+
+    def message(self, lang: str = "vi") -> str:
+        template = CODES[self.code][1 if lang == "vi" else 2]
+        values = {k: v for k, v in asdict(self).items() if k != "params"}
+        values.update({"reason": "", "inherit": "", "level": "", "table": ""})
+        for key, value in self.params.items():
+            # a (vi, en) pair where the wording depends on the language
+            values[key] = (value[0] if lang == "vi" else value[1]) if isinstance(value, tuple) else value
+        return template.format(**values)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, str]:
+        return {
+            "code": self.code, "severity": self.severity, "agency": self.agency, "file": self.file,
+            "sheet": self.sheet, "cell": self.cell, "row_code": self.row_code,
+            "message": self.message(lang), "expected": self.expected, "found": self.found,
+        }
+
+
+FINDING_COLUMNS = ["code", "severity", "agency", "file", "sheet", "cell", "row_code", "message",
+                   "expected", "found"]
+
+
+def findings_frame(findings: Iterable[Finding], lang: str = "vi") -> pd.DataFrame:
+    """The findings as a table, most severe first, otherwise in the order they were found."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    rows = [f.to_dict(lang) for f in sorted(findings, key=lambda f: order[f.severity])]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype("object")
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+class ToolError(Exception):
+    """The tool cannot go on (a file it cannot open at all, an output it cannot write).
+
+    The message is one line a user can act on; the CLI prints it and exits with code 2.
+    """

@@ -1,0 +1,234 @@
+"""Normalise stage: raw table rows -> tidy pandas frames, every value with the cell it came from.
+
+Frames (one row per task, output and activity; see docs/frames.md for every column):
+
+- ``plan``: Phụ lục 1, with parsed months and budget (triệu đồng, NaN when blank), lead and
+  partner agencies resolved against the registry, and the funded agency.
+- ``monitoring``: Phụ lục 2, with the frequency's kind and collections per year.
+- ``allocation``: the ``Trong đó`` split of the total per funded agency.
+
+Texts are kept as written (``budget_text``, ``from_text``, ``lead`` …) beside the parsed values, so
+that nothing a user sent is silently changed; ``file``, ``sheet``, ``row`` and ``cells`` say where
+each value came from (see :func:`cell_of`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .agencies import AgencyCell, Registry, default_registry
+from .findings import Finding
+from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
+from .notation import NotANumber, clean_text, parse_frequency, parse_month, parse_number
+from .tables import RawRow, RawTable
+from .workbook import cell_ref, column_letter
+
+__all__ = ["Plan", "normalise", "cell_of", "funded_agency", "PLAN_COLUMNS", "MONITORING_COLUMNS",
+           "ALLOCATION_COLUMNS"]
+
+PLAN_COLUMNS = {
+    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "indicator": "object", "evidence": "object",
+    "month_from": "Int64", "year_from": "Int64", "from_kind": "object", "from_text": "object",
+    "month_to": "Int64", "year_to": "Int64", "to_kind": "object", "to_text": "object",
+    "budget": "float64", "budget_text": "object",
+    "lead": "object", "lead_agencies": "object", "partners": "object", "partner_agencies": "object",
+    "funded_agency": "object",
+    "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
+}
+MONITORING_COLUMNS = {
+    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "indicator": "object", "evidence": "object",
+    "frequency": "object", "frequency_kind": "object", "collections_per_year": "Int64",
+    "collector": "object", "reporter": "object",
+    "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
+}
+ALLOCATION_COLUMNS = {
+    "agency": "object", "agency_text": "object", "amount_dong": "Int64", "amount": "float64",
+    "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
+}
+LEVEL_ORDER = pd.CategoricalDtype(["task", "output", "activity"], ordered=True)
+
+
+@dataclass
+class Plan:
+    """A plan as read from one or more files: the three frames and what the titles say."""
+
+    plan: pd.DataFrame
+    monitoring: pd.DataFrame
+    allocation: pd.DataFrame
+    year: int | None = None
+    province: str = ""
+    decision: str = ""
+    decision_date: str = ""
+    stated_total: float | None = None          # the Tổng cộng row of Phụ lục 1, triệu đồng
+    stated_total_at: tuple[str, str, str] = ("", "", "")   # file, sheet, cell
+    allocation_total: float | None = None      # the Tổng cộng under Trong đó, đồng
+    findings: list[Finding] = field(default_factory=list)  # from reading, normalising and checking
+    registry: Registry | None = None
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        return self.plan[self.plan["level"] == "activity"]
+
+
+def cell_of(row: pd.Series | dict, name: str) -> str:
+    """The A1 reference of field ``name`` in a frame row (empty when the column was absent)."""
+    letter = _cells_map(row["cells"]).get(name, "")
+    return f"{letter}{row['row']}" if letter and not pd.isna(row["row"]) else ""
+
+
+@lru_cache(maxsize=1024)
+def _cells_map(cells: str) -> dict[str, str]:
+    return dict(pair.split("=") for pair in cells.split(",") if pair)
+
+
+def _cells_string(columns: dict[str, int]) -> str:
+    return ",".join(f"{name}={column_letter(c)}" for name, c in sorted(columns.items(), key=lambda kv: kv[1]))
+
+
+def funded_agency(lead: AgencyCell, partners: AgencyCell) -> str:
+    """The agency whose budget line an activity is funded through.
+
+    The first named agency that leads it; when the lead is generic ("Các đơn vị hành chính cấp
+    xã"), the first named agency among the partners; otherwise none ("").
+    """
+    if lead.named:
+        return lead.named[0]
+    if partners.named:
+        return partners.named[0]
+    return ""
+
+
+def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
+              registry: Registry | None = None) -> tuple[dict[str, list[dict]], list[Finding], dict]:
+    """Raw tables -> frame records (plan, monitoring, allocation), structure findings and totals."""
+    registry = registry or default_registry()
+    file = Path(path).name
+    records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
+    findings: list[Finding] = []
+    totals: dict = {}
+    seen: dict[tuple[str, str], str] = {}
+    for table in tables:
+        sheet = table.sheet.name
+        cells = _cells_string(table.columns)
+        expected = PLAN_FIELDS if table.kind == "plan" else MONITORING_FIELDS
+        table_name = "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"
+        header_cell = cell_ref(table.header_rows[0], 0)
+        for name in expected:
+            if name not in table.columns and name != "reporter":
+                findings.append(Finding("missing-column", file=file, sheet=sheet, cell=header_cell,
+                                        expected=FIELD_LABELS[name], params={"table": table_name}))
+        for col, text in table.extra_columns.items():
+            findings.append(Finding("unknown-column", file=file, sheet=sheet,
+                                    cell=cell_ref(table.header_rows[0], col), found=text))
+        for raw in table.rows:
+            where = {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
+            if raw.role == "item":
+                key = (table.kind, raw.label.code)
+                here = cell_ref(raw.row, table.columns["code"])
+                if key in seen:
+                    findings.append(Finding("duplicate-row", file=file, sheet=sheet, cell=here,
+                                            row_code=raw.label.code, expected=seen[key],
+                                            found=clean_text(raw.values.get("content"))[:80]))
+                    continue
+                seen[key] = f"{sheet}!{here}"
+                build = _plan_record if table.kind == "plan" else _monitoring_record
+                records[table.kind].append(build(raw, plan_year, registry) | where)
+            elif raw.role == "allocation":
+                cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
+                              f"amount={column_letter(raw.values['amount_col'])}")
+                records["allocation"].append(_allocation_record(raw, registry) | where | {"cells": cells_here})
+            elif raw.role == "total" and table.kind == "plan":
+                totals["stated_total_raw"] = raw.values.get("budget")
+                totals["stated_total_at"] = (file, sheet, cell_ref(raw.row, table.columns.get("budget", 0)))
+            elif raw.role == "allocation_total":
+                totals["allocation_total_raw"] = raw.values.get("amount")
+            elif raw.role == "unknown":
+                findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
+                                        found=raw.text[:120]))
+    return records, findings, totals
+
+
+def _text(value: object) -> str:
+    return clean_text(value)
+
+
+def _number_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _text(value)
+
+
+def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+    v = raw.values
+    month_from = parse_month(v.get("month_from"), plan_year)
+    month_to = parse_month(v.get("month_to"), plan_year)
+    try:
+        budget = parse_number(v.get("budget"))
+    except NotANumber:
+        budget = None
+    lead = registry.parse_cell(v.get("lead"))
+    partners = registry.parse_cell(v.get("partners"))
+    return {
+        "level": raw.label.level, "code": raw.label.code, "parent_code": raw.label.parent,
+        "content": _text(v.get("content")), "indicator": _text(v.get("indicator")),
+        "evidence": _text(v.get("evidence")),
+        "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
+        "from_text": month_from.text or _text(v.get("month_from")),
+        "month_to": month_to.month, "year_to": month_to.year, "to_kind": month_to.kind,
+        "to_text": month_to.text or _text(v.get("month_to")),
+        "budget": math.nan if budget is None else budget, "budget_text": _number_text(v.get("budget")),
+        "lead": lead.text, "lead_agencies": list(lead.named),
+        "partners": partners.text, "partner_agencies": list(partners.named),
+        "funded_agency": funded_agency(lead, partners),
+    }
+
+
+def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+    v = raw.values
+    frequency = parse_frequency(v.get("frequency"))
+    return {
+        "level": raw.label.level, "code": raw.label.code, "parent_code": raw.label.parent,
+        "content": _text(v.get("content")), "indicator": _text(v.get("indicator")),
+        "evidence": _text(v.get("evidence")),
+        "frequency": _text(v.get("frequency")), "frequency_kind": frequency.kind,
+        "collections_per_year": frequency.per_year,
+        "collector": _text(v.get("collector")), "reporter": _text(v.get("reporter")),
+    }
+
+
+def _allocation_record(raw: RawRow, registry: Registry) -> dict:
+    text = raw.values["agency"]
+    agency, _ = registry.resolve(text)
+    amount = parse_number(raw.values["amount"])
+    return {
+        "agency": agency.name if agency else text, "agency_text": text,
+        "amount_dong": round(amount), "amount": amount / 1e6,
+    }
+
+
+def to_frames(records: dict[str, list[dict]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Records -> the three frames with their documented dtypes."""
+    return (
+        _frame(records["plan"], PLAN_COLUMNS),
+        _frame(records["monitoring"], MONITORING_COLUMNS),
+        _frame(records["allocation"], ALLOCATION_COLUMNS),
+    )
+
+
+def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    for name, dtype in columns.items():
+        if name == "level":
+            frame[name] = frame[name].astype(LEVEL_ORDER)
+        elif dtype == "object":
+            frame[name] = frame[name].astype(object)
+        else:
+            frame[name] = frame[name].astype(dtype)
+    return frame

@@ -1,0 +1,232 @@
+"""Parsers for the decision's notation: numbers, months, frequencies and row labels."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "fold", "clean_text", "parse_number", "parse_month", "parse_frequency", "parse_label",
+    "Month", "Frequency", "Label", "NotANumber",
+]
+
+
+# --------------------------------------------------------------------------- text
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case ASCII skeleton of a text: no diacritics, đ -> d, punctuation to single spaces.
+
+    Used to compare texts typed with or without diacritics, extra spaces or punctuation.
+    """
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def clean_text(value: object) -> str:
+    """A cell value as text: NFC, non-breaking spaces and runs of white space folded, trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").replace("\u200b", "")
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- numbers
+class NotANumber(ValueError):
+    """A cell that should hold a number holds something else."""
+
+
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")   # 1.949  8.000.000.000  1.478,4
+_COMMA_DECIMAL = re.compile(r"\d+(?:,\d+)?")                     # 3,4  1478,4  150
+_DOT_DECIMAL = re.compile(r"\d+\.\d+")                           # 3.45 (not a thousands group)
+_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")           # 1,478.4 (both separators)
+_SPACE_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?")    # 15 000 000
+
+
+def parse_number(value: object) -> float | None:
+    """A number written in Vietnamese notation, or a real numeric cell.
+
+    ``1.949`` -> 1949, ``3,4`` -> 3.4, ``1.478,4`` -> 1478.4, ``8.000.000.000`` -> 8e9, blank -> None.
+    A dot followed by exactly three digits is a thousands separator; a comma is the decimal mark.
+    Raises NotANumber for text that is not a number (``150 triệu``, ``x``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    text = clean_text(value)
+    if not text:
+        return None
+    return _parse_number_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_number_text(text: str) -> float:
+    sign = 1.0
+    body = text.replace("−", "-").strip()
+    if body.startswith("(") and body.endswith(")"):
+        sign, body = -1.0, body[1:-1].strip()
+    if body.startswith(("-", "+")):
+        sign, body = (-1.0 if body[0] == "-" else 1.0), body[1:].strip()
+    if _DOT_THOUSANDS.fullmatch(body) or _SPACE_THOUSANDS.fullmatch(body):
+        return sign * float(body.replace(".", "").replace(" ", "").replace(",", "."))
+    if _COMMA_DECIMAL.fullmatch(body):
+        return sign * float(body.replace(",", "."))
+    if _DOT_DECIMAL.fullmatch(body):
+        return sign * float(body)
+    if _EN_THOUSANDS.fullmatch(body):
+        return sign * float(body.replace(",", ""))
+    raise NotANumber(text)
+
+
+# --------------------------------------------------------------------------- months
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A month cell: ``kind`` is ``month``, ``on_request``, ``missing`` or ``invalid``."""
+
+    kind: str
+    month: int | None = None
+    year: int | None = None
+    text: str = ""
+
+
+_MONTH = re.compile(r"(?:thang|th|t)?\s*(\d{1,2})(?:\s+(?:nam\s+)?(\d{4}))?")
+_ON_REQUEST = ("theo yeu cau", "khi co yeu cau", "theo yc")
+
+
+def parse_month(value: object, plan_year: int) -> Month:
+    """``Tháng 01``, ``Tháng 6``, ``Tháng 12/2017``, ``Theo yêu cầu``, a date cell, or blank.
+
+    A month without a year belongs to the plan year.
+    """
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return Month("month", value.month, value.year, value.isoformat()[:7])
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return Month("missing")
+        value = clean_text(value)
+    text = clean_text(value)
+    return _parse_month_text(text, plan_year)
+
+
+@lru_cache(maxsize=4096)
+def _parse_month_text(text: str, plan_year: int) -> Month:
+    if not text:
+        return Month("missing")
+    folded = fold(text)
+    if folded in _ON_REQUEST:
+        return Month("on_request", text=text)
+    match = _MONTH.fullmatch(folded)  # "Tháng 12/2017" folds to "thang 12 2017"
+    if match:
+        month = int(match.group(1))
+        year = int(match.group(2)) if match.group(2) else plan_year
+        if 1 <= month <= 12:
+            return Month("month", month, year, text)
+    return Month("invalid", text=text)
+
+
+# --------------------------------------------------------------------------- frequencies
+@dataclass(frozen=True, slots=True)
+class Frequency:
+    """How often monitoring data are collected.
+
+    ``kind``: monthly, quarterly, semiannual, annual, times (N lần), continuous (Thường xuyên),
+    on_request, missing, invalid. ``per_year`` is the number of collections in the plan year where
+    the frequency has one (continuous and on-request ones have none).
+    """
+
+    kind: str
+    per_year: int | None = None
+    text: str = ""
+
+
+_FREQUENCY_WORDS: dict[str, tuple[str, int | None]] = {
+    "hang thang": ("monthly", 12), "hang thang lan": ("monthly", 12), "theo thang": ("monthly", 12),
+    "hang quy": ("quarterly", 4), "theo quy": ("quarterly", 4), "quy": ("quarterly", 4),
+    "hang quy lan": ("quarterly", 4),
+    "6 thang": ("semiannual", 2), "06 thang": ("semiannual", 2), "6 thang lan": ("semiannual", 2),
+    "06 thang lan": ("semiannual", 2), "nua nam": ("semiannual", 2), "6 thang 1 lan": ("semiannual", 2),
+    "hang nam": ("annual", 1), "theo nam": ("annual", 1), "nam": ("annual", 1),
+    "thuong xuyen": ("continuous", None), "lien tuc": ("continuous", None),
+    "theo yeu cau": ("on_request", None), "khi co yeu cau": ("on_request", None),
+    "dot xuat": ("on_request", None),
+}
+_TIMES = re.compile(r"(\d{1,2}) lan(?: nam| trong nam)?")
+
+#: The frequencies offered in templates' dropdowns, in the decision's spelling.
+FREQUENCY_CHOICES = (
+    "Hàng tháng", "Hàng quý", "6 tháng", "Hàng năm", "Thường xuyên", "Theo yêu cầu",
+    "01 lần", "02 lần", "03 lần", "04 lần",
+)
+
+
+def parse_frequency(value: object) -> Frequency:
+    """``Hàng quý`` -> quarterly (4), ``02 lần`` -> 2 times, ``Thường xuyên`` -> continuous; with or
+    without diacritics ("hằng" too). Anything else is ``invalid``, blank is ``missing``."""
+    return _parse_frequency_text(clean_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_frequency_text(text: str) -> Frequency:
+    if not text:
+        return Frequency("missing")
+    folded = fold(text)  # "hằng" and "hàng" both fold to "hang"
+    if folded in _FREQUENCY_WORDS:
+        kind, per_year = _FREQUENCY_WORDS[folded]
+        return Frequency(kind, per_year, text)
+    match = _TIMES.fullmatch(folded)
+    if match and int(match.group(1)) > 0:
+        return Frequency("times", int(match.group(1)), text)
+    return Frequency("invalid", None, text)
+
+
+# --------------------------------------------------------------------------- row labels
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A row's label in the first column: its level and its code (``6.2.1``)."""
+
+    level: str
+    code: str
+
+    @property
+    def parent(self) -> str | None:
+        return self.code.rsplit(".", 1)[0] if "." in self.code else None
+
+
+_LEVEL_WORDS = {"nhiem vu": "task", "ket qua dau ra": "output", "kqdr": "output", "hoat dong": "activity"}
+_LABEL = re.compile(r"(nhiem vu|ket qua dau ra|kqdr|hoat dong)?\s*(\d+(?:\s\d+){0,2})")
+_DEPTH_LEVEL = {1: "task", 2: "output", 3: "activity"}
+
+
+def parse_label(value: object) -> Label | None:
+    """``NHIỆM VỤ 1`` -> task 1, ``Kết quả đầu ra 1.1`` -> output 1.1, ``Hoạt động 1.1.1`` ->
+    activity 1.1.1, a bare ``6.2.1`` -> activity. Anything else -> None."""
+    if isinstance(value, float) and not math.isnan(value):
+        value = repr(value) if not value.is_integer() else str(int(value))
+    return _parse_label_text(clean_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _parse_label_text(text: str) -> Label | None:
+    if not text:
+        return None
+    match = _LABEL.fullmatch(fold(text))
+    if not match:
+        return None
+    parts = match.group(2).split(" ")
+    code = ".".join(str(int(p)) for p in parts)
+    level = _LEVEL_WORDS.get(match.group(1) or "") or _DEPTH_LEVEL[len(parts)]
+    if _DEPTH_LEVEL[len(parts)] != level:
+        return None
+    return Label(level, code)

@@ -1,0 +1,155 @@
+"""Read stage: open a spreadsheet file safely and give its sheets as grids of cell values."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as calamine
+
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+#: Refuse sheets that would inflate past this (a zip bomb, or a sheet of millions of blank cells).
+MAX_UNCOMPRESSED = 400 * 1024 * 1024
+
+
+class FileProblem(Exception):
+    """A file that cannot be read at all. ``vi`` and ``en`` say why and what to do, in one line."""
+
+    def __init__(self, path: Path | str, vi: str, en: str, *, skipped: bool = False):
+        self.path, self.vi, self.en, self.skipped = Path(path), vi, en, skipped
+        super().__init__(f"{self.path.name}: {en}")
+
+    def message(self, lang: str = "vi") -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+@dataclass
+class Sheet:
+    """One sheet: ``rows[i][j]`` is the value of Excel row i+1, column j+1 (None when empty)."""
+
+    name: str
+    rows: list[list[object]]
+    visible: bool = True
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # zero-based r0, c0, r1, c1
+
+    def value(self, row: int, col: int) -> object:
+        """Value at zero-based (row, col), None outside the grid."""
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+@dataclass
+class Book:
+    path: Path
+    sheets: list[Sheet]
+
+    def sheet(self, name: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def column_letter(col: int) -> str:
+    """Zero-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """Zero-based (row, col) -> A1 reference."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def open_book(path: str | Path, *, sheets: list[str] | None = None) -> Book:
+    """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback."""
+    path = Path(path)
+    _sniff(path)
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise _password(path) from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise _broken(path, exc) from None
+    try:
+        result = []
+        for meta in workbook.sheets_metadata:
+            if sheets is not None and meta.name not in sheets:
+                continue
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
+            result.append(Sheet(meta.name, rows, visible, merged))
+    except Exception as exc:
+        raise _broken(path, exc) from None
+    finally:
+        workbook.close()
+    return Book(path, result)
+
+
+def _sniff(path: Path) -> None:
+    """Reject early, with a clear reason, what is not a spreadsheet we can read."""
+    if path.name.startswith("~$"):
+        raise FileProblem(path, "tệp khóa tạm của Excel (~$…), không phải bảng tính",
+                          "an Excel lock file (~$…), not a workbook", skipped=True)
+    if not path.exists():
+        raise FileProblem(path, "không có tệp này", "no such file")
+    if path.is_dir():
+        raise FileProblem(path, "đây là thư mục, không phải tệp", "a folder, not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem(path, "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    with path.open("rb") as f:
+        head = f.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC):
+        _check_zip(path)
+        return
+    if head == _OLE_MAGIC:
+        if suffix in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
+            raise _password(path)
+        return  # a real .xls
+    raise FileProblem(path, "không phải tệp Excel (.xlsx, .xls) hay .ods; có thể là tệp văn bản đổi đuôi",
+                      "not an Excel (.xlsx, .xls) or .ods file; perhaps a text file renamed")
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise FileProblem(path, "tệp bị hỏng hoặc chưa tải về hết (zip không đọc được)",
+                          "the file is damaged or incompletely downloaded (broken zip)") from None
+    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise FileProblem(path, "tệp quá lớn khi giải nén (trên 400 MB), có thể là tệp độc hại",
+                          "the file inflates to over 400 MB; refused as possibly malicious")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "content.xml" not in names:
+        raise FileProblem(path, "tệp zip này không phải bảng tính Excel hay ODS",
+                          "this zip file is not an Excel or ODS workbook")
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    with path.open("rb") as f:
+        data = f.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _password(path: Path) -> FileProblem:
+    return FileProblem(path, "tệp có mật khẩu mở; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại",
+                       "the file is password-protected; remove the password and send it again")
+
+
+def _broken(path: Path, exc: Exception) -> FileProblem:
+    reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+    return FileProblem(path, f"tệp bị hỏng, không đọc được ({reason})", f"the file is damaged and cannot be read ({reason})")

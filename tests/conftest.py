@@ -1,0 +1,47 @@
+"""Shared fixtures: the bundled plan, read once, and variants of its workbook built on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xlsx import read_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "workbooks" / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
+SEED = ROOT.parent / "shared" / "seed" / "000_3f73fa604f3dd470.txt"
+
+
+@pytest.fixture(scope="session")
+def bundled_path() -> Path:
+    return BUNDLED
+
+
+@pytest.fixture(scope="session")
+def seed_plan():
+    """The bundled 2018 Đắk Lắk plan, read by the project's reader."""
+    return read_plan(BUNDLED)
+
+
+def sheet_grids(path: Path = BUNDLED) -> dict[str, list[list[object]]]:
+    """Every sheet's values as lists of rows (None for empty cells)."""
+    book = openpyxl.load_workbook(path)
+    grids = {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    book.close()
+    return grids
+
+
+def write_grids(path: Path, grids: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+    """A workbook with the given sheets, written with openpyxl (no styles)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in grids.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(list(row))
+        for merge in (merges or {}).get(title, []):
+            ws.merge_cells(merge)
+    book.save(path)
+    return path
