@@ -128,6 +128,9 @@ class Finding:
     expected: str = ""
     found: str = ""
     params: dict[str, object] = field(default_factory=dict)
+    #: the plan field the finding is about (budget, month_from, frequency …), for linking it to the
+    #: right cell of a written workbook; not part of the findings table.
+    field: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -137,7 +140,7 @@ class Finding:
 
     def message(self, lang: str = "vi") -> str:
         template = CODES[self.code][1 if lang == "vi" else 2]
-        values = {k: v for k, v in asdict(self).items() if k != "params"}
+        values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
         values.update({"reason": "", "inherit": "", "level": "", "table": ""})
         for key, value in self.params.items():
             # a (vi, en) pair where the wording depends on the language

@@ -22,7 +22,7 @@ def at(code: str, row: pd.Series, field: str, **kwargs) -> Finding:
     if agency is None:
         agency = row.get("funded_agency", "") or ""
     return Finding(code, agency=agency, file=row["file"], sheet=row["sheet"], cell=cell_of(row, field),
-                   row_code=row["code"], **kwargs)
+                   row_code=row["code"], field=field, **kwargs)
 
 
 def dong(trieu_value: float) -> int:
