@@ -39,6 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("--json", action="store_true", help="print the summary as JSON")
     read.add_argument("--year", type=int, help="the plan year, when the titles do not say it")
     read.set_defaults(handler=_cmd_read)
+
+    templates = sub.add_parser(
+        "templates", parents=[common], help="write one template workbook per agency, to send out",
+        description="Write, for each agency that answers for rows of the plan, a protected template "
+                    "pre-filled with its rows of Phụ lục 1 and 2 (dropdowns, live subtotals, spare rows for "
+                    "new activities, instructions in Vietnamese), plus the Sở Nội vụ's workbook with every row.")
+    templates.add_argument("plan", type=Path, nargs="?", help="the plan (default: the bundled 2018 Đắk Lắk plan)")
+    templates.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into")
+    templates.add_argument("--password", help="protect the sheets with this password (default: no password)")
+    templates.add_argument("--deadline", default="", help="the date returns are due, shown in the instructions")
+    templates.add_argument("--contact", help="whom agencies contact, shown in the instructions")
+    templates.add_argument("--year", type=int, help="the plan year, when the titles do not say it")
+    templates.set_defaults(handler=_cmd_templates)
     return parser
 
 
@@ -58,6 +71,22 @@ def _cmd_read(args) -> int:
     else:
         print(render_summary(summary, args.lang))
     return EXIT_ERRORS if summary["severity_counts"]["error"] else EXIT_OK
+
+
+def _cmd_templates(args) -> int:
+    from .pipeline import bundled_plan_path, read_plan
+    from .templates import TemplateOptions, write_templates
+
+    plan = read_plan(args.plan or bundled_plan_path(), year=args.year, registry=_registry(args))
+    options = TemplateOptions(password=args.password, deadline=args.deadline)
+    if args.contact:
+        options.contact = args.contact
+    paths = write_templates(plan, args.output, options)
+    heading = "Đã tạo {n} biểu mẫu trong {dir}:" if args.lang == "vi" else "Wrote {n} templates in {dir}:"
+    print(heading.format(n=len(paths), dir=args.output))
+    for path in paths:
+        print(f"  {path.name}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ import pandas as pd
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
 from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
-from .notation import NotANumber, clean_text, parse_frequency, parse_month, parse_number
+from .notation import Label, NotANumber, clean_text, parse_frequency, parse_month, parse_number
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
@@ -38,14 +38,14 @@ PLAN_COLUMNS = {
     "month_to": "Int64", "year_to": "Int64", "to_kind": "object", "to_text": "object",
     "budget": "float64", "budget_text": "object",
     "lead": "object", "lead_agencies": "object", "partners": "object", "partner_agencies": "object",
-    "funded_agency": "object",
+    "funded_agency": "object", "proposed": "bool",
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
 }
 MONITORING_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object", "content": "object",
     "indicator": "object", "evidence": "object",
     "frequency": "object", "frequency_kind": "object", "collections_per_year": "Int64",
-    "collector": "object", "reporter": "object",
+    "collector": "object", "reporter": "object", "proposed": "bool",
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
 }
 ALLOCATION_COLUMNS = {
@@ -127,9 +127,12 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
         for col, text in table.extra_columns.items():
             findings.append(Finding("unknown-column", file=file, sheet=sheet,
                                     cell=cell_ref(table.header_rows[0], col), found=text))
+        proposals = []
         for raw in table.rows:
             where = {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
-            if raw.role == "item":
+            if raw.role == "proposal":
+                proposals.append((raw, where))
+            elif raw.role == "item":
                 key = (table.kind, raw.label.code)
                 here = cell_ref(raw.row, table.columns["code"])
                 if key in seen:
@@ -139,7 +142,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                     continue
                 seen[key] = f"{sheet}!{here}"
                 build = _plan_record if table.kind == "plan" else _monitoring_record
-                records[table.kind].append(build(raw, plan_year, registry) | where)
+                records[table.kind].append(build(raw, plan_year, registry) | where | {"proposed": False})
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
@@ -152,7 +155,29 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             elif raw.role == "unknown":
                 findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
                                         found=raw.text[:120]))
+        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry)
     return records, findings, totals
+
+
+def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
+                      registry: Registry) -> list[Finding]:
+    """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
+    findings = []
+    taken = {r["code"] for r in records}
+    build = _plan_record if table.kind == "plan" else _monitoring_record
+    for raw, where in proposals:
+        parent = raw.label.code
+        n = 1
+        while f"{parent}.{n}" in taken:
+            n += 1
+        code = f"{parent}.{n}"
+        taken.add(code)
+        raw.label = Label("activity", code)
+        records.append(build(raw, plan_year, registry) | where | {"proposed": True})
+        findings.append(Finding("proposed-row", file=where["file"], sheet=where["sheet"],
+                                cell=cell_ref(raw.row, table.columns.get("content", 1)), row_code=code,
+                                expected=parent, found=clean_text(raw.values.get("content"))[:120]))
+    return findings
 
 
 def _text(value: object) -> str:

@@ -33,6 +33,8 @@ _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Texts that only group sub-headers ("Thời gian" over Từ tháng / Đến tháng).
 _GROUP_HEADERS = re.compile(r"thoi gian.*|trach nhiem.*|thoi gian thuc hien.*")
+# The spare rows of a template: "Đề xuất mới (1.1)".
+_PROPOSAL = re.compile(r"de xuat moi (\d+ \d+)")
 _PLAN_MARKERS = {"budget", "lead", "month_from", "month_to", "partners"}
 _MONITORING_MARKERS = {"frequency", "collector", "reporter"}
 _TITLE_STARTS = ("phu luc", "ban hanh kem theo", "dvt", "don vi tinh", "ke hoach", "bang phan cong",
@@ -50,7 +52,11 @@ def header_field(text: object) -> str | None:
 
 @dataclass
 class RawRow:
-    """A row of a table as written. ``role``: item, total, allocation, allocation_total, unknown."""
+    """A row of a table as written.
+
+    ``role``: item, proposal (a filled spare row of a template; ``label`` holds its output's code),
+    total, allocation, allocation_total, unknown.
+    """
 
     role: str
     row: int                       # zero-based row index in the sheet
@@ -167,6 +173,13 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
         return RawRow("item", r, values, label)
     first = next(t for t in texts if t)
     folded = fold(first)
+    proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))
+    if proposal and not in_allocation:
+        prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
+        if not any(t for c, t in enumerate(texts) if c not in prefilled):
+            return None  # a spare row left empty
+        parent = proposal.group(1).replace(" ", ".")
+        return RawRow("proposal", r, values, Label("activity", parent), text=first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
     if folded.startswith("tong cong") or folded == "tong":

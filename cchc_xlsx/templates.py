@@ -1,0 +1,595 @@
+"""Write stage for distribution: one protected, validated template workbook per agency.
+
+Each template holds the agency's rows of Phụ lục 1 and 2 (with their task and output rows above
+them for context), the cells it fills unlocked and validated, live subtotals with cached values,
+spare rows for activities it proposes, an instruction sheet, and a very hidden metadata sheet
+(format version, plan id, agency, a fingerprint of every locked row) so that a returned workbook
+can be matched to its agency and its changes to locked cells found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from .agencies import Registry, default_registry
+from .normalise import Plan
+from .notation import FREQUENCY_CHOICES, fold
+
+__all__ = [
+    "TEMPLATE_FORMAT", "TEMPLATE_VERSION", "META_SHEET", "LISTS_SHEET", "SHEET_PLAN", "SHEET_MONITORING",
+    "SHEET_GUIDE", "PROPOSAL_LABEL", "TemplateOptions", "assign_activities", "plan_id", "row_fingerprint",
+    "slug", "write_templates", "write_template", "month_choices", "ALL_ROWS",
+]
+
+TEMPLATE_FORMAT = "cchc-xlsx/template"
+TEMPLATE_VERSION = "1"
+META_SHEET = "_cchc_meta"
+LISTS_SHEET = "_danh_muc"
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_PLAN = "Phụ lục 1"
+SHEET_MONITORING = "Phụ lục 2"
+#: The STT of a spare row; ``{output}`` is the output's code (``Đề xuất mới (1.1)``).
+PROPOSAL_LABEL = "Đề xuất mới ({output})"
+SPARE_ROWS = 2
+#: Stands for "every row" where an agency is expected (the Sở Nội vụ's own workbook).
+ALL_ROWS = ""
+
+PLAN_HEADER = ["STT", "Nội dung công việc", "Chỉ số đánh giá/tác động/mục tiêu", "Tài liệu kiểm chứng, xác minh",
+               "Thời gian", None, "Ngân sách dự kiến (triệu đồng)", "Cơ quan, đơn vị chủ trì",
+               "Cơ quan, đơn vị phối hợp"]
+MONITORING_HEADER = ["STT", "Nội dung công việc", "Chỉ số đánh giá/tác động/mục tiêu",
+                     "Tài liệu kiểm chứng, xác minh", "Tần suất thu thập", "Trách nhiệm", None]
+PLAN_WIDTHS = [17, 40, 28, 25, 10, 10, 11, 20, 24]
+MONITORING_WIDTHS = [17, 42, 32, 28, 13, 32, 18]
+FONT = "Times New Roman"
+
+
+@dataclass
+class TemplateOptions:
+    password: str | None = None               # sheet protection password; none by default
+    deadline: str = ""                        # "15/01/2018"; shown in the instructions
+    contact: str = "Phòng Cải cách hành chính, Sở Nội vụ"
+    generated_at: dt.datetime | None = None   # None: now
+    spare_rows: int = SPARE_ROWS
+    registry: Registry | None = None
+
+
+# --------------------------------------------------------------------------- who fills what
+def assign_activities(plan: Plan) -> dict[str, list[str]]:
+    """agency -> the codes of the activities it answers for, in plan order.
+
+    An activity belongs to its funded agency (the named lead, else the named partner: see
+    docs/frames.md), so every funded agency and every named lead (the Sở Tài chính for task 5) gets
+    its own; an activity with no named agency at all belongs to no agency's template (only to the
+    Sở Nội vụ's all-rows workbook).
+    """
+    assigned: dict[str, list[str]] = {}
+    for code, agency in zip(plan.activities["code"], plan.activities["funded_agency"]):
+        if agency:
+            assigned.setdefault(agency, []).append(code)
+    return assigned
+
+
+def slug(text: str) -> str:
+    """ASCII-safe file name part: ``Sở Văn hóa, Thể thao và Du lịch`` -> ``so-van-hoa-the-thao-va-du-lich``."""
+    return fold(text).replace(" ", "-") or "don-vi"
+
+
+def plan_id(plan: Plan) -> str:
+    """A short id of the plan's structure (codes and contents), to tell one plan's templates from another's."""
+    digest = hashlib.sha256()
+    for code, content in zip(plan.plan["code"], plan.plan["content"]):
+        digest.update(f"{code}\x1f{content}\x1e".encode())
+    return f"{plan.province or 'x'}-{plan.year}-{digest.hexdigest()[:12]}"
+
+
+def row_fingerprint(code: str, content: str, lead: str = "") -> str:
+    """Fingerprint of a locked row: its code, content and lead, white space folded."""
+    text = "\x1f".join(" ".join(unicodedata.normalize("NFC", str(v)).split()) for v in (code, content, lead))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def month_choices(plan: Plan) -> list[str]:
+    """``Tháng 01`` … ``Tháng 12`` of the plan year, the neighbouring years' months the plan uses, ``Theo yêu cầu``."""
+    year = plan.year
+    others = set()
+    for side in ("from", "to"):
+        frame = plan.plan[plan.plan[f"{side}_kind"] == "month"]
+        for month, y in zip(frame[f"month_{side}"], frame[f"year_{side}"]):
+            if int(y) != year:
+                others.add((int(y), int(month)))
+    before = [f"Tháng {m:02d}/{y}" for y, m in sorted(others) if y < year]
+    after = [f"Tháng {m:02d}/{y}" for y, m in sorted(others) if y > year]
+    return before + [f"Tháng {m:02d}" for m in range(1, 13)] + after + ["Theo yêu cầu"]
+
+
+def _month_text(kind: str, month, year, plan_year: int, text: str) -> str:
+    if kind == "month":
+        return f"Tháng {int(month):02d}" if int(year) == plan_year else f"Tháng {int(month):02d}/{int(year)}"
+    if kind == "on_request":
+        return "Theo yêu cầu"
+    return text  # blank stays blank; an invalid month is shown as written
+
+
+def _clean_agency_text(text: str, registry: Registry) -> str:
+    """The cell with the registry's spelling for every typo it resolved (``Sơ Tư pháp`` -> ``Sở Tư pháp``)."""
+    for written, canonical in registry.parse_cell(text).corrections:
+        text = text.replace(written, canonical)
+    return text
+
+
+# --------------------------------------------------------------------------- writing
+def write_templates(plan: Plan, out_dir: str | Path, options: TemplateOptions | None = None) -> list[Path]:
+    """One template per agency that answers for rows, plus the Sở Nội vụ's workbook with every row."""
+    options = options or TemplateOptions()
+    if options.generated_at is None:
+        options.generated_at = dt.datetime.now().replace(microsecond=0)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    registry = options.registry or plan.registry or default_registry()
+    context = _Context.build(plan, registry)
+    written = []
+    prefix = f"cchc-{plan.year}"
+    for agency, codes in assign_activities(plan).items():
+        known = registry.by_name(agency)
+        name = known.id if known else slug(agency)
+        written.append(write_template(context, agency, set(codes), out_dir / f"{prefix}-{name}.xlsx", options))
+    written.append(write_template(context, ALL_ROWS, set(plan.activities["code"]),
+                                  out_dir / f"{prefix}-toan-bo-ke-hoach.xlsx", options))
+    return written
+
+
+@dataclass
+class _Context:
+    """What every template of one plan shares, computed once."""
+
+    plan: Plan
+    registry: Registry
+    plan_rows: list[dict]
+    monitoring: dict[str, dict]
+    months: list[str]
+    agencies: list[str]
+    plan_id: str
+
+    @classmethod
+    def build(cls, plan: Plan, registry: Registry) -> "_Context":
+        rows = plan.plan.to_dict("records")
+        for row in rows:
+            row["lead_written"] = _clean_agency_text(row["lead"], registry)
+            row["partners_written"] = _clean_agency_text(row["partners"], registry)
+            row["from_written"] = _month_text(row["from_kind"], row["month_from"], row["year_from"], plan.year,
+                                              row["from_text"])
+            row["to_written"] = _month_text(row["to_kind"], row["month_to"], row["year_to"], plan.year,
+                                            row["to_text"])
+        monitoring = {row["code"]: row for row in plan.monitoring.to_dict("records")}
+        return cls(plan, registry, rows, monitoring, month_choices(plan), registry.names(), plan_id(plan))
+
+
+def fit_height(texts: list[str], widths: list[int], line_height: float = 15.0) -> float:
+    """A row height that shows every wrapped line: LibreOffice does not grow rows when it opens a file."""
+    lines = 1
+    for text, width in zip(texts, widths):
+        if text:
+            per_line = max(4, int(width * 1.3))
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in str(text).split("\n")))
+    return round(lines * line_height + 2, 1)
+
+
+def _label(level: str, code: str) -> str:
+    return {"task": f"NHIỆM VỤ {code}", "output": f"Kết quả đầu ra {code}", "activity": f"Hoạt động {code}"}[level]
+
+
+def _select_rows(ctx: _Context, codes: set[str]) -> list[dict]:
+    """The agency's activities with their task and output rows, in plan order."""
+    keep = set(codes)
+    for code in codes:
+        parts = code.split(".")
+        keep.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return [row for row in ctx.plan_rows if row["code"] in keep]
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": FONT, "font_size": 11, "valign": "top", "text_wrap": True, "border": 1}
+        add = lambda **kw: book.add_format(base | kw)  # noqa: E731
+        self.title = book.add_format({"font_name": FONT, "font_size": 13, "bold": True})
+        self.subtitle = book.add_format({"font_name": FONT, "font_size": 11, "italic": True})
+        self.plain = book.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
+        self.bold = book.add_format({"font_name": FONT, "font_size": 11, "bold": True})
+        self.header = add(bold=True, align="center", valign="vcenter", bg_color="#D9E1F2")
+        self.task = add(bold=True, bg_color="#EDEDED")
+        self.task_num = add(bold=True, bg_color="#EDEDED", num_format="#,##0.0##")
+        self.output = add(bold=True, italic=True, bg_color="#F7F7F7")
+        self.output_num = add(bold=True, italic=True, bg_color="#F7F7F7", num_format="#,##0.0##")
+        self.locked = add()
+        self.input = add(locked=False, bg_color="#FFFFFF")
+        self.input_num = add(locked=False, num_format="#,##0.0##")
+        self.spare_label = add(italic=True, font_color="#1F4E79", bg_color="#FFF2CC")
+        self.spare = add(locked=False, bg_color="#FFF2CC")
+        self.spare_num = add(locked=False, bg_color="#FFF2CC", num_format="#,##0.0##")
+        self.total = add(bold=True, num_format="#,##0.0##", bg_color="#D9E1F2")
+        self.total_label = add(bold=True, bg_color="#D9E1F2")
+        self.missing = book.add_format({"bg_color": "#FCE4D6"})
+        self.bad = book.add_format({"bg_color": "#FF9999", "font_color": "#9C0006"})
+        self.amount = add(num_format="#,##0")
+
+
+def write_template(ctx: _Context, agency: str, codes: set[str], path: Path, options: TemplateOptions) -> Path:
+    """One template: instructions, Phụ lục 1, Phụ lục 2, the hidden lists and metadata."""
+    rows = _select_rows(ctx, codes)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    book.set_properties({"title": f"Biểu mẫu kế hoạch CCHC năm {ctx.plan.year}", "author": "cchc-xlsx",
+                         "company": agency or "Sở Nội vụ", "created": options.generated_at})
+    formats = _Formats(book)
+    guide = book.add_worksheet(SHEET_GUIDE)
+    plan_sheet = book.add_worksheet(SHEET_PLAN)
+    monitoring_sheet = book.add_worksheet(SHEET_MONITORING)
+    lists = book.add_worksheet(LISTS_SHEET)
+    meta = book.add_worksheet(META_SHEET)
+    agency_range = _write_lists(lists, ctx)
+    fingerprints: list[tuple] = []
+    plan_cells = _write_plan_sheet(plan_sheet, ctx, agency, rows, formats, options, agency_range, fingerprints)
+    _write_monitoring_sheet(monitoring_sheet, ctx, agency, rows, formats, options, fingerprints)
+    _write_guide(guide, ctx, agency, formats, options, plan_cells)
+    _write_meta(meta, ctx, agency, options, fingerprints)
+    lists.hide()
+    meta.very_hidden()
+    plan_sheet.activate()
+    book.close()
+    return path
+
+
+def _titles(sheet, ctx: _Context, agency: str, heading: str, formats: _Formats) -> None:
+    plan = ctx.plan
+    sheet.write_string(0, 0, f"{heading} NĂM {plan.year}", formats.title)
+    decision = ""
+    if plan.decision:
+        decision = f"Quyết định số {plan.decision}"
+        if plan.decision_date:
+            d, m, y = plan.decision_date.split("/")
+            decision += f" ngày {int(d)} tháng {int(m)} năm {y}"
+    province = f" tỉnh {plan.province}" if plan.province else ""
+    sheet.write_string(1, 0, f"(Kèm theo {decision or 'Kế hoạch'} của Ủy ban nhân dân{province})", formats.subtitle)
+    who = agency or "Tất cả các cơ quan, đơn vị (bản tổng hợp của Sở Nội vụ)"
+    sheet.write_string(2, 0, f"Đơn vị điền: {who}. Đơn vị tính: triệu đồng.", formats.bold)
+
+
+def _write_header(sheet, header: list, first_row: int, formats: _Formats, sub: dict[int, str]) -> None:
+    sheet.set_row(first_row, 32)
+    sheet.set_row(first_row + 1, 18)
+    for col, text in enumerate(header):
+        if text is None:
+            continue
+        if col + 1 < len(header) and header[col + 1] is None:   # a group over two columns
+            sheet.merge_range(first_row, col, first_row, col + 1, text, formats.header)
+        elif col not in sub:
+            sheet.merge_range(first_row, col, first_row + 1, col, text, formats.header)
+    for col, text in sub.items():
+        sheet.write_string(first_row + 1, col, text, formats.header)
+
+
+def _page_setup(sheet, ctx: _Context, header_rows: tuple[int, int], widths: list[int], title: str) -> None:
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.repeat_rows(*header_rows)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)   # 30, 15, 20, 20 mm (Decree 30/2020)
+    sheet.set_header(f"&C&\"{FONT},Regular\"&10{title}")
+    sheet.set_footer(f"&C&\"{FONT},Regular\"&10Trang &P/&N")
+    sheet.freeze_panes(header_rows[1] + 1, 2)
+
+
+def _protect(sheet, options: TemplateOptions) -> None:
+    sheet.protect(options.password or "", {"format_rows": True, "format_columns": True,
+                                          "select_locked_cells": True, "select_unlocked_cells": True})
+
+
+DATA_START = 6  # rows 0-2 titles, 3 blank, 4-5 header
+
+
+def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _Formats, options: TemplateOptions,
+                      agency_range: str, fingerprints: list) -> dict:
+    _titles(sheet, ctx, agency, "Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC", f)
+    _write_header(sheet, PLAN_HEADER, 4, f, {4: "Từ tháng", 5: "Đến tháng"})
+    r = DATA_START
+    task_rows: list[int] = []
+    outputs_of_task: dict[int, list[int]] = {}
+    spans: dict[int, tuple[int, int]] = {}          # output row -> (first, last) child rows
+    budgets: dict[int, int] = {}                    # row -> cached value in đồng
+    input_rows: list[int] = []
+    spare_rows: list[int] = []
+    current_task = current_output = None
+    all_rows = agency == ALL_ROWS
+    by_code = {row["code"]: row for row in rows}
+    order = list(by_code)
+    for i, row in enumerate(rows):
+        level, code = row["level"], row["code"]
+        if level == "task":
+            current_task = r
+            task_rows.append(r)
+            outputs_of_task[r] = []
+            sheet.write_string(r, 0, _label(level, code), f.task)
+            for col, key in ((1, "content"), (2, "indicator"), (3, "evidence")):
+                sheet.write_string(r, col, row[key], f.task)
+            for col, key in ((4, "from_written"), (5, "to_written")):
+                sheet.write_string(r, col, row[key], f.task)
+            sheet.write_string(r, 7, row["lead_written"], f.task)
+            sheet.write_string(r, 8, row["partners_written"], f.task)
+            fingerprints.append((code, "task", SHEET_PLAN, r + 1, row_fingerprint(code, row["content"])))
+            sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
+            r += 1
+        elif level == "output":
+            current_output = r
+            outputs_of_task.setdefault(current_task, []).append(r)
+            sheet.write_string(r, 0, _label(level, code), f.output)
+            for col, key in ((1, "content"), (2, "indicator"), (3, "evidence")):
+                sheet.write_string(r, col, row[key], f.output)
+            for col, key in ((4, "from_written"), (5, "to_written")):
+                sheet.write_string(r, col, row[key], f.output)
+            sheet.write_string(r, 7, row["lead_written"], f.output)
+            sheet.write_string(r, 8, row["partners_written"], f.output)
+            fingerprints.append((code, "output", SHEET_PLAN, r + 1, row_fingerprint(code, row["content"])))
+            sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
+            first = r + 1
+            r += 1
+            children = [c for c in order[i + 1:] if c.startswith(code + ".")]
+            for child in children:
+                _write_activity(sheet, r, by_code[child], f, budgets)
+                fingerprints.append((child, "activity", SHEET_PLAN, r + 1,
+                                     row_fingerprint(child, by_code[child]["content"], by_code[child]["lead_written"])))
+                input_rows.append(r)
+                r += 1
+            for k in range(options.spare_rows):
+                sheet.write_string(r, 0, PROPOSAL_LABEL.format(output=code), f.spare_label)
+                for col in range(1, 9):
+                    if col == 6:
+                        sheet.write_blank(r, col, None, f.spare_num)
+                    else:
+                        sheet.write_blank(r, col, None, f.spare)
+                sheet.write_string(r, 7, agency, f.spare) if agency else None
+                spare_rows.append(r)
+                r += 1
+            spans[current_output] = (first, r - 1)
+        # activities are written under their output
+    # subtotals: outputs sum their rows, tasks their outputs, the total the tasks
+    for out_row, (first, last) in spans.items():
+        value = sum(budgets.get(x, 0) for x in range(first, last + 1))
+        budgets[out_row] = value
+        sheet.write_formula(out_row, 6, f"=SUM(G{first + 1}:G{last + 1})", f.output_num, value / 1e6)
+    for task_row in task_rows:
+        outs = outputs_of_task.get(task_row, [])
+        value = sum(budgets.get(x, 0) for x in outs)
+        budgets[task_row] = value
+        formula = "=" + ("+".join(f"G{x + 1}" for x in outs) if outs else "0")
+        sheet.write_formula(task_row, 6, formula, f.task_num, value / 1e6)
+    total_row = r
+    sheet.write_string(total_row, 0, "Tổng cộng", f.total_label)
+    for col in range(1, 9):
+        if col != 6:
+            sheet.write_blank(total_row, col, None, f.total_label)
+    total = sum(budgets.get(x, 0) for x in task_rows)
+    sheet.write_formula(total_row, 6, "=" + ("+".join(f"G{x + 1}" for x in task_rows) or "0"), f.total, total / 1e6)
+    r = total_row + 1
+    if all_rows and not ctx.plan.allocation.empty:
+        r += 1
+        sheet.write_string(r, 0, "Trong đó:", f.bold)
+        r += 1
+        for i, alloc in enumerate(ctx.plan.allocation.itertuples(), start=1):
+            sheet.write_string(r, 0, f"{i}. {alloc.agency}:", f.plain)
+            sheet.write_string(r, 1, ":", f.plain)
+            sheet.write_number(r, 2, int(alloc.amount_dong), f.amount)
+            r += 1
+    _validate_plan(sheet, ctx, input_rows, spare_rows, agency_range, f)
+    _page_setup(sheet, ctx, (4, 5), PLAN_WIDTHS, f"Kế hoạch CCHC năm {ctx.plan.year} — {agency or 'Tổng hợp'}")
+    _protect(sheet, options)
+    return {"input_rows": input_rows, "spare_rows": spare_rows, "total_row": total_row}
+
+
+def _plan_texts(row: dict) -> list[str]:
+    return ["", row["content"], row["indicator"], row["evidence"], row["from_written"], row["to_written"], "",
+            row["lead_written"], row["partners_written"]]
+
+
+def _write_activity(sheet, r: int, row: dict, f: _Formats, budgets: dict[int, int]) -> None:
+    sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
+    sheet.write_string(r, 0, _label("activity", row["code"]), f.locked)
+    sheet.write_string(r, 1, row["content"], f.locked)
+    sheet.write_string(r, 2, row["indicator"], f.input)
+    sheet.write_string(r, 3, row["evidence"], f.input)
+    sheet.write_string(r, 4, row["from_written"], f.input)
+    sheet.write_string(r, 5, row["to_written"], f.input)
+    budget = row["budget"]
+    if budget == budget:  # not NaN
+        sheet.write_number(r, 6, budget, f.input_num)
+        budgets[r] = round(budget * 1_000_000)
+    else:
+        sheet.write_blank(r, 6, None, f.input_num)
+    sheet.write_string(r, 7, row["lead_written"], f.locked)
+    sheet.write_string(r, 8, row["partners_written"], f.input)
+
+
+def _validate_plan(sheet, ctx: _Context, input_rows: list[int], spare_rows: list[int], agency_range: str,
+                   f: _Formats) -> None:
+    months = ",".join(ctx.months)
+    for rows, required in ((input_rows, True), (spare_rows, False)):
+        for r in rows:
+            for col in (4, 5):
+                sheet.data_validation(r, col, r, col, {
+                    "validate": "list", "source": ctx.months if len(months) <= 255 else f"={LISTS_SHEET}!$A$2:$A${len(ctx.months) + 1}",
+                    "input_title": "Tháng", "input_message": "Chọn tháng trong danh sách (Tháng 01 … Tháng 12), hoặc «Theo yêu cầu».",
+                    "error_title": "Tháng không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
+            sheet.data_validation(r, 6, r, 6, {
+                "validate": "decimal", "criteria": ">=", "value": 0,
+                "input_title": "Ngân sách (triệu đồng)",
+                "input_message": "Ghi số triệu đồng, không ghi đồng. Ví dụ: 3,4 là 3.400.000 đồng. Ghi 0 nếu không dùng ngân sách.",
+                "error_title": "Ngân sách không hợp lệ", "error_message": "Ngân sách là một số không âm, đơn vị triệu đồng."})
+            sheet.data_validation(r, 8, r, 8, {
+                "validate": "list", "source": agency_range, "error_type": "information",
+                "input_title": "Cơ quan phối hợp", "input_message": "Chọn trong danh mục hoặc ghi tên cơ quan, đơn vị.",
+                "error_title": "Tên ngoài danh mục", "error_message": "Tên này không có trong danh mục; vẫn được ghi nhận."})
+            if required:
+                for col in (4, 5, 6):
+                    cell = f"{'ABCDEFGHI'[col]}{r + 1}"
+                    sheet.conditional_format(r, col, r, col, {"type": "formula", "criteria": f'=LEN(TRIM({cell}))=0',
+                                                              "format": f.missing})
+        for r in rows:
+            cell = f"G{r + 1}"
+            sheet.conditional_format(r, 6, r, 6, {
+                "type": "formula", "criteria": f'=OR(AND({cell}<>"",NOT(ISNUMBER({cell}))),AND(ISNUMBER({cell}),{cell}<0))',
+                "format": f.bad})
+    for r in spare_rows:
+        sheet.data_validation(r, 7, r, 7, {
+            "validate": "list", "source": agency_range, "error_type": "information",
+            "input_title": "Cơ quan chủ trì", "input_message": "Đơn vị chủ trì hoạt động đề xuất."})
+
+
+def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _Formats,
+                            options: TemplateOptions, fingerprints: list) -> None:
+    _titles(sheet, ctx, agency, "Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC", f)
+    _write_header(sheet, MONITORING_HEADER, 4, f, {5: "Thu thập số liệu", 6: "Báo cáo"})
+    all_rows = agency == ALL_ROWS
+    r = DATA_START
+    frequency_rows: list[int] = []
+    by_code = {row["code"]: row for row in rows}
+    order = list(by_code)
+    for i, row in enumerate(rows):
+        level, code = row["level"], row["code"]
+        if level == "activity":
+            continue
+        fmt = f.task if level == "task" else f.output
+        editable = f.input if all_rows else fmt
+        _monitoring_row(sheet, r, level, code, row, ctx.monitoring.get(code, {}), fmt, editable, fingerprints)
+        if all_rows:
+            frequency_rows.append(r)
+        r += 1
+        if level == "output":
+            for child in (c for c in order[i + 1:] if c.startswith(code + ".")):
+                _monitoring_row(sheet, r, "activity", child, by_code[child], ctx.monitoring.get(child, {}),
+                                f.locked, f.input, fingerprints)
+                frequency_rows.append(r)
+                r += 1
+            for _ in range(options.spare_rows):
+                sheet.write_string(r, 0, PROPOSAL_LABEL.format(output=code), f.spare_label)
+                for col in range(1, 7):
+                    sheet.write_blank(r, col, None, f.spare)
+                frequency_rows.append(r)
+                r += 1
+    for r in frequency_rows:
+        sheet.data_validation(r, 4, r, 4, {
+            "validate": "list", "source": list(FREQUENCY_CHOICES),
+            "input_title": "Tần suất thu thập", "input_message": "Chọn: Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, Theo yêu cầu hoặc số lần trong năm.",
+            "error_title": "Tần suất không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
+        sheet.data_validation(r, 5, r, 5, {
+            "validate": "any", "input_title": "Thu thập số liệu",
+            "input_message": "Họ tên, chức vụ, đơn vị của người thu thập số liệu."})
+    _page_setup(sheet, ctx, (4, 5), MONITORING_WIDTHS, f"Theo dõi, đánh giá CCHC năm {ctx.plan.year} — {agency or 'Tổng hợp'}")
+    _protect(sheet, options)
+
+
+def _monitoring_row(sheet, r: int, level: str, code: str, row: dict, monitoring: dict, fixed, editable,
+                    fingerprints: list) -> None:
+    content = monitoring.get("content") or row["content"]
+    fingerprints.append((code, level, SHEET_MONITORING, r + 1, row_fingerprint(code, content)))
+    texts = ["", content, monitoring.get("indicator", row["indicator"]), monitoring.get("evidence", row["evidence"]),
+             monitoring.get("frequency", ""), monitoring.get("collector", ""), monitoring.get("reporter", "")]
+    sheet.set_row(r, fit_height(texts, MONITORING_WIDTHS))
+    sheet.write_string(r, 0, _label(level, code), fixed)
+    sheet.write_string(r, 1, content, fixed)
+    sheet.write_string(r, 2, monitoring.get("indicator", row["indicator"]), fixed)
+    sheet.write_string(r, 3, monitoring.get("evidence", row["evidence"]), fixed)
+    sheet.write_string(r, 4, monitoring.get("frequency", ""), editable)
+    sheet.write_string(r, 5, monitoring.get("collector", ""), editable)
+    sheet.write_string(r, 6, monitoring.get("reporter", ""), editable)
+
+
+def _write_lists(sheet, ctx: _Context) -> str:
+    """Dropdown lists too long for Excel's 255-character inline limit. Returns the agencies' range."""
+    sheet.write_string(0, 0, "Tháng")
+    for i, month in enumerate(ctx.months, start=1):
+        sheet.write_string(i, 0, month)
+    sheet.write_string(0, 1, "Cơ quan, đơn vị")
+    for i, name in enumerate(ctx.agencies, start=1):
+        sheet.write_string(i, 1, name)
+    sheet.write_string(0, 2, "Tần suất")
+    for i, name in enumerate(FREQUENCY_CHOICES, start=1):
+        sheet.write_string(i, 2, name)
+    return f"={LISTS_SHEET}!$B$2:$B${len(ctx.agencies) + 1}"
+
+
+def _write_guide(sheet, ctx: _Context, agency: str, f: _Formats, options: TemplateOptions, cells: dict) -> None:
+    plan = ctx.plan
+    who = agency or "Sở Nội vụ (bản có tất cả các dòng của kế hoạch)"
+    deadline = options.deadline or "theo thời hạn trong công văn của Sở Nội vụ"
+    allocated = ""
+    if agency and not plan.allocation.empty:
+        match = plan.allocation[plan.allocation["agency"] == agency]
+        if len(match):
+            allocated = f"{int(match['amount_dong'].iloc[0]):,}".replace(",", ".") + " đồng"
+    lines = [
+        (f"HƯỚNG DẪN ĐIỀN BIỂU MẪU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}", f.title),
+        (f"Đơn vị: {who}", f.bold),
+        (f"Kinh phí được phân bổ theo Quyết định: {allocated}" if allocated else "", f.plain),
+        ("", f.plain),
+        ("1. Biểu mẫu có 2 trang: «Phụ lục 1» (kế hoạch và ngân sách) và «Phụ lục 2» (phân công theo dõi, đánh giá). "
+         "Chỉ điền vào các ô trắng; các ô có nền xám là nội dung của kế hoạch đã được phê duyệt và đã được khóa.", f.plain),
+        ("2. Ngân sách dự kiến ghi bằng TRIỆU ĐỒNG (ví dụ 1.949 là 1.949 triệu đồng; 3,4 là 3.400.000 đồng). "
+         "Ghi 0 nếu hoạt động không dùng ngân sách; không để trống. Các dòng kết quả đầu ra, nhiệm vụ và Tổng cộng "
+         "tự cộng, không cần sửa.", f.plain),
+        ("3. Thời gian: chọn «Tháng 01» … «Tháng 12» trong danh sách (tháng của năm khác ghi kèm năm, ví dụ "
+         "«Tháng 12/2017»), hoặc «Theo yêu cầu».", f.plain),
+        ("4. Tần suất thu thập (Phụ lục 2): chọn Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, "
+         "Theo yêu cầu, hoặc số lần trong năm (01 lần, 02 lần …). Ghi họ tên, chức vụ người thu thập số liệu.", f.plain),
+        ("5. Hoạt động đề xuất thêm: ghi vào các dòng «Đề xuất mới» (nền vàng) dưới kết quả đầu ra tương ứng.", f.plain),
+        ("6. Không thêm, xóa hay đổi tên cột, trang; không sửa cột STT và nội dung đã khóa; không xóa các trang ẩn. "
+         "Ô tô màu hồng là ô bắt buộc còn trống; ô tô đỏ là ngân sách âm hoặc không phải số.", f.plain),
+        (f"7. Thời hạn gửi lại: {deadline}. Lưu tệp dạng .xlsx, giữ nguyên tên tệp.", f.plain),
+        (f"8. Liên hệ: {options.contact}.", f.plain),
+        ("", f.plain),
+        (f"Mã kế hoạch: {ctx.plan_id} · phiên bản biểu mẫu {TEMPLATE_VERSION} · "
+         f"tạo lúc {options.generated_at:%d/%m/%Y %H:%M}", f.subtitle),
+    ]
+    sheet.set_column(0, 0, 120)
+    for i, (text, fmt) in enumerate(lines):
+        if text:
+            sheet.write_string(i, 0, text, fmt)
+            sheet.set_row(i, fit_height([text], [120], 16))
+    sheet.set_paper(9)
+    sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+    sheet.protect(options.password or "")
+
+
+def _write_meta(sheet, ctx: _Context, agency: str, options: TemplateOptions, fingerprints: list) -> None:
+    known = ctx.registry.by_name(agency) if agency else None
+    entries = [
+        ("format", TEMPLATE_FORMAT), ("template_version", TEMPLATE_VERSION), ("plan_id", ctx.plan_id),
+        ("plan_year", str(ctx.plan.year)), ("province", ctx.plan.province), ("decision", ctx.plan.decision),
+        ("agency", agency), ("agency_id", known.id if known else (slug(agency) if agency else "")),
+        ("scope", "agency" if agency else "all"), ("generated_at", options.generated_at.isoformat()),
+        ("rows", str(len(fingerprints))),
+    ]
+    for i, (key, value) in enumerate(entries):
+        sheet.write_string(i, 0, key)
+        sheet.write_string(i, 1, value)
+    start = len(entries) + 1
+    for col, name in enumerate(("code", "level", "sheet", "row", "fingerprint")):
+        sheet.write_string(start, col, name)
+    for i, (code, level, sheet_name, row, fingerprint) in enumerate(fingerprints, start=start + 1):
+        sheet.write_string(i, 0, code)
+        sheet.write_string(i, 1, level)
+        sheet.write_string(i, 2, sheet_name)
+        sheet.write_number(i, 3, row)
+        sheet.write_string(i, 4, fingerprint)
+    sheet.protect(options.password or "")
