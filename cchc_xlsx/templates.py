@@ -120,9 +120,15 @@ def _month_text(kind: str, month, year, plan_year: int, text: str) -> str:
 
 
 def _clean_agency_text(text: str, registry: Registry) -> str:
-    """The cell with the registry's spelling for every typo it resolved (``Sơ Tư pháp`` -> ``Sở Tư pháp``)."""
+    """The cell with the registry's spelling of every named agency it misspelt (``Sơ Tư pháp`` -> ``Sở Tư pháp``).
+
+    Generic groups (``Các cơ, ban, ngành có liên quan``) stay as written: their canonical name is
+    shorter than the phrase, and rewriting would drop words.
+    """
     for written, canonical in registry.parse_cell(text).corrections:
-        text = text.replace(written, canonical)
+        agency = registry.by_name(canonical)
+        if agency is not None and agency.is_named:
+            text = text.replace(written, canonical)
     return text
 
 

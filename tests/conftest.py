@@ -39,9 +39,29 @@ def write_grids(path: Path, grids: dict[str, list[list[object]]], merges: dict[s
     book.remove(book.active)
     for title, rows in grids.items():
         ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(r, c, value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"   # text, as the user typed it, not a formula
         for merge in (merges or {}).get(title, []):
             ws.merge_cells(merge)
     book.save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """The soffice binary. Missing: a skip on a developer's machine, a failure in CI (.ci/run installs it)."""
+    import os
+
+    from cchc_xlsx.office import INSTALL_HINT, find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"CI is set but {INSTALL_HINT}", pytrace=False)
+        pytest.skip(INSTALL_HINT)
+    return soffice

@@ -1,0 +1,189 @@
+"""The workbook's shared machinery: xlsxwriter options, cell formats, print setup and row heights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+
+__all__ = ["Book", "FONT", "TRIEU", "DONG", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title", "row_height",
+           "merged_header", "escape_header"]
+
+FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
+FONT_SIZE = 11
+#: Number formats. ``[$-42A]`` is the Vietnamese locale: LibreOffice then prints 8.000,0 whatever the
+#: machine's locale; Excel keeps the user's own separators (on a Vietnamese Windows, 8.000,0 as well).
+TRIEU = "[$-42A]#,##0.0"
+DONG = '[$-42A]#,##0" đồng"'
+COUNT = "0"
+
+#: How each level is written in the STT column, and the word stored in Phụ lục 1's level column.
+LEVEL_WORDS = {"task": "Nhiệm vụ", "output": "Kết quả đầu ra", "activity": "Hoạt động"}
+STT_PREFIX = {"task": "NHIỆM VỤ", "output": "Kết quả đầu ra", "activity": "Hoạt động"}
+SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+#: Look of a row by level: tasks bold on grey, outputs bold italic on a lighter grey.
+LEVEL_LOOK = {"task": {"bold": True, "bg_color": "#D9D9D9"},
+              "output": {"bold": True, "italic": True, "bg_color": "#F2F2F2"},
+              "activity": {}}
+
+#: Fixed creation date when the consolidation carries no timestamp: two runs give the same bytes.
+FIXED_CREATED = dt.datetime(2000, 1, 1)
+
+# Decree 30/2020 margins (mm): top 20–25, bottom 20–25, left 30–35, right 15–20.
+_MM = 1 / 25.4
+MARGINS = {"left": 30 * _MM, "right": 15 * _MM, "top": 25 * _MM, "bottom": 20 * _MM}
+HEADER_MARGIN, FOOTER_MARGIN = 10 * _MM, 8 * _MM
+
+_BASE = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
+
+
+def stt_label(level: str, code: str) -> str:
+    """The STT cell as the decision writes it: ``NHIỆM VỤ 1``, ``Kết quả đầu ra 1.1``, ``Hoạt động 1.1.1``."""
+    prefix = STT_PREFIX.get(level)
+    return f"{prefix} {code}" if prefix else code
+
+
+def plan_title(plan) -> str:
+    """``Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)``: the title on every page."""
+    title = "Kế hoạch CCHC"
+    if plan.province:
+        title += f" tỉnh {plan.province}"
+    if plan.year:
+        title += f" năm {plan.year}"
+    if plan.decision:
+        title += f" (Quyết định {plan.decision})"
+    return title
+
+
+def escape_header(text: str) -> str:
+    """Text for a page header: ``&`` starts a header code, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
+@dataclass
+class Book:
+    """An xlsxwriter workbook with the project's options and a cache of cell formats."""
+
+    workbook: xlsxwriter.Workbook
+    title: str
+    _formats: dict = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, path: Path, plan, generated_at: dt.datetime | None) -> "Book":
+        workbook = xlsxwriter.Workbook(str(path), {
+            # Text from agencies stays text: never a formula, a link or a number.
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "constant_memory": True,     # one row in memory per sheet: bounded memory for any plan size
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+        })
+        title = plan_title(plan)
+        workbook.set_properties({
+            "title": title, "subject": "Tổng hợp kế hoạch và ngân sách cải cách hành chính",
+            "author": "cchc-xlsx", "company": plan.province and f"Tỉnh {plan.province}" or "",
+            "comments": f"cchc-xlsx {__version__}",
+            "created": generated_at.replace(tzinfo=None) if generated_at else FIXED_CREATED,
+        })
+        workbook.set_calc_mode("auto")
+        return cls(workbook, title)
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.workbook.add_worksheet(name)
+
+    def fmt(self, **props):
+        """A cell format: Times New Roman, top-aligned, plus ``props``; the same props give the same format."""
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(_BASE | props)
+        return self._formats[key]
+
+    def cell(self, level: str = "activity", **props):
+        """A bordered, wrapped table cell in the look of its level."""
+        return self.fmt(border=1, text_wrap=True, **(LEVEL_LOOK.get(level, {}) | props))
+
+    def header(self, **props):
+        return self.fmt(border=1, text_wrap=True, bold=True, align="center", valign="vcenter",
+                        bg_color="#D9D9D9", **props)
+
+    def print_setup(self, ws: Worksheet, repeat: tuple[int, int] | None, *, portrait: bool = False) -> None:
+        """A4 landscape, one page wide, header rows on every page, the plan's title and page numbers."""
+        ws.set_paper(9)
+        if not portrait:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)      # fitToHeight="0": as many pages down as needed (LibreOffice too)
+        ws.set_margins(**MARGINS)
+        if repeat is not None:
+            ws.repeat_rows(*repeat)
+        font = f'&"{FONT},Regular"&9'
+        title = escape_header(self.title)[:200]
+        ws.set_header(f"&L{font}&A&C{font}{title}", {"margin": HEADER_MARGIN})
+        ws.set_footer(f"&C{font}Trang &P/&N", {"margin": FOOTER_MARGIN})
+        ws.hide_gridlines(2)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def merged_header(ws: Worksheet, book: Book, top: int, cells: list[tuple[int, int, int, int, str]]) -> None:
+    """Write a two-row header of merged cells in row order (constant_memory writes rows one at a time).
+
+    ``cells`` are (first_row, first_col, last_row, last_col, text). ``merge_range`` with no format
+    writes only the first cell, so the formatted text and the formatted blanks of the second row
+    are written afterwards, top row first.
+    """
+    fmt = book.header()
+    for r0, c0, r1, c1, text in cells:
+        if (r0, c0) != (r1, c1):
+            ws.merge_range(r0, c0, r1, c1, text, None)
+    for row in (top, top + 1):
+        for r0, c0, r1, c1, text in cells:
+            for r in range(r0, r1 + 1):
+                if r != row:
+                    continue
+                for c in range(c0, c1 + 1):
+                    if (r, c) == (r0, c0):
+                        ws.write_string(r, c, text, fmt)
+                    else:
+                        ws.write_blank(r, c, None, fmt)
+
+
+# --------------------------------------------------------------------------- row heights
+# LibreOffice does not refit row heights when it opens a file written by xlsxwriter, so every row
+# with wrapped text gets an estimated height. Times New Roman 11 averages ~6.5 px a character and a
+# column width unit is ~7 px; a line holds about one character per width unit, less the part of a
+# word that does not fit. The estimate errs on the generous side: a cut line is worse than a gap.
+LINE_POINTS = 14.3
+_CHARS_PER_UNIT = 1.02
+_WORD_SLACK = 3
+_MAX_HEIGHT = 409.0
+
+
+def text_lines(text: str, width: float, bold: bool = False) -> int:
+    if not text:
+        return 1
+    per_line = max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_height(cells: Iterable[tuple[str, float]], bold: bool = False, font_size: float = FONT_SIZE) -> float:
+    """Height in points for a row whose wrapped cells hold ``(text, column width)``."""
+    lines = max((text_lines(text, width, bold) for text, width in cells), default=1)
+    return min(_MAX_HEIGHT, round(lines * LINE_POINTS * font_size / FONT_SIZE + 3, 1))
+
+
+_SHEET_QUOTE = re.compile(r"[^A-Za-z0-9_.]")
+
+
+def sheet_ref(sheet: str, cell: str) -> str:
+    """``'Phụ lục 1'!G74``: a reference to a cell of another sheet, quoted as Excel needs."""
+    if _SHEET_QUOTE.search(sheet):
+        sheet = "'" + sheet.replace("'", "''") + "'"
+    return f"{sheet}!{cell}"
