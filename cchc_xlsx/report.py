@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .findings import SEVERITIES, count_by_severity
-from .normalise import Plan
+from .normalise import Plan, records
 
 __all__ = ["plan_summary", "render_summary"]
 
@@ -23,7 +23,7 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
     frame = plan.plan
     levels = ("task", "output", "activity")
     by_task: dict[str, int] = {}
-    for _, row in frame[frame["level"] == "task"].iterrows():
+    for row in records(frame[frame["level"] == "task"]):
         by_task[row["code"]] = _dong(row["budget"])
     by_agency: dict[str, int] = defaultdict(int)
     activities = plan.activities
@@ -41,7 +41,7 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
         "stated_total": plan.stated_total,
         "budget_by_task": {code: _trieu(v) for code, v in by_task.items()},
         "budget_by_agency": {agency: _trieu(v) for agency, v in sorted(by_agency.items(), key=lambda kv: -kv[1])},
-        "allocation": {row["agency"]: _trieu(int(row["amount_dong"])) for _, row in plan.allocation.iterrows()},
+        "allocation": {row["agency"]: _trieu(int(row["amount_dong"])) for row in records(plan.allocation)},
         "missing_budget": activities.loc[activities["budget_text"] == "", "code"].tolist(),
         "severity_counts": count_by_severity(plan.findings),
         "findings": [f.to_dict(lang) for f in sorted(plan.findings, key=lambda f: SEVERITIES.index(f.severity))],

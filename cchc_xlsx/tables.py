@@ -84,9 +84,19 @@ def find_tables(book: Book) -> list[RawTable]:
     return tables
 
 
+_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma"}
+
+
+def _could_be_header(row: list[object]) -> bool:
+    """Cheap test first: a header row has a short STT-like cell (most rows do not)."""
+    return any(isinstance(v, str) and len(v) <= 12 and fold(v) in _CODE_HEADERS for v in row)
+
+
 def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int] | None:
     """If row r starts a header: (field -> column, extra columns, number of header rows)."""
     row = sheet.rows[r]
+    if not _could_be_header(row):
+        return None
     top: dict[int, str] = {}
     groups: set[int] = set()
     extra: dict[int, str] = {}
@@ -164,13 +174,13 @@ def _kind(columns: dict[str, int]) -> str:
 
 def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> RawRow | None:
     raw = sheet.rows[r]
-    texts = [clean_text(v) for v in raw]
-    if not any(texts):
-        return None
-    values = {name: sheet.value(r, c) for name, c in table.columns.items()}
+    values = {name: (raw[c] if c < len(raw) else None) for name, c in table.columns.items()}
     label = parse_label(values.get("code"))
     if label is not None and not in_allocation:
         return RawRow("item", r, values, label)
+    texts = [clean_text(v) for v in raw]
+    if not any(texts):
+        return None
     first = next(t for t in texts if t)
     folded = fold(first)
     proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))

@@ -189,6 +189,15 @@ def fit_height(texts: list[str], widths: list[int], line_height: float = 15.0) -
     return round(lines * line_height + 2, 1)
 
 
+def _children(rows: list[dict]) -> dict[str, list[str]]:
+    """output code -> its activities' codes, in order."""
+    children: dict[str, list[str]] = {}
+    for row in rows:
+        if row["level"] == "activity":
+            children.setdefault(row["parent_code"], []).append(row["code"])
+    return children
+
+
 def _label(level: str, code: str) -> str:
     return {"task": f"NHIỆM VỤ {code}", "output": f"Kết quả đầu ra {code}", "activity": f"Hoạt động {code}"}[level]
 
@@ -232,7 +241,7 @@ def write_template(ctx: _Context, agency: str, codes: set[str], path: Path, opti
     """One template: instructions, Phụ lục 1, Phụ lục 2, the hidden lists and metadata."""
     rows = _select_rows(ctx, codes)
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+                                           "strings_to_numbers": False, "in_memory": True})
     book.set_properties({"title": f"Biểu mẫu kế hoạch CCHC năm {ctx.plan.year}", "author": "cchc-xlsx",
                          "company": agency or "Sở Nội vụ", "created": options.generated_at})
     formats = _Formats(book)
@@ -318,8 +327,8 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
     current_task = current_output = None
     all_rows = agency == ALL_ROWS
     by_code = {row["code"]: row for row in rows}
-    order = list(by_code)
-    for i, row in enumerate(rows):
+    children_of = _children(rows)
+    for row in rows:
         level, code = row["level"], row["code"]
         if level == "task":
             current_task = r
@@ -349,7 +358,7 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
             sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
             first = r + 1
             r += 1
-            children = [c for c in order[i + 1:] if c.startswith(code + ".")]
+            children = children_of.get(code, [])
             for child in children:
                 _write_activity(sheet, r, by_code[child], f, budgets)
                 fingerprints.append((child, "activity", SHEET_PLAN, r + 1,
@@ -425,39 +434,58 @@ def _write_activity(sheet, r: int, row: dict, f: _Formats, budgets: dict[int, in
     sheet.write_string(r, 8, row["partners_written"], f.input)
 
 
+def _ranges(rows: list[int], first_col: int, last_col: int) -> str:
+    """Rows (zero-based) as space-separated A1 ranges, runs of consecutive rows merged: ``E7:F9 E12:F12``."""
+    from xlsxwriter.utility import xl_range
+
+    runs: list[tuple[int, int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return " ".join(xl_range(a, first_col, b, last_col) for a, b in runs)
+
+
+def _apply(sheet, method: str, rows: list[int], first_col: int, last_col: int, options: dict) -> None:
+    """One data validation or conditional format over every given row: one rule, not one per cell."""
+    if not rows:
+        return
+    first = min(rows)
+    getattr(sheet, method)(first, first_col, first, last_col, options | {"multi_range": _ranges(rows, first_col, last_col)})
+
+
 def _validate_plan(sheet, ctx: _Context, input_rows: list[int], spare_rows: list[int], agency_range: str,
                    f: _Formats) -> None:
     months = ",".join(ctx.months)
-    for rows, required in ((input_rows, True), (spare_rows, False)):
-        for r in rows:
-            for col in (4, 5):
-                sheet.data_validation(r, col, r, col, {
-                    "validate": "list", "source": ctx.months if len(months) <= 255 else f"={LISTS_SHEET}!$A$2:$A${len(ctx.months) + 1}",
-                    "input_title": "Tháng", "input_message": "Chọn tháng trong danh sách (Tháng 01 … Tháng 12), hoặc «Theo yêu cầu».",
-                    "error_title": "Tháng không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
-            sheet.data_validation(r, 6, r, 6, {
-                "validate": "decimal", "criteria": ">=", "value": 0,
-                "input_title": "Ngân sách (triệu đồng)",
-                "input_message": "Ghi số triệu đồng, không ghi đồng. Ví dụ: 3,4 là 3.400.000 đồng. Ghi 0 nếu không dùng ngân sách.",
-                "error_title": "Ngân sách không hợp lệ", "error_message": "Ngân sách là một số không âm, đơn vị triệu đồng."})
-            sheet.data_validation(r, 8, r, 8, {
-                "validate": "list", "source": agency_range, "error_type": "information",
-                "input_title": "Cơ quan phối hợp", "input_message": "Chọn trong danh mục hoặc ghi tên cơ quan, đơn vị.",
-                "error_title": "Tên ngoài danh mục", "error_message": "Tên này không có trong danh mục; vẫn được ghi nhận."})
-            if required:
-                for col in (4, 5, 6):
-                    cell = f"{'ABCDEFGHI'[col]}{r + 1}"
-                    sheet.conditional_format(r, col, r, col, {"type": "formula", "criteria": f'=LEN(TRIM({cell}))=0',
-                                                              "format": f.missing})
-        for r in rows:
-            cell = f"G{r + 1}"
-            sheet.conditional_format(r, 6, r, 6, {
-                "type": "formula", "criteria": f'=OR(AND({cell}<>"",NOT(ISNUMBER({cell}))),AND(ISNUMBER({cell}),{cell}<0))',
-                "format": f.bad})
-    for r in spare_rows:
-        sheet.data_validation(r, 7, r, 7, {
-            "validate": "list", "source": agency_range, "error_type": "information",
-            "input_title": "Cơ quan chủ trì", "input_message": "Đơn vị chủ trì hoạt động đề xuất."})
+    rows = sorted(input_rows + spare_rows)
+    source = ctx.months if len(months) <= 255 else f"={LISTS_SHEET}!$A$2:$A${len(ctx.months) + 1}"
+    _apply(sheet, "data_validation", rows, 4, 5, {
+        "validate": "list", "source": source,
+        "input_title": "Tháng", "input_message": "Chọn tháng trong danh sách (Tháng 01 … Tháng 12), hoặc «Theo yêu cầu».",
+        "error_title": "Tháng không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
+    _apply(sheet, "data_validation", rows, 6, 6, {
+        "validate": "decimal", "criteria": ">=", "value": 0,
+        "input_title": "Ngân sách (triệu đồng)",
+        "input_message": "Ghi số triệu đồng, không ghi đồng. Ví dụ: 3,4 là 3.400.000 đồng. Ghi 0 nếu không dùng ngân sách.",
+        "error_title": "Ngân sách không hợp lệ", "error_message": "Ngân sách là một số không âm, đơn vị triệu đồng."})
+    _apply(sheet, "data_validation", rows, 8, 8, {
+        "validate": "list", "source": agency_range, "error_type": "information",
+        "input_title": "Cơ quan phối hợp", "input_message": "Chọn trong danh mục hoặc ghi tên cơ quan, đơn vị.",
+        "error_title": "Tên ngoài danh mục", "error_message": "Tên này không có trong danh mục; vẫn được ghi nhận."})
+    _apply(sheet, "data_validation", spare_rows, 7, 7, {
+        "validate": "list", "source": agency_range, "error_type": "information",
+        "input_title": "Cơ quan chủ trì", "input_message": "Đơn vị chủ trì hoạt động đề xuất."})
+    # required cells left empty (activities only: a spare row may stay empty), then bad budgets
+    if input_rows:
+        top = f"E{min(input_rows) + 1}"   # relative to the first cell: the rule moves with each cell
+        _apply(sheet, "conditional_format", input_rows, 4, 6, {
+            "type": "formula", "criteria": f"=LEN(TRIM({top}))=0", "format": f.missing})
+    if rows:
+        cell = f"G{min(rows) + 1}"
+        _apply(sheet, "conditional_format", rows, 6, 6, {
+            "type": "formula", "criteria": f'=OR(AND({cell}<>"",NOT(ISNUMBER({cell}))),AND(ISNUMBER({cell}),{cell}<0))',
+            "format": f.bad})
 
 
 def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _Formats,
@@ -468,8 +496,8 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
     r = DATA_START
     frequency_rows: list[int] = []
     by_code = {row["code"]: row for row in rows}
-    order = list(by_code)
-    for i, row in enumerate(rows):
+    children_of = _children(rows)
+    for row in rows:
         level, code = row["level"], row["code"]
         if level == "activity":
             continue
@@ -480,7 +508,7 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
             frequency_rows.append(r)
         r += 1
         if level == "output":
-            for child in (c for c in order[i + 1:] if c.startswith(code + ".")):
+            for child in children_of.get(code, []):
                 _monitoring_row(sheet, r, "activity", child, by_code[child], ctx.monitoring.get(child, {}),
                                 f.locked, f.input, fingerprints)
                 frequency_rows.append(r)
@@ -491,14 +519,13 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
                     sheet.write_blank(r, col, None, f.spare)
                 frequency_rows.append(r)
                 r += 1
-    for r in frequency_rows:
-        sheet.data_validation(r, 4, r, 4, {
-            "validate": "list", "source": list(FREQUENCY_CHOICES),
-            "input_title": "Tần suất thu thập", "input_message": "Chọn: Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, Theo yêu cầu hoặc số lần trong năm.",
-            "error_title": "Tần suất không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
-        sheet.data_validation(r, 5, r, 5, {
-            "validate": "any", "input_title": "Thu thập số liệu",
-            "input_message": "Họ tên, chức vụ, đơn vị của người thu thập số liệu."})
+    _apply(sheet, "data_validation", frequency_rows, 4, 4, {
+        "validate": "list", "source": list(FREQUENCY_CHOICES),
+        "input_title": "Tần suất thu thập", "input_message": "Chọn: Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, Theo yêu cầu hoặc số lần trong năm.",
+        "error_title": "Tần suất không hợp lệ", "error_message": "Hãy chọn một giá trị trong danh sách."})
+    _apply(sheet, "data_validation", frequency_rows, 5, 5, {
+        "validate": "any", "input_title": "Thu thập số liệu",
+        "input_message": "Họ tên, chức vụ, đơn vị của người thu thập số liệu."})
     _page_setup(sheet, ctx, (4, 5), MONITORING_WIDTHS, f"Theo dõi, đánh giá CCHC năm {ctx.plan.year} — {agency or 'Tổng hợp'}")
     _protect(sheet, options)
 

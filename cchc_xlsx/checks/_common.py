@@ -7,9 +7,9 @@ import math
 import pandas as pd
 
 from ..findings import Finding
-from ..normalise import cell_of
+from ..normalise import cell_of, records
 
-__all__ = ["at", "dong", "trieu", "LEVEL_WORDS"]
+__all__ = ["at", "dong", "trieu", "LEVEL_WORDS", "records"]
 
 #: (Vietnamese, English) names of the levels, for messages.
 LEVEL_WORDS = {"task": ("nhiệm vụ", "task"), "output": ("kết quả đầu ra", "output"),

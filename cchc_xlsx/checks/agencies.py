@@ -5,18 +5,18 @@ from __future__ import annotations
 from ..agencies import default_registry
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import at
+from ._common import at, records
 
 
 def agency_corrected(plan) -> list[Finding]:
     """Every spelling read as another (``Sơ Tư pháp`` -> ``Sở Tư pháp``), once per cell."""
     registry = plan.registry or default_registry()
     findings = []
-    for _, row in plan.plan.iterrows():
+    for row in plan.rows("plan"):
         for field in ("lead", "partners"):
             for written, canonical in registry.parse_cell(row[field]).corrections:
                 findings.append(at("agency-corrected", row, field, found=written, expected=canonical))
-    for _, row in plan.allocation.iterrows():
+    for row in plan.rows("allocation"):
         agency, corrected = registry.resolve(row["agency_text"])
         if corrected:
             findings.append(Finding("agency-corrected", agency=agency.name, file=row["file"], sheet=row["sheet"],
@@ -29,10 +29,10 @@ def agency_unknown(plan) -> list[Finding]:
     """A lead cell, or an allocation line, that names no agency the registry knows."""
     registry = plan.registry or default_registry()
     findings = []
-    for _, row in plan.plan.iterrows():
+    for row in plan.rows("plan"):
         for part in registry.parse_cell(row["lead"]).unknown:
             findings.append(at("agency-unknown", row, "lead", found=part))
-    for _, row in plan.allocation.iterrows():
+    for row in plan.rows("allocation"):
         if registry.resolve(row["agency_text"])[0] is None:
             findings.append(Finding("agency-unknown", file=row["file"], sheet=row["sheet"],
                                     cell=cell_of(row, "agency"),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..findings import Finding
 from ..notation import NotANumber, parse_number
 from ..normalise import cell_of
-from ._common import LEVEL_WORDS, at, dong, trieu
+from ._common import LEVEL_WORDS, at, dong, trieu, records
 
 #: A budget at or above this many million đồng (100 tỷ) is taken for a figure written in đồng.
 DONG_THRESHOLD = 100_000
@@ -16,7 +16,7 @@ DONG_THRESHOLD = 100_000
 def budget_values(plan) -> list[Finding]:
     """Budgets that are not numbers, negative, or written in đồng instead of triệu đồng."""
     findings = []
-    for _, row in plan.plan.iterrows():
+    for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
         if text and value != value:  # written, but not a number
             findings.append(at("budget-not-number", row, "budget", found=text))
@@ -29,18 +29,16 @@ def budget_values(plan) -> list[Finding]:
 
 def budget_missing(plan) -> list[Finding]:
     """Activities whose budget cell is blank (not 0): the decision must say what they cost."""
-    activities = plan.activities
-    blank = activities[activities["budget_text"] == ""]
-    return [at("budget-missing", row, "budget") for _, row in blank.iterrows()]
+    return [at("budget-missing", row, "budget") for row in plan.rows("plan", "activity") if row["budget_text"] == ""]
 
 
 def subtotals(plan) -> list[Finding]:
     """Each output's stated budget equals the sum of its activities; each task's, of its outputs."""
-    frame = plan.plan
-    stated = {row["code"]: row for _, row in frame.iterrows()}
+    rows = plan.rows("plan")
+    stated = {row["code"]: row for row in rows}
     sums: dict[str, int] = defaultdict(int)
     has_children: set[str] = set()
-    for _, row in frame.iterrows():
+    for row in rows:
         parent = row["parent_code"]
         if parent is not None and parent == parent:
             sums[parent] += dong(row["budget"])
@@ -74,12 +72,12 @@ def allocation(plan) -> list[Finding]:
     if plan.allocation.empty:
         return []
     funded: dict[str, int] = defaultdict(int)
-    for _, row in plan.activities.iterrows():
+    for row in plan.rows("plan", "activity"):
         if row["funded_agency"]:
             funded[row["funded_agency"]] += dong(row["budget"])
     findings = []
     allocated = set()
-    for _, row in plan.allocation.iterrows():
+    for row in plan.rows("allocation"):
         agency = row["agency"]
         allocated.add(agency)
         if funded.get(agency, 0) != int(row["amount_dong"]):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import Finding
-from ._common import at
+from ._common import at, records
 
 
-def _by_code(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    return {row["code"]: row for _, row in frame.iterrows()}
+def _by_code(plan, table: str) -> dict[str, dict]:
+    return {row["code"]: row for row in plan.rows(table)}
 
 
 def _ancestors(code: str):
@@ -22,7 +22,7 @@ def plan_monitoring_rows(plan) -> list[Finding]:
     """A row that is in one appendix only."""
     if plan.plan.empty or plan.monitoring.empty:
         return []
-    in_plan, in_monitoring = _by_code(plan.plan), _by_code(plan.monitoring)
+    in_plan, in_monitoring = _by_code(plan, "plan"), _by_code(plan, "monitoring")
     findings = []
     for code, row in in_plan.items():
         if code not in in_monitoring:
@@ -37,16 +37,15 @@ def plan_monitoring_rows(plan) -> list[Finding]:
 
 def frequency_values(plan) -> list[Finding]:
     """A frequency cell holding something else (the seed's task 1 holds an agency's name)."""
-    invalid = plan.monitoring[plan.monitoring["frequency_kind"] == "invalid"]
     funded = _funded(plan)
     return [at("frequency-invalid", row, "frequency", agency=funded.get(row["code"], ""), found=row["frequency"])
-            for _, row in invalid.iterrows()]
+            for row in plan.rows("monitoring") if row["frequency_kind"] == "invalid"]
 
 
 def frequency_missing(plan) -> list[Finding]:
     """A blank frequency. Where a row above has one, the row inherits it: said, and only ``info``."""
     funded = _funded(plan)
-    rows = _by_code(plan.monitoring)
+    rows = _by_code(plan, "monitoring")
     findings = []
     for code, row in rows.items():
         if row["frequency_kind"] != "missing":
@@ -68,13 +67,13 @@ def frequency_window(plan) -> list[Finding]:
     """More collections than the activity has months (quarterly for a January–February activity)."""
     funded = _funded(plan)
     windows = {}
-    for _, row in plan.activities.iterrows():
+    for row in plan.rows("plan", "activity"):
         if row["from_kind"] == "month" and row["to_kind"] == "month":
             months = (int(row["year_to"]) * 12 + int(row["month_to"])) - (int(row["year_from"]) * 12 + int(row["month_from"])) + 1
             if months > 0:
                 windows[row["code"]] = months
     findings = []
-    for _, row in plan.monitoring[plan.monitoring["level"] == "activity"].iterrows():
+    for row in plan.rows("monitoring", "activity"):
         per_year, months = row["collections_per_year"], windows.get(row["code"])
         if months is not None and not pd.isna(per_year) and int(per_year) > months:
             findings.append(at("frequency-window", row, "frequency", agency=funded.get(row["code"], ""),
@@ -85,7 +84,7 @@ def frequency_window(plan) -> list[Finding]:
 def collector_missing(plan) -> list[Finding]:
     """A row with no collector, when no row above it and not all rows below it have one."""
     funded = _funded(plan)
-    rows = _by_code(plan.monitoring)
+    rows = _by_code(plan, "monitoring")
     children: dict[str, list[str]] = {}
     for code in rows:
         parent = code.rsplit(".", 1)[0] if "." in code else None

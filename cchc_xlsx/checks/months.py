@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding
-from ._common import at
+from ._common import at, records
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
          ("to", "month_to", ("tháng kết thúc", "end month")))
@@ -11,7 +11,7 @@ _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
 
 def month_values(plan) -> list[Finding]:
     findings = []
-    for _, row in plan.plan.iterrows():
+    for row in plan.rows("plan"):
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
                 findings.append(at("month-invalid", row, field, found=row[f"{end}_text"]))
@@ -21,7 +21,7 @@ def month_values(plan) -> list[Finding]:
 def month_missing(plan) -> list[Finding]:
     """An activity with no start or no end month (``Theo yêu cầu`` is an answer, not a blank)."""
     findings = []
-    for _, row in plan.activities.iterrows():
+    for row in plan.rows("plan", "activity"):
         missing = [(field, words) for end, field, words in _ENDS if row[f"{end}_kind"] == "missing"]
         if missing:
             vi = " và ".join(words[0] for _, words in missing)
@@ -34,7 +34,7 @@ def month_missing(plan) -> list[Finding]:
 
 def month_order(plan) -> list[Finding]:
     findings = []
-    for _, row in plan.plan.iterrows():
+    for row in plan.rows("plan"):
         if row["from_kind"] == "month" and row["to_kind"] == "month":
             start = int(row["year_from"]) * 12 + int(row["month_from"])
             end = int(row["year_to"]) * 12 + int(row["month_to"])
