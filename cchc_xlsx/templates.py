@@ -142,15 +142,43 @@ def write_templates(plan: Plan, out_dir: str | Path, options: TemplateOptions | 
     out_dir.mkdir(parents=True, exist_ok=True)
     registry = options.registry or plan.registry or default_registry()
     context = _Context.build(plan, registry)
-    written = []
     prefix = f"cchc-{plan.year}"
+    jobs = [(ALL_ROWS, set(plan.activities["code"]), out_dir / f"{prefix}-toan-bo-ke-hoach.xlsx")]
     for agency, codes in assign_activities(plan).items():
         known = registry.by_name(agency)
         name = known.id if known else slug(agency)
-        written.append(write_template(context, agency, set(codes), out_dir / f"{prefix}-{name}.xlsx", options))
-    written.append(write_template(context, ALL_ROWS, set(plan.activities["code"]),
-                                  out_dir / f"{prefix}-toan-bo-ke-hoach.xlsx", options))
-    return written
+        jobs.append((agency, set(codes), out_dir / f"{prefix}-{name}.xlsx"))
+    jobs = jobs[1:] + jobs[:1]   # agencies first, the all-rows workbook last
+    return _run_jobs(context, jobs, options)
+
+
+_SHARED: tuple | None = None   # the context and options, inherited by forked workers (not pickled)
+
+
+def _job(index: int) -> Path:
+    context, jobs, options = _SHARED
+    agency, codes, path = jobs[index]
+    return write_template(context, agency, codes, path, options)
+
+
+def _run_jobs(context: "_Context", jobs: list, options: TemplateOptions) -> list[Path]:
+    """Write the templates, on every core where the platform can fork (each file is independent)."""
+    import multiprocessing
+    import os
+
+    global _SHARED
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+        return [write_template(context, agency, codes, path, options) for agency, codes, path in jobs]
+    _SHARED = (context, jobs, options)
+    try:
+        # the biggest job (the all-rows workbook, last) goes first so that it does not run alone at the end
+        order = [len(jobs) - 1, *range(len(jobs) - 1)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = dict(zip(order, pool.map(_job, order, chunksize=4)))
+    finally:
+        _SHARED = None
+    return [done[i] for i in range(len(jobs))]
 
 
 @dataclass
