@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 
-__all__ = ["Book", "FONT", "TRIEU", "DONG", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title", "row_height",
-           "merged_header", "escape_header"]
+__all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
+           "stt_label", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
 
 FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
 FONT_SIZE = 11
@@ -23,7 +23,8 @@ FONT_SIZE = 11
 #: machine's locale; Excel keeps the user's own separators (on a Vietnamese Windows, 8.000,0 as well).
 TRIEU = "[$-42A]#,##0.0"
 DONG = '[$-42A]#,##0" đồng"'
-COUNT = "0"
+WHOLE = "[$-42A]#,##0"
+PERCENT = "[$-42A]0.0%"
 
 #: How each level is written in the STT column, and the word stored in Phụ lục 1's level column.
 LEVEL_WORDS = {"task": "Nhiệm vụ", "output": "Kết quả đầu ra", "activity": "Hoạt động"}
@@ -78,7 +79,7 @@ class Book:
     _formats: dict = field(default_factory=dict)
 
     @classmethod
-    def create(cls, path: Path, plan, generated_at: dt.datetime | None) -> "Book":
+    def create(cls, path: Path, plan, generated_at: dt.datetime | None) -> Book:
         workbook = xlsxwriter.Workbook(str(path), {
             # Text from agencies stays text: never a formula, a link or a number.
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -88,7 +89,7 @@ class Book:
         title = plan_title(plan)
         workbook.set_properties({
             "title": title, "subject": "Tổng hợp kế hoạch và ngân sách cải cách hành chính",
-            "author": "cchc-xlsx", "company": plan.province and f"Tỉnh {plan.province}" or "",
+            "author": "cchc-xlsx", "company": f"Tỉnh {plan.province}" if plan.province else "",
             "comments": f"cchc-xlsx {__version__}",
             "created": generated_at.replace(tzinfo=None) if generated_at else FIXED_CREATED,
         })
@@ -113,11 +114,10 @@ class Book:
         return self.fmt(border=1, text_wrap=True, bold=True, align="center", valign="vcenter",
                         bg_color="#D9D9D9", **props)
 
-    def print_setup(self, ws: Worksheet, repeat: tuple[int, int] | None, *, portrait: bool = False) -> None:
+    def print_setup(self, ws: Worksheet, repeat: tuple[int, int] | None) -> None:
         """A4 landscape, one page wide, header rows on every page, the plan's title and page numbers."""
         ws.set_paper(9)
-        if not portrait:
-            ws.set_landscape()
+        ws.set_landscape()
         ws.fit_to_pages(1, 0)      # fitToHeight="0": as many pages down as needed (LibreOffice too)
         ws.set_margins(**MARGINS)
         if repeat is not None:
@@ -157,26 +157,57 @@ def merged_header(ws: Worksheet, book: Book, top: int, cells: list[tuple[int, in
 
 # --------------------------------------------------------------------------- row heights
 # LibreOffice does not refit row heights when it opens a file written by xlsxwriter, so every row
-# with wrapped text gets an estimated height. Times New Roman 11 averages ~6.5 px a character and a
-# column width unit is ~7 px; a line holds about one character per width unit, less the part of a
-# word that does not fit. The estimate errs on the generous side: a cut line is worse than a gap.
-LINE_POINTS = 14.3
-_CHARS_PER_UNIT = 1.02
-_WORD_SLACK = 3
+# with wrapped text gets an estimated height. Vietnamese in Times New Roman 11 averages ~6 px a
+# character and a column width unit is ~7 px; a line holds about 1.1 characters per width unit, less
+# the part of a word that does not fit (measured on LibreOffice's PDF of Phụ lục 1). The estimate
+# errs on the generous side: a cut line is worse than a gap.
+LINE_POINTS = 12.8
+_CHARS_PER_UNIT = 1.1
+_WORD_SLACK = 2
 _MAX_HEIGHT = 409.0
+
+
+def _capacity(width: float, bold: bool) -> float:
+    return max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
+
+
+_UPPER = 1.35      # capitals are wider: «CẢI CÁCH THỦ TỤC HÀNH CHÍNH» needs a third more room
+
+
+def _length(text: str) -> float:
+    return len(text) * _UPPER if text.isupper() else len(text)
 
 
 def text_lines(text: str, width: float, bold: bool = False) -> int:
     if not text:
         return 1
-    per_line = max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    per_line = _capacity(width, bold)
+    return sum(max(1, math.ceil(_length(part) / per_line)) for part in text.split("\n"))
 
 
 def row_height(cells: Iterable[tuple[str, float]], bold: bool = False, font_size: float = FONT_SIZE) -> float:
     """Height in points for a row whose wrapped cells hold ``(text, column width)``."""
     lines = max((text_lines(text, width, bold) for text, width in cells), default=1)
-    return min(_MAX_HEIGHT, round(lines * LINE_POINTS * font_size / FONT_SIZE + 3, 1))
+    return min(_MAX_HEIGHT, round(lines * LINE_POINTS * font_size / FONT_SIZE + 4, 1))
+
+
+class RowFit:
+    """``row_height`` for the many rows of one table: the columns' capacities are worked out once.
+
+    ``min_lines=2`` for output rows: «Kết quả đầu ra 1.2» takes two lines in the STT column.
+    """
+
+    def __init__(self, widths: Iterable[float], bold: bool = False) -> None:
+        self.capacities = [_capacity(w, bold) for w in widths]
+
+    def __call__(self, texts: Iterable[object], min_lines: int = 1) -> float:
+        lines = min_lines
+        for text, per_line in zip(texts, self.capacities):
+            if isinstance(text, str) and _length(text) > per_line:
+                n = (sum(math.ceil(_length(part) / per_line) or 1 for part in text.split("\n"))
+                     if "\n" in text else math.ceil(_length(text) / per_line))
+                lines = max(lines, n)
+        return min(_MAX_HEIGHT, round(lines * LINE_POINTS + 4, 1))
 
 
 _SHEET_QUOTE = re.compile(r"[^A-Za-z0-9_.]")

@@ -7,6 +7,7 @@ Money is summed in whole đồng, so that a cached total is exactly the sum of i
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
@@ -45,7 +46,7 @@ def trieu(dong_value: int | None) -> float | None:
     return None if dong_value is None else dong_value / 1_000_000
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanRow:
     """One row of Phụ lục 1 as written: its frame row, its Excel row and its budget cell."""
 
@@ -106,13 +107,14 @@ class Layout:
             if line is not None:
                 return sheet_ref(P1, f"I{line.row + 1}")
         if finding.row_code:
-            monitoring_only = name in ("frequency", "collector", "reporter")
-            in_sheet = [(P2, self.p2_row_of, P2_COLUMNS)] if monitoring_only else []
+            # Monitoring fields live in Phụ lục 2; so does anything found on a sheet of that name.
+            monitoring = name in ("frequency", "collector", "reporter") or finding.sheet == P2
+            in_sheet = [(P2, self.p2_row_of, P2_COLUMNS)] if monitoring else []
             in_sheet += [(P1, self.p1_row_of, P1_COLUMNS), (P2, self.p2_row_of, P2_COLUMNS)]
             for sheet, rows, columns in in_sheet:
                 row = rows.get(finding.row_code)
                 if row is not None:
-                    column = letter(name, columns) if name in columns else "A"
+                    column = letter(name, columns) if name in columns and name != "level" else "A"
                     return sheet_ref(sheet, f"{column}{row + 1}")
         row = self.source_row_of.get(finding.file)
         if row is not None:
@@ -120,7 +122,7 @@ class Layout:
         return ""
 
 
-def tree_order(levels: list[str], codes: list[str], parents: list[object]) -> tuple[list[int], dict[int, list[int]]]:
+def tree_order(codes: list[str], parents: list[object]) -> tuple[list[int], dict[int, list[int]]]:
     """Frame positions in reading order (each task, then its outputs, each followed by its activities).
 
     A row whose parent is not in the frame stays where it is, as a top-level row: nothing is dropped.
@@ -161,7 +163,7 @@ def _sum_formula(rows: list[int], block: tuple[int, int], child_level: str | Non
 def _plan_rows(frame: pd.DataFrame) -> tuple[list[PlanRow], list[int]]:
     levels = frame["level"].astype(str).tolist()
     codes = frame["code"].tolist()
-    order, children = tree_order(levels, codes, frame["parent_code"].tolist())
+    order, children = tree_order(codes, frame["parent_code"].tolist())
     budgets = frame["budget"].tolist()
     rows = [PlanRow(i, levels[i], codes[i], P1_FIRST_ROW + k) for k, i in enumerate(order)]
     by_index = {r.index: r for r in rows}
@@ -236,8 +238,7 @@ def plan_layout(consolidation) -> Layout:
     first, last = P1_FIRST_ROW, max(P1_FIRST_ROW, total_row - 1)
     split = _split(plan.plan, plan.allocation, first, last, split_start)
     monitoring = plan.monitoring
-    m_order, _ = tree_order(monitoring["level"].astype(str).tolist(), monitoring["code"].tolist(),
-                            monitoring["parent_code"].tolist())
+    m_order, _ = tree_order(monitoring["code"].tolist(), monitoring["parent_code"].tolist())
     m_codes = monitoring["code"].tolist()
     p2_row_of: dict[str, int] = {}
     for k, i in enumerate(m_order):
@@ -259,5 +260,4 @@ def plan_year(plan) -> int:
     years = plan.plan["year_from"].dropna()
     if len(years):
         return int(years.mode().iloc[0])
-    import datetime
     return datetime.date.today().year

@@ -1,0 +1,122 @@
+"""Write the consolidated workbook: the summary, the decision's two appendices with live totals, the
+monitoring calendar, the timeline, the findings and the sources, each sheet ready to print on A4.
+
+``write_workbook`` is the list of sheets, in order; each sheet has its own module. Where every value
+lands is decided first (``layout``), because the sheets refer to each other's cells.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..findings import ToolError
+from .appendices import write_monitoring_sheet, write_plan_sheet
+from .book import Book
+from .findings_sheet import write_findings_sheet
+from .layout import CALENDAR, FINDINGS, P1, P2, SOURCES, SUMMARY, TIMELINE, plan_layout
+from .monitoring_calendar import write_calendar_sheet
+from .sources import write_sources_sheet
+from .summary import write_summary_sheet
+from .timeline import write_timeline_sheet
+
+__all__ = ["write_workbook", "OutputError", "SHEETS"]
+
+SHEETS = (SUMMARY, P1, P2, CALENDAR, TIMELINE, FINDINGS, SOURCES)
+
+
+class OutputError(ToolError):
+    """The consolidated workbook cannot be written where asked. The message names the file and the fix."""
+
+    def __init__(self, path: Path | str, vi: str, en: str) -> None:
+        self.path, self.vi, self.en = Path(path), vi, en
+        super().__init__(vi)
+
+    def message(self, lang: str = "vi") -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path | str] = (),
+                   lang: str = "vi") -> Path:
+    """Write ``consolidation`` to ``out_path`` (.xlsx) and return the path.
+
+    Refuses (OutputError) to overwrite any of ``inputs`` or of the consolidation's source files.
+    The workbook is written to a temporary file beside the target and moved into place at the end,
+    so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages;
+    every label is Vietnamese.
+    """
+    out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
+    layout = plan_layout(consolidation)
+    with _replacing(out) as tmp:
+        book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
+        sheets = [book.sheet(name) for name in SHEETS]
+        summary, plan, monitoring, calendar, timeline, findings, sources = sheets
+        write_summary_sheet(book, summary, consolidation, layout)
+        write_plan_sheet(book, plan, consolidation, layout)
+        write_monitoring_sheet(book, monitoring, consolidation, layout)
+        write_calendar_sheet(book, calendar, consolidation, layout)
+        write_timeline_sheet(book, timeline, consolidation, layout)
+        write_findings_sheet(book, findings, consolidation, layout, lang)
+        write_sources_sheet(book, sources, consolidation, layout)
+        book.close()
+    return out
+
+
+def _check_target(out: Path, inputs: list) -> Path:
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(out, f"{out}: tệp kết quả phải có đuôi .xlsx (ví dụ tong-hop.xlsx).",
+                          f"{out}: the output must end in .xlsx (e.g. tong-hop.xlsx).")
+    if out.is_dir():
+        raise OutputError(out, f"{out} là một thư mục: hãy ghi tên tệp, ví dụ {out / 'tong-hop.xlsx'}.",
+                          f"{out} is a folder: give a file name, e.g. {out / 'tong-hop.xlsx'}.")
+    for source in inputs:
+        if isinstance(source, (str, Path)) and str(source) and _same_file(out, Path(source)):
+            raise OutputError(out, f"Không ghi đè tệp đầu vào {out}: hãy chọn tên khác cho tệp tổng hợp "
+                                   f"(ví dụ {out.with_name(out.stem + '-tong-hop.xlsx').name}).",
+                              f"Refusing to overwrite the input file {out}: choose another name for the "
+                              f"consolidated workbook (e.g. {out.with_name(out.stem + '-tong-hop.xlsx').name}).")
+    if not out.parent.is_dir():
+        raise OutputError(out, f"Thư mục {out.parent} không tồn tại: hãy tạo thư mục hoặc chọn nơi ghi khác.",
+                          f"The folder {out.parent} does not exist: create it or write elsewhere.")
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _replacing(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out``, moved over it only when the block finishes without error."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp.xlsx", dir=out.parent)
+    except OSError as error:
+        raise OutputError(out, f"Không ghi được vào thư mục {out.parent} ({error.strerror}): hãy chọn nơi ghi khác.",
+                          f"Cannot write in {out.parent} ({error.strerror}): choose another place.") from error
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except OSError as error:
+        raise OutputError(out, f"Không ghi được {out} ({error.strerror or error}): nếu tệp đang mở trong Excel, "
+                               "hãy đóng lại rồi chạy lại lệnh.",
+                          f"Cannot write {out} ({error.strerror or error}): if it is open in Excel, close it and "
+                          "run the command again.") from error
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

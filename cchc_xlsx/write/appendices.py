@@ -1,0 +1,246 @@
+"""Phụ lục 1 (plan and budget, with live totals and the per-agency split) and Phụ lục 2 (monitoring)."""
+
+from __future__ import annotations
+
+from .book import LEVEL_WORDS, TRIEU, Book, RowFit, merged_header, row_height, stt_label
+from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
+
+__all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase"]
+
+P1_WIDTHS = {"code": 13, "content": 30, "indicator": 24, "evidence": 22, "month_from": 8, "month_to": 8,
+             "budget": 10, "lead": 16, "partners": 17, "funded_agency": 15, "level": 10}
+P2_WIDTHS = {"code": 13, "content": 32, "indicator": 28, "evidence": 26, "frequency": 14, "collector": 28,
+             "reporter": 20}
+_P1_TEXT = ("content", "indicator", "evidence", "lead", "partners", "funded_agency")
+_P2_TEXT = ("content", "indicator", "evidence", "frequency", "collector", "reporter")
+
+
+def decision_phrase(plan) -> str:
+    """``Quyết định số 3598/QĐ-UBND ngày 28/12/2017 của UBND tỉnh Đắk Lắk`` ("" without a decision)."""
+    if not plan.decision:
+        return ""
+    text = f"Quyết định số {plan.decision}"
+    if plan.decision_date:
+        text += f" ngày {plan.decision_date}"
+    return text + " của UBND tỉnh" + (f" {plan.province}" if plan.province else "")
+
+
+def issued_with(plan) -> str:
+    """``(Ban hành kèm theo Quyết định số 3598/QĐ-UBND ngày 28/12/2017 của UBND tỉnh Đắk Lắk)``."""
+    if plan.decision:
+        return f"(Ban hành kèm theo {decision_phrase(plan)})"
+    return f"(Tổng hợp kế hoạch của tỉnh {plan.province})" if plan.province else ""
+
+
+def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str) -> None:
+    ws.set_row(0, 21)
+    ws.merge_range(0, 0, 0, last_col, heading, book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
+    if subtitle:
+        ws.set_row(1, 17)
+        ws.merge_range(1, 0, 1, last_col, subtitle, book.fmt(italic=True, align="center"))
+
+
+def _text(ws, row: int, col: int, value, fmt) -> None:
+    """Text from a plan or a return: written as a string, never read as a formula, link or number."""
+    if isinstance(value, str) and value:
+        ws.write_string(row, col, value, fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
+def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> None:
+    tallest = max(row_height([(text, widths[name])], bold=True) for name, text in labels.items())
+    ws.set_row(top, max(17.0, tallest / 2))
+    ws.set_row(top + 1, max(17.0, tallest / 2))
+
+
+# --------------------------------------------------------------------------- Phụ lục 1
+P1_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": "Chỉ số đánh giá/tác động/mục tiêu",
+              "evidence": "Tài liệu kiểm chứng, xác minh", "month_from": "Từ tháng", "month_to": "Đến tháng",
+              "budget": "Ngân sách dự kiến (triệu đồng)", "lead": "Cơ quan, đơn vị chủ trì",
+              "partners": "Cơ quan, đơn vị phối hợp", "funded_agency": "Đơn vị được cấp kinh phí",
+              "level": "Cấp (dùng cho công thức)"}
+
+
+def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+    """Phụ lục 1 in the decision's layout; output, task and grand totals are formulas with their values."""
+    plan = consolidation.plan
+    frame = plan.plan
+    col = {name: i for i, name in enumerate(P1_COLUMNS)}
+    for name, i in col.items():
+        ws.set_column(i, i, P1_WIDTHS[name], None, {"hidden": name == "level"})
+    last = col["funded_agency"]
+    year = f" NĂM {layout.year}" if layout.year else ""
+    _titles(ws, book, last, f"Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}", issued_with(plan))
+    ws.merge_range(2, col["lead"], 2, last, "ĐVT: Triệu đồng", book.fmt(italic=True, align="right"))
+
+    top = P1_FIRST_ROW - 2
+    _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, P1_WIDTHS, top)
+    cells = [(top, col[name], top + 1, col[name], P1_HEADERS[name])
+             for name in ("code", "content", "indicator", "evidence")]
+    cells.append((top, col["month_from"], top, col["month_to"], "Thời gian"))
+    cells += [(top + 1, col["month_from"], top + 1, col["month_from"], P1_HEADERS["month_from"]),
+              (top + 1, col["month_to"], top + 1, col["month_to"], P1_HEADERS["month_to"])]
+    cells += [(top, col[name], top + 1, col[name], P1_HEADERS[name])
+              for name in ("budget", "lead", "partners", "funded_agency", "level")]
+    merged_header(ws, book, top, cells)
+
+    values = {name: frame[name].tolist() for name in
+              ("content", "indicator", "evidence", "from_text", "to_text", "budget", "budget_text",
+               "lead", "partners", "funded_agency")}
+    fit = _fits([P1_WIDTHS[name] for name in _P1_TEXT])
+    looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
+    text_columns = [(col[name], values[name]) for name in _P1_TEXT]
+    code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
+    from_col, to_col = col["month_from"], col["month_to"]
+    for pr in layout.plan_rows:
+        i, r, level = pr.index, pr.row, pr.level
+        look = looks.get(level, looks["activity"])
+        ws.set_row(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
+        ws.write_string(r, code_col, stt_label(level, pr.code), look.text)
+        for c, texts in text_columns[:3]:
+            _text(ws, r, c, texts[i], look.text)
+        _text(ws, r, from_col, values["from_text"][i], look.center)
+        _text(ws, r, to_col, values["to_text"][i], look.center)
+        _budget(ws, book, r, budget_col, pr, values["budget_text"][i], look)
+        for c, texts in text_columns[3:]:
+            _text(ws, r, c, texts[i], look.text)
+        ws.write_string(r, level_col, LEVEL_WORDS.get(level, level), look.text)
+
+    _total_and_split(ws, book, layout, col)
+    book.print_setup(ws, (top, top + 1))
+    ws.freeze_panes(P1_FIRST_ROW, 0)
+
+
+class _Look:
+    """The formats of one level's rows."""
+
+    def __init__(self, book: Book, level: str) -> None:
+        self.text = book.cell(level)
+        self.center = book.cell(level, align="center")
+        self.number = book.cell(level, num_format=TRIEU)
+        self.not_a_number = book.cell(level, font_color="#C00000", align="right")
+
+
+def _lines(level: str) -> int:
+    """At least two lines for an output row: «Kết quả đầu ra 1.2» wraps in the STT column."""
+    return 2 if level == "output" else 1
+
+
+def _fits(widths: list[float]) -> dict[bool, RowFit]:
+    """Row heights for plain (activity) rows and bold (task, output) rows."""
+    return {False: RowFit(widths), True: RowFit(widths, bold=True)}
+
+
+def _budget(ws, book: Book, r: int, c: int, pr, text: str, look: _Look) -> None:
+    fmt = look.number
+    if pr.formula is not None:
+        ws.write_formula(r, c, pr.formula, fmt, trieu(pr.dong))
+    elif pr.dong is not None:
+        ws.write_number(r, c, trieu(pr.dong), fmt)
+    elif isinstance(text, str) and text:
+        # Not a number (a finding says so): shown as written, in red, and left out of every sum.
+        ws.write_string(r, c, text, look.not_a_number)
+    else:
+        ws.write_blank(r, c, None, fmt)          # a blank budget stays blank, not 0
+
+
+def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> None:
+    g, h, i = col["budget"], col["lead"], col["partners"]
+    last = col["funded_agency"]
+    bold = book.cell("task")
+    bold_number = book.cell("task", num_format=TRIEU)
+    r = layout.total_row
+    ws.set_row(r, 18)
+    ws.merge_range(r, 0, r, g - 1, "Tổng cộng", book.cell("task", align="center"))
+    if layout.total_formula:
+        ws.write_formula(r, g, layout.total_formula, bold_number, trieu(layout.total_dong))
+    else:
+        ws.write_number(r, g, 0, bold_number)
+    for c in range(g + 1, last + 1):
+        ws.write_blank(r, c, None, bold)
+
+    ws.write_string(r + 2, 0, "Trong đó:", book.fmt(bold=True, italic=True))
+    head = r + 3
+    ws.set_row(head, 32)
+    ws.write_string(head, 0, "STT", book.header())
+    ws.merge_range(head, 1, head, g - 1, "Đơn vị được cấp kinh phí", book.header())
+    ws.write_string(head, g, "Theo các hoạt động", book.header())
+    ws.write_string(head, h, "Phân bổ theo Quyết định", book.header())
+    ws.write_string(head, i, "Chênh lệch", book.header())
+    text, number = book.cell(), book.cell(num_format=TRIEU)
+    for n, line in enumerate(layout.split, start=1):
+        ws.set_row(line.row, row_height([(line.label, 30 + 24 + 22 + 16)]))
+        ws.write_number(line.row, 0, n, book.cell(align="center"))
+        ws.merge_range(line.row, 1, line.row, g - 1, line.label, text)
+        ws.write_formula(line.row, g, line.formula, number, trieu(line.dong))
+        if line.allocation_dong is None:
+            ws.write_blank(line.row, h, None, number)
+        else:
+            ws.write_number(line.row, h, trieu(line.allocation_dong), number)
+        ws.write_formula(line.row, i, f"=ROUND(G{line.row + 1}-H{line.row + 1},6)", number,
+                         trieu(line.difference_dong))
+    s = layout.split_total_row
+    first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
+    ws.merge_range(s, 0, s, g - 1, "Cộng", book.cell("task", align="center"))
+    spent = sum(line.dong for line in layout.split)
+    allocated = sum(line.allocation_dong or 0 for line in layout.split)
+    sums = [(g, f"=SUM(G{first}:G{end})", spent), (h, f"=SUM(H{first}:H{end})", allocated),
+            (i, f"=ROUND(G{s + 1}-H{s + 1},6)", spent - allocated)]
+    for c, formula, value in sums:
+        if layout.split:
+            ws.write_formula(s, c, formula, bold_number, trieu(value))
+        else:
+            ws.write_number(s, c, 0, bold_number)
+    ws.conditional_format(head + 1, i, s, i, {"type": "cell", "criteria": "!=", "value": 0,
+                                             "format": book.workbook.add_format(
+                                                 {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})})
+    ws.merge_range(s + 1, 0, s + 1, last,
+                   "Chênh lệch khác 0 (tô đỏ): các hoạt động của đơn vị cộng lại không bằng số được phân bổ "
+                   "trong Quyết định. Các tổng là công thức: sửa ngân sách một hoạt động thì các tổng tự cập nhật.",
+                   book.fmt(italic=True, text_wrap=True))
+    ws.set_row(s + 1, 30)
+
+
+# --------------------------------------------------------------------------- Phụ lục 2
+P2_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": "Chỉ số đánh giá/tác động/mục tiêu",
+              "evidence": "Tài liệu kiểm chứng (xác minh)", "frequency": "Tần suất thu thập",
+              "collector": "Thu thập số liệu", "reporter": "Báo cáo"}
+
+
+def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+    """Phụ lục 2 in the decision's layout: who collects what, how often."""
+    plan = consolidation.plan
+    frame = plan.monitoring
+    col = {name: i for i, name in enumerate(P2_COLUMNS)}
+    for name, i in col.items():
+        ws.set_column(i, i, P2_WIDTHS[name])
+    year = f" NĂM {layout.year}" if layout.year else ""
+    _titles(ws, book, len(P2_COLUMNS) - 1,
+            f"Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}", issued_with(plan))
+    top = P2_FIRST_ROW - 2
+    headers = dict(P2_HEADERS, frequency=f"Tần suất thu thập năm {layout.year}" if layout.year else "Tần suất thu thập")
+    _header_heights(ws, headers, P2_WIDTHS, top)
+    cells = [(top, col[name], top + 1, col[name], headers[name])
+             for name in ("code", "content", "indicator", "evidence", "frequency")]
+    cells.append((top, col["collector"], top, col["reporter"], "Trách nhiệm"))
+    cells += [(top + 1, col["collector"], top + 1, col["collector"], headers["collector"]),
+              (top + 1, col["reporter"], top + 1, col["reporter"], headers["reporter"])]
+    merged_header(ws, book, top, cells)
+
+    levels = frame["level"].astype(str).tolist()
+    codes = frame["code"].tolist()
+    values = {name: frame[name].tolist() for name in _P2_TEXT}
+    fit = _fits([P2_WIDTHS[name] for name in _P2_TEXT])
+    looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
+    text_columns = [(col[name], values[name]) for name in _P2_TEXT]
+    frequency_col = col["frequency"]
+    for k, i in enumerate(layout.monitoring_order):
+        r, level = P2_FIRST_ROW + k, levels[i]
+        look = looks.get(level, looks["activity"])
+        ws.set_row(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
+        ws.write_string(r, 0, stt_label(level, codes[i]), look.text)
+        for c, texts in text_columns:
+            _text(ws, r, c, texts[i], look.center if c == frequency_col else look.text)
+    book.print_setup(ws, (top, top + 1))
+    ws.freeze_panes(P2_FIRST_ROW, 0)

@@ -1,0 +1,211 @@
+"""Lịch theo dõi: in which month of the plan year each output and activity is due for collection.
+
+The months follow from Phụ lục 2's frequency and the activity's window in Phụ lục 1 (see RULES,
+which the sheet prints above its table).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .book import Book, RowFit, row_height, stt_label
+from .layout import Layout
+
+__all__ = ["collection_months", "activity_window", "write_calendar_sheet", "RULES", "MARK"]
+
+MARK = "x"
+MONTHS = range(1, 13)
+FULL_YEAR = list(MONTHS)
+
+#: How a frequency becomes months, as the sheet says it.
+RULES = [
+    "Cách xác định tháng thu thập số liệu (đánh dấu «x»), từ tần suất ở Phụ lục 2 và thời gian thực hiện ở Phụ lục 1:",
+    "• Thời gian theo dõi: các tháng thực hiện hoạt động, trong năm kế hoạch; chưa có tháng hoặc «Theo yêu cầu»: "
+    "cả năm; kết quả đầu ra: gộp thời gian các hoạt động của nó.",
+    "• Hàng tháng, Thường xuyên: mọi tháng trong thời gian theo dõi. "
+    "Hàng quý: tháng 3, 6, 9, 12 nằm trong thời gian theo dõi (không có thì tháng cuối). "
+    "6 tháng: tháng 6 và 12 (không có thì tháng cuối). Hàng năm, 01 lần: tháng cuối.",
+    "• N lần: chia thời gian theo dõi thành N phần đều nhau, thu thập ở tháng cuối mỗi phần. "
+    "Theo yêu cầu: không đánh dấu. Để trống: theo tần suất của dòng cấp trên gần nhất có ghi tần suất.",
+]
+
+
+WINDOW_FIELDS = ("from_kind", "year_from", "month_from", "to_kind", "year_to", "month_to")
+
+
+def activity_window(row: dict, year: int) -> list[int]:
+    """The months of ``year`` an activity runs in: its months clipped to the year; the whole year
+    when a month is missing or «Theo yêu cầu»; [] when it runs wholly outside the year."""
+    start, end = 1, 12
+    if row["from_kind"] == "month":
+        y, m = int(row["year_from"]), int(row["month_from"])
+        if y > year:
+            return []
+        start = m if y == year else 1
+    if row["to_kind"] == "month":
+        y, m = int(row["year_to"]), int(row["month_to"])
+        if y < year:
+            return []
+        end = m if y == year else 12
+    return list(range(start, end + 1))
+
+
+def collection_months(kind: str, per_year: int | None, window: list[int]) -> list[int]:
+    """Months (1–12) a collection is due, for a frequency ``kind`` over the ``window``'s months."""
+    months = sorted(set(window))
+    if not months:
+        return []
+    if kind in ("monthly", "continuous"):
+        return months
+    if kind in ("quarterly", "semiannual"):
+        due = [m for m in months if m % (3 if kind == "quarterly" else 6) == 0]
+        return due or [months[-1]]
+    if kind == "annual":
+        return [months[-1]]
+    if kind == "times" and per_year:
+        n = min(int(per_year), len(months))
+        return sorted({months[math.ceil(k * len(months) / n) - 1] for k in range(1, n + 1)})
+    return []                                   # on request, invalid, missing: nothing to schedule
+
+
+FREQUENCY_WORDS = {"on_request": "Theo yêu cầu", "invalid": "không hợp lệ", "missing": "chưa có"}
+
+
+def _effective_frequencies(frame: pd.DataFrame) -> dict[str, tuple[str, int | None, str, str]]:
+    """code -> (kind, per year, as written, note): a blank frequency takes its nearest ancestor's."""
+    codes = frame["code"].tolist()
+    own = {}
+    for code, kind, per_year, text in zip(codes, frame["frequency_kind"].tolist(),
+                                          frame["collections_per_year"].tolist(), frame["frequency"].tolist()):
+        own.setdefault(code, (kind, None if per_year is pd.NA else int(per_year), text or ""))
+    result = {}
+    for code, (kind, per_year, text) in own.items():
+        note = ""
+        if kind == "missing":
+            parent = code
+            while "." in parent:
+                parent = parent.rsplit(".", 1)[0]
+                if parent in own and own[parent][0] not in ("missing", "invalid"):
+                    kind, per_year, _ = own[parent]
+                    note = f"(theo dòng {parent}: {own[parent][2]})"
+                    break
+        result[code] = (kind, per_year, text, note)
+    return result
+
+
+def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
+    """code -> months: an activity's window; an output's (or task's) is the union of its activities'."""
+    windows: dict[str, set[int]] = {}
+    activities = plan_frame[plan_frame["level"] == "activity"]
+    columns = [activities[name].tolist() for name in WINDOW_FIELDS]
+    for values in zip(activities["code"].tolist(), activities["parent_code"].tolist(), *columns):
+        code, parent = values[0], values[1]
+        months = activity_window(dict(zip(WINDOW_FIELDS, values[2:])), year)
+        windows.setdefault(code, set()).update(months)
+        while isinstance(parent, str) and parent:
+            windows.setdefault(parent, set()).update(months)
+            parent = parent.rsplit(".", 1)[0] if "." in parent else None
+    return {code: sorted(months) for code, months in windows.items()}
+
+
+def _text(ws, row: int, col: int, value, fmt) -> None:
+    if isinstance(value, str) and value:
+        ws.write_string(row, col, value, fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
+def _span(months: list[int]) -> str:
+    if not months:
+        return "ngoài năm"
+    if months == list(range(months[0], months[-1] + 1)):
+        return f"T{months[0]}–T{months[-1]}" if len(months) > 1 else f"T{months[0]}"
+    return ", ".join(f"T{m}" for m in months)
+
+
+WIDTHS = {"code": 13, "content": 40, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
+
+
+def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+    plan, year = consolidation.plan, layout.year
+    frame = plan.monitoring
+    frequencies = _effective_frequencies(frame)
+    windows = _windows(plan.plan, year)
+    month_col, count_col = 4, 16
+    for c, width in enumerate([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]]):
+        ws.set_column(c, c, width)
+    ws.set_column(month_col, month_col + 11, WIDTHS["month"])
+    ws.set_column(count_col, count_col, WIDTHS["count"])
+
+    ws.set_row(0, 21)
+    ws.merge_range(0, 0, 0, count_col, f"LỊCH THEO DÕI, THU THẬP SỐ LIỆU NĂM {year}",
+                   book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
+    note = book.fmt(italic=True, text_wrap=True, font_size=10)
+    for r, text in enumerate(RULES, start=1):
+        ws.set_row(r, row_height([(text, 150)], font_size=10))
+        ws.merge_range(r, 0, r, count_col, text, note)
+    head = len(RULES) + 2
+    ws.set_row(head, 32)
+    for c, text in enumerate(["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]):
+        ws.write_string(head, c, text, book.header())
+    for m in MONTHS:
+        ws.write_string(head, month_col + m - 1, f"T{m}", book.header())
+    ws.write_string(head, count_col, "Số lần", book.header())
+
+    levels = frame["level"].astype(str).tolist()
+    codes, contents = frame["code"].tolist(), frame["content"].tolist()
+    per_month = [0] * 12
+    row = head + 1
+    first = row
+    last_letter = chr(ord("A") + count_col - 1)
+    fit = {bold: RowFit([WIDTHS["content"], WIDTHS["frequency"]], bold) for bold in (False, True)}
+    task_fit = RowFit([sum(WIDTHS.values()) + 11 * WIDTHS["month"]], bold=True)
+    looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
+             for level in ("task", "output", "activity")}
+    for i in layout.monitoring_order:
+        level, code = levels[i], codes[i]
+        text_fmt, center, mark = looks.get(level, looks["activity"])
+        if level == "task":
+            ws.set_row(row, task_fit([contents[i]]))
+            ws.write_string(row, 0, stt_label(level, code), text_fmt)
+            ws.merge_range(row, 1, row, count_col, contents[i] or "", text_fmt)
+            row += 1
+            continue
+        kind, per_year, written, inherited = frequencies[code]
+        window = windows.get(code, FULL_YEAR)
+        due = collection_months(kind, per_year, window)
+        if inherited:
+            shown = inherited
+        elif kind == "missing":
+            shown = "(chưa có)"
+        elif kind == "invalid":
+            shown = f"«{written}» (không hợp lệ)"
+        else:
+            shown = written
+        ws.set_row(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
+        ws.write_string(row, 0, stt_label(level, code), text_fmt)
+        _text(ws, row, 1, contents[i], text_fmt)
+        ws.write_string(row, 2, shown, text_fmt)
+        ws.write_string(row, 3, _span(window), center)
+        for m in due:                   # empty months stay empty: their borders are a conditional format
+            ws.write_string(row, month_col + m - 1, MARK, mark)
+            per_month[m - 1] += 1
+        ws.write_number(row, count_col, len(due), center)   # a number: 100 000 formulas would cost seconds
+        row += 1
+    if row > first:
+        ws.conditional_format(first, month_col, row - 1, month_col + 11, {
+            "type": "formula", "criteria": "=TRUE",
+            "format": book.workbook.add_format({"border": 1, "border_color": "#808080"})})
+    ws.set_row(row, 30)
+    ws.merge_range(row, 0, row, 3, "Số lượt thu thập trong tháng", book.cell("task", align="center"))
+    for m in MONTHS:
+        c = month_col + m - 1
+        letter = chr(ord("A") + c)
+        ws.write_formula(row, c, f'=COUNTIF({letter}{first + 1}:{letter}{row},"{MARK}")' if row > first else "=0",
+                         book.cell("task", align="center"), per_month[m - 1])
+    ws.write_formula(row, count_col, f"=SUM(E{row + 1}:{last_letter}{row + 1})", book.cell("task", align="center"),
+                     sum(per_month))
+    book.print_setup(ws, (head, head))
+    ws.freeze_panes(head + 1, 0)

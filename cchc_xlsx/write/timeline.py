@@ -1,0 +1,119 @@
+"""Tiến độ: each activity's months as a bar across the plan year, grouped by task.
+
+The bar is conditional formatting over the month columns, driven by the «Từ tháng» and «Đến tháng»
+numbers on the row: change them and the bar moves.
+"""
+
+from __future__ import annotations
+
+from .book import Book, RowFit, stt_label
+from .layout import Layout
+
+__all__ = ["write_timeline_sheet"]
+
+WIDTHS = [13, 40, 6.5, 6.5] + [4.3] * 12 + [24]
+MONTH_COL, NOTE_COL = 4, 16
+
+
+def _bounds(row: dict, year: int) -> tuple[int | None, int | None, str]:
+    """(from, to) months inside ``year`` as the plan states them, and a note when they are not plain."""
+    notes, start, end = [], None, None
+    if row["from_kind"] == "month":
+        y, m = int(row["year_from"]), int(row["month_from"])
+        start = m if y == year else (1 if y < year else None)
+        if y != year:
+            notes.append(f"bắt đầu {m:02d}/{y}")
+    else:
+        notes.append(_missing_word(row["from_kind"], row["from_text"], "tháng bắt đầu"))
+    if row["to_kind"] == "month":
+        y, m = int(row["year_to"]), int(row["month_to"])
+        end = m if y == year else (12 if y > year else None)
+        if y != year:
+            notes.append(f"kết thúc {m:02d}/{y}")
+    else:
+        notes.append(_missing_word(row["to_kind"], row["to_text"], "tháng kết thúc"))
+    if (row["from_kind"] == "month" and start is None) or (row["to_kind"] == "month" and end is None):
+        start = end = None
+        notes.append(f"ngoài năm {year}")
+    notes = list(dict.fromkeys(n for n in notes if n))
+    if notes[:2] == ["chưa có tháng bắt đầu", "chưa có tháng kết thúc"]:
+        notes[:2] = ["chưa có tháng bắt đầu và kết thúc"]
+    return start, end, "; ".join(notes)
+
+
+def _missing_word(kind: str, text: str, what: str) -> str:
+    if kind == "on_request":
+        return "theo yêu cầu"
+    if kind == "invalid":
+        return f"{what} không hợp lệ: «{text}»"
+    return f"chưa có {what}"
+
+
+def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+    year = layout.year
+    for c, width in enumerate(WIDTHS):
+        ws.set_column(c, c, width)
+    last = len(WIDTHS) - 1
+    ws.set_row(0, 21)
+    ws.merge_range(0, 0, 0, last, f"TIẾN ĐỘ THỰC HIỆN CÁC HOẠT ĐỘNG NĂM {year}",
+                   book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
+    ws.merge_range(1, 0, 1, last, "Mỗi hoạt động: các tháng thực hiện trong năm, tô màu từ «Từ tháng» đến "
+                                  "«Đến tháng». Không tô khi kế hoạch chưa ghi đủ tháng (xem Ghi chú).",
+                   book.fmt(italic=True, font_size=10))
+    head = 3
+    ws.set_row(head, 32)
+    for c, text in enumerate(["STT", "Nội dung công việc", "Từ tháng", "Đến tháng"]):
+        ws.write_string(head, c, text, book.header())
+    for m in range(1, 13):
+        ws.write_number(head, MONTH_COL + m - 1, m, book.header(num_format='"T"0'))
+    ws.write_string(head, NOTE_COL, "Ghi chú", book.header())
+
+    frame = consolidation.plan.plan
+    names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
+             "to_text")
+    columns = {name: frame[name].tolist() for name in names}
+    row = head + 1
+    first = row
+    task_look, text, center = book.cell("task"), book.cell(), book.cell(align="center")
+    note_look = book.cell(italic=True, font_size=10)
+    fit, task_fit = RowFit([WIDTHS[1], WIDTHS[NOTE_COL]]), RowFit([sum(WIDTHS[1:])], bold=True)
+    for pr in layout.plan_rows:
+        if pr.level not in ("task", "activity"):
+            continue
+        rec = {name: values[pr.index] for name, values in columns.items()}
+        content = rec["content"] if isinstance(rec["content"], str) else ""
+        if pr.level == "task":
+            ws.set_row(row, task_fit([content]))
+            ws.write_string(row, 0, stt_label("task", pr.code), task_look)
+            ws.merge_range(row, 1, row, last, content, task_look)
+            row += 1
+            continue
+        start, end, note = _bounds(rec, year)
+        ws.set_row(row, fit([content, note]))
+        ws.write_string(row, 0, stt_label("activity", pr.code), text)
+        if content:
+            ws.write_string(row, 1, content, text)
+        else:
+            ws.write_blank(row, 1, None, text)
+        for c, value in ((2, start), (3, end)):
+            if value is None:
+                ws.write_blank(row, c, None, center)
+            else:
+                ws.write_number(row, c, value, center)
+        if note:
+            ws.write_string(row, NOTE_COL, note, note_look)
+        else:
+            ws.write_blank(row, NOTE_COL, None, text)
+        row += 1
+    if row > first:
+        # The month cells hold nothing: borders and the bar are conditional formats over the block.
+        h = head + 1
+        in_window = f"AND(ISNUMBER($C{first + 1}),ISNUMBER($D{first + 1}),E${h}>=$C{first + 1},E${h}<=$D{first + 1})"
+        ws.conditional_format(first, MONTH_COL, row - 1, MONTH_COL + 11, {
+            "type": "formula", "criteria": "=" + in_window,
+            "format": book.workbook.add_format({"bg_color": "#5B9BD5", "border": 1, "border_color": "#808080"})})
+        ws.conditional_format(first, MONTH_COL, row - 1, MONTH_COL + 11, {
+            "type": "formula", "criteria": "=TRUE",
+            "format": book.workbook.add_format({"border": 1, "border_color": "#BFBFBF"})})
+    book.print_setup(ws, (head, head))
+    ws.freeze_panes(head + 1, 2)

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Render the pictures of the consolidated workbook shown in the docs.
+
+Consolidates the bundled plan alone, prints the workbook to PDF through LibreOffice, and renders
+the first page of «Tổng hợp» and the first page of «Phụ lục 1» with pdftoppm:
+
+    docs/tong-hop.png     docs/phu-luc-1.png
+
+Usage::
+
+    python scripts/render_docs.py [--dpi 110] [--keep DIR]
+
+Needs LibreOffice (Debian: libreoffice-calc-nogui) and poppler-utils (pdftoppm, pdftotext).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cchc_xlsx import bundled_plan_path, read_plan  # noqa: E402
+from cchc_xlsx.printing import print_pdf  # noqa: E402
+from cchc_xlsx.result import consolidation_from_plan  # noqa: E402
+from cchc_xlsx.write import write_workbook  # noqa: E402
+
+PICTURES = {"Tổng hợp": "tong-hop.png", "Phụ lục 1": "phu-luc-1.png"}
+
+
+def first_pages(pdf: Path) -> dict[str, int]:
+    """Sheet name -> its first page: every page header starts with the sheet's name."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    found: dict[str, int] = {}
+    for page in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        sheet = unicodedata.normalize("NFC", text).strip().split("  ")[0]
+        found.setdefault(sheet, page)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dpi", type=int, default=110)
+    parser.add_argument("--keep", type=Path, help="also keep the workbook and the PDF in this folder")
+    args = parser.parse_args(argv)
+    for tool in ("pdftoppm", "pdftotext", "pdfinfo"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is missing: install the Debian package poppler-utils", file=sys.stderr)
+            return 2
+    path = bundled_plan_path()
+    consolidation = consolidation_from_plan(read_plan(path), path)
+    with tempfile.TemporaryDirectory(prefix="cchc-docs-") as tmp:
+        workbook = write_workbook(consolidation, Path(tmp) / "tong-hop-daklak-2018.xlsx")
+        pdf = print_pdf(workbook)
+        pages = first_pages(pdf)
+        for sheet, name in PICTURES.items():
+            target = ROOT / "docs" / name
+            subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", "-singlefile", "-f", str(pages[sheet]),
+                            "-l", str(pages[sheet]), str(pdf), str(target.with_suffix(""))], check=True)
+            print(f"{target.relative_to(ROOT)}: page {pages[sheet]} of {pdf.name} ({sheet})")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(workbook, args.keep)
+            shutil.copy(pdf, args.keep)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
