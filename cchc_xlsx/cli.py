@@ -52,6 +52,36 @@ def _parser() -> argparse.ArgumentParser:
     templates.add_argument("--contact", help="whom agencies contact, shown in the instructions")
     templates.add_argument("--year", type=int, help="the plan year, when the titles do not say it")
     templates.set_defaults(handler=_cmd_templates)
+
+    consolidate = sub.add_parser(
+        "consolidate", parents=[common], help="consolidate the returned workbooks into one checked workbook",
+        description="Read every returned workbook (files or folders) against the plan, merge them into one plan, "
+                    "run every check and write the consolidated workbook. With no arguments at all: the bundled "
+                    "2018 Đắk Lắk plan and its sample returns. With --plan and no returns: the plan checked alone.")
+    consolidate.add_argument("returns", type=Path, nargs="*", help="returned workbooks, or folders of them")
+    consolidate.add_argument("--plan", type=Path, help="the plan (default: the bundled 2018 Đắk Lắk plan)")
+    consolidate.add_argument("-o", "--output", type=Path, help="the workbook to write (default: cchc-YEAR-tong-hop.xlsx here)")
+    consolidate.add_argument("--json", action="store_true", help="print the result as JSON")
+    consolidate.add_argument("--pdf", action="store_true", help="also print the workbook to PDF (LibreOffice)")
+    consolidate.set_defaults(handler=_cmd_consolidate)
+
+    check = sub.add_parser(
+        "check", parents=[common], help="check returned workbooks before consolidation",
+        description="Run the consolidation's checks on some returns only and list what is wrong, file, sheet and "
+                    "cell. With --feedback, write for each file a copy with the cells highlighted and commented, "
+                    "to send back to the agency (the files themselves are never changed).")
+    check.add_argument("files", type=Path, nargs="+", help="returned workbooks, or folders of them")
+    check.add_argument("--plan", type=Path, help="the plan (default: the bundled 2018 Đắk Lắk plan)")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    check.add_argument("--feedback", type=Path, metavar="DIR", help="write the feedback workbooks into DIR")
+    check.set_defaults(handler=_cmd_check)
+
+    print_ = sub.add_parser("print", parents=[common], help="print a consolidated workbook to PDF (LibreOffice)",
+                            description="Print a workbook to PDF with LibreOffice headless (Debian package "
+                                        "libreoffice-calc-nogui).")
+    print_.add_argument("workbook", type=Path, help="the consolidated workbook")
+    print_.add_argument("-o", "--output", type=Path, help="the PDF (default: beside the workbook)")
+    print_.set_defaults(handler=_cmd_print)
     return parser
 
 
@@ -86,6 +116,85 @@ def _cmd_templates(args) -> int:
     print(heading.format(n=len(paths), dir=args.output))
     for path in paths:
         print(f"  {path.name}")
+    return EXIT_OK
+
+
+def _cmd_consolidate(args) -> int:
+    from .consolidate import consolidate
+    from .pipeline import BUNDLED_PLAN, bundled_plan_path
+    from .report import consolidation_summary, render_consolidation
+    from .write import write_workbook
+
+    returns = list(args.returns)
+    if not returns and args.plan is None:          # the main job on the bundled data
+        returns = [bundled_plan_path().parent / "returns"]
+    for path in returns:
+        if not path.exists():
+            raise ToolError(f"{path}: không có tệp hay thư mục này" if args.lang == "vi" else f"{path}: no such file or folder")
+    result = consolidate(returns, args.plan, registry=_registry(args), progress=not args.json)
+    output = args.output or Path(f"cchc-{result.plan.year}-tong-hop.xlsx")
+    inputs = [args.plan or bundled_plan_path(), *[Path(p) for p in result.sources["path"]]]
+    written = write_workbook(result, output, inputs=inputs, lang=args.lang)
+    pdf = None
+    if args.pdf:
+        from .printing import print_pdf
+        pdf = print_pdf(written)
+    summary = consolidation_summary(result, args.lang)
+    if args.json:
+        summary["output"] = str(written)
+        summary["pdf"] = str(pdf) if pdf else None
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(render_consolidation(summary, args.lang))
+        print(("Đã ghi: {}" if args.lang == "vi" else "Written: {}").format(written))
+        if pdf:
+            print(("Đã in PDF: {}" if args.lang == "vi" else "PDF: {}").format(pdf))
+    return EXIT_ERRORS if summary["severity_counts"]["error"] else EXIT_OK
+
+
+def _cmd_check(args) -> int:
+    from .consolidate import check_files
+    from .findings import count_by_severity
+
+    result = check_files(list(args.files), args.plan, registry=_registry(args), progress=not args.json)
+    findings = result.findings
+    if args.feedback:
+        from .feedback import write_feedback
+        for ret in result.extra["returns_read"]:
+            write_feedback(ret.path, findings, args.feedback, lang=args.lang)
+    counts = count_by_severity(findings)
+    if args.json:
+        json.dump({"severity_counts": counts, "findings": [f.to_dict(args.lang) for f in findings]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        words = {"vi": ("lỗi", "cảnh báo", "ghi chú"), "en": ("error", "warning", "note")}[args.lang]
+        by_file: dict[str, list] = {}
+        for f in findings:
+            by_file.setdefault(f.file, []).append(f)
+        for ret in result.extra["returns_read"]:
+            mine = by_file.get(ret.name, [])
+            agency = f" ({ret.agency})" if ret.agency else ""
+            print(f"{ret.name}{agency}: " + ", ".join(
+                f"{sum(1 for f in mine if f.severity == s)} {w}" for s, w in zip(("error", "warning", "info"), words)))
+            for f in sorted(mine, key=lambda f: ("error", "warning", "info").index(f.severity)):
+                where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+                print(f"  [{words[('error', 'warning', 'info').index(f.severity)]}] {where} {f.code}: {f.message(args.lang)}")
+        for name, mine in by_file.items():
+            if name not in {r.name for r in result.extra["returns_read"]}:
+                for f in mine:
+                    print(f"{name}: {f.code}: {f.message(args.lang)}")
+        if args.feedback:
+            print(("Góp ý đã ghi vào {}" if args.lang == "vi" else "Feedback written to {}").format(args.feedback))
+    return EXIT_ERRORS if counts["error"] else EXIT_OK
+
+
+def _cmd_print(args) -> int:
+    from .printing import print_pdf
+
+    pdf = print_pdf(args.workbook, args.output)
+    print(("Đã in PDF: {}" if args.lang == "vi" else "PDF: {}").format(pdf))
     return EXIT_OK
 
 

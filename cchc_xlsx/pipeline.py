@@ -11,9 +11,9 @@ from .findings import Finding, ToolError
 from .normalise import Plan, normalise, to_frames
 from .notation import parse_number
 from .tables import find_tables, read_titles
-from .workbook import FileProblem, open_book
+from .workbook import Book, FileProblem, open_book
 
-__all__ = ["read_plan", "BUNDLED_PLAN", "bundled_plan_path"]
+__all__ = ["read_plan", "plan_from_book", "BUNDLED_PLAN", "bundled_plan_path"]
 
 BUNDLED_PLAN = Path("workbooks") / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
 
@@ -31,16 +31,23 @@ def read_plan(path: str | Path, *, year: int | None = None, registry: Registry |
 
     Raises FileProblem when the file cannot be read at all or holds no decision table.
     """
+    book = open_book(path)                                          # read
+    plan = plan_from_book(book, year=year, registry=registry)       # find tables, normalise
+    plan.findings.extend(run_checks(plan))                          # check
+    return plan
+
+
+def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None) -> Plan:
+    """The decision's tables of an opened workbook as a Plan (findings of reading only, no checks)."""
     registry = registry or default_registry()
-    path = Path(path)
-    book = open_book(path)                                   # read
+    path = book.path
     tables = find_tables(book)
     if not tables:
         raise FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
                           "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
     titles = read_titles(book)
     plan_year = year or titles.year or _year_from_months(tables)
-    records, findings, totals = normalise(tables, path, plan_year, registry)   # normalise
+    records, findings, totals = normalise(tables, path, plan_year, registry)
     plan_frame, monitoring, allocation = to_frames(records)
     plan = Plan(plan_frame, monitoring, allocation, year=plan_year, province=titles.province,
                 decision=titles.decision, decision_date=titles.decision_date, registry=registry,
@@ -50,7 +57,6 @@ def read_plan(path: str | Path, *, year: int | None = None, registry: Registry |
         plan.stated_total_at = totals["stated_total_at"]
     if "allocation_total_raw" in totals:
         plan.allocation_total = _number_or_none(totals["allocation_total_raw"])
-    plan.findings.extend(run_checks(plan))                  # check
     return plan
 
 

@@ -61,7 +61,7 @@ _TEXT = {
         "none": "(chưa xác định)",
         "missing": "Hoạt động chưa có ngân sách: {codes}",
         "findings": "Phát hiện: {error} lỗi, {warning} cảnh báo, {info} ghi chú",
-        "finding": "  [{severity}] {sheet}!{cell} {code}: {message}",
+        "finding": "  [{severity}] {where} {code}: {message}",
         "more": "  … và {n} ghi chú khác (xem --json)",
     },
     "en": {
@@ -76,7 +76,7 @@ _TEXT = {
         "none": "(none)",
         "missing": "Activities without a budget: {codes}",
         "findings": "Findings: {error} errors, {warning} warnings, {info} notes",
-        "finding": "  [{severity}] {sheet}!{cell} {code}: {message}",
+        "finding": "  [{severity}] {where} {code}: {message}",
         "more": "  … and {n} more notes (see --json)",
     },
 }
@@ -93,7 +93,13 @@ def _num(value: float | None) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def render_summary(summary: dict, lang: str = "vi", max_info: int = 10) -> str:
+def _where(f: dict, show_file: bool) -> str:
+    place = f"{f['sheet']}!{f['cell']}" if f["cell"] else f["sheet"]
+    parts = [p for p in ((f["file"] if show_file else ""), place) if p]
+    return " › ".join(parts) or "—"
+
+
+def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_file: bool = False) -> str:
     """The summary as lines a person reads (Vietnamese by default)."""
     t = _TEXT["vi" if lang == "vi" else "en"]
     lines = [t["title"].format(**{k: v or "?" for k, v in summary["plan"].items()}),
@@ -119,7 +125,53 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10) -> str:
             shown_info += 1
             if shown_info > max_info:
                 continue
-        lines.append(t["finding"].format(**(f | {"severity": _SEVERITY_WORDS[lang][f["severity"]]})))
+        lines.append(t["finding"].format(**(f | {"severity": _SEVERITY_WORDS[lang][f["severity"]],
+                                                 "where": _where(f, show_file)})))
     if shown_info > max_info:
         lines.append(t["more"].format(n=shown_info - max_info))
     return "\n".join(lines)
+
+
+def consolidation_summary(consolidation, lang: str = "vi") -> dict:
+    """The plan summary of the consolidated plan, with the returns, the sources and every finding."""
+    plan = consolidation.plan
+    plan.findings = consolidation.findings
+    summary = plan_summary(plan, lang)
+    summary["returns"] = consolidation.returns.to_dict("records")
+    summary["sources"] = [{k: (int(v) if k in ("size", "rows_read", "rows_used", "findings") else v)
+                           for k, v in row.items()} for row in consolidation.sources.to_dict("records")]
+    return summary
+
+
+_RETURN_TEXT = {
+    "vi": {"returns": "Báo cáo: {expected} đơn vị phải gửi, {received} đã gửi ({errors} có lỗi), {missing} chưa gửi",
+           "missing": "  Chưa gửi: {names}", "files": "Đã đọc {n} tệp: {used} dùng, {other} không dùng",
+           "status": {"used": "dùng", "superseded": "bị thay thế", "skipped": "bỏ qua", "unreadable": "không đọc được",
+                      "unexpected": "không rõ đơn vị"}},
+    "en": {"returns": "Returns: {expected} expected, {received} received ({errors} with errors), {missing} missing",
+           "missing": "  Missing: {names}", "files": "Read {n} files: {used} used, {other} not used",
+           "status": {"used": "used", "superseded": "superseded", "skipped": "skipped", "unreadable": "unreadable",
+                      "unexpected": "agency unknown"}},
+}
+
+
+def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) -> str:
+    """The consolidation's summary as lines: the returns' state, the files, then the plan summary."""
+    t = _RETURN_TEXT["vi" if lang == "vi" else "en"]
+    expected = [r for r in summary["returns"] if r["expected"]]
+    received = [r for r in expected if r["received"]]
+    missing = [r["agency"] for r in expected if not r["received"]]
+    lines = []
+    if any(r["status"] != "not_requested" for r in summary["returns"]):
+        lines.append(t["returns"].format(expected=len(expected), received=len(received),
+                                         errors=sum(1 for r in received if r["status"] == "errors"),
+                                         missing=len(missing)))
+        if missing:
+            lines.append(t["missing"].format(names=", ".join(missing)))
+    sources = summary["sources"]
+    used = sum(1 for s in sources if s["status"] == "used")
+    lines.append(t["files"].format(n=len(sources), used=used, other=len(sources) - used))
+    for s in sources:
+        lines.append(f"  {s['file']}: {t['status'].get(s['status'], s['status'])}"
+                     + (f" ({s['agency']})" if s["agency"] else ""))
+    return "\n".join(lines + [render_summary(summary, lang, max_info, show_file=True)])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "formulas_without_values", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,6 +97,55 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None) -> Book:
     finally:
         workbook.close()
     return Book(path, result)
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA = re.compile(rb"<f[^>]*>(.*?)</f>|<f[^>]*/>", re.S)
+_VALUE = re.compile(rb"<v>(.+?)</v>", re.S)
+
+
+def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int], str]]:
+    """sheet name -> {(row, col) zero-based: formula} for formula cells saved without a result.
+
+    Every reader returns only the stored result, so such a cell reads as empty: openpyxl and some
+    scripts save formulas this way. Only .xlsx/.xlsm; {} for other formats or on any doubt.
+    """
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return {}
+            workbook = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+            targets = dict(re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+            targets.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+            for name, rid in re.findall(rb'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', workbook):
+                target = targets.get(rid, b"").decode()
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if member not in names:
+                    continue
+                data = archive.read(member)
+                if b"<f" not in data:
+                    continue
+                cells = {}
+                for letters, row, body in _CELL.findall(data):
+                    if body and b"<f" in body and not _VALUE.search(body):
+                        formula = _FORMULA.search(body)
+                        text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
+                        cells[(int(row) - 1, _column_index(letters.decode()))] = html.unescape(text)
+                if cells:
+                    found[html.unescape(name.decode("utf-8"))] = cells
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return {}
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
 
 
 def _sniff(path: Path) -> None:

@@ -1,0 +1,318 @@
+"""The consolidation: the plan, every return read and matched, merged into one plan, and every check.
+
+The orchestrator reads as its list of stages (see :func:`consolidate`). The rules of the merge:
+
+- each activity belongs to one agency (its funded agency, see docs/frames.md); that agency's
+  return gives its indicator, evidence, months, budget and partners (Phụ lục 1) and its frequency,
+  collector and reporter (Phụ lục 2); code, content and lead are the plan's (locked in the
+  template): a return that changed them gets ``locked-cell-changed`` and the plan's text stays;
+- a row of another agency, or a row the plan does not have, is not used (``unknown-row``); a
+  filled spare row is a proposed activity, numbered after its output's last one (``proposed-row``);
+- a plan row missing from its agency's return keeps the plan's values (``missing-row``); an agency
+  that sent nothing keeps the plan's values for all its rows (``missing-return``);
+- of two returns of one agency the one saved last is used (``duplicate-return`` on the other);
+- a budget that looks written in đồng is counted in triệu đồng (÷ 1 000 000) and reported (``budget-unit``);
+- output and task budgets are recomputed from their activities (returned subtotals are checked in
+  their own file, never trusted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from .agencies import Registry, default_registry
+from .checks import run_checks
+from .checks.budget import DONG_THRESHOLD, subtotals
+from .findings import Finding
+from .normalise import (ALLOCATION_COLUMNS, MONITORING_COLUMNS, PLAN_COLUMNS, Plan, _frame, cell_of)
+from .pipeline import bundled_plan_path, plan_from_book
+from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
+                     file_sha256)
+from .returns import ReturnFile, collect_files, read_return
+from .templates import assign_activities
+from .workbook import open_book
+
+__all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
+
+#: What an agency's return gives for its activities.
+PLAN_VALUE_FIELDS = ("indicator", "evidence", "month_from", "year_from", "from_kind", "from_text", "month_to",
+                     "year_to", "to_kind", "to_text", "budget", "budget_text", "partners", "partner_agencies")
+MONITORING_VALUE_FIELDS = ("frequency", "frequency_kind", "collections_per_year", "collector", "reporter")
+PROVENANCE = ("file", "sheet", "row", "cells")
+
+
+def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
+                progress: bool = False, generated_at: dt.datetime | None = None) -> Consolidation:
+    """Read the plan and every return, merge them and check the result."""
+    registry = registry or default_registry()
+    plan_path = Path(plan_path) if plan_path else bundled_plan_path()
+    plan = plan_from_book(open_book(plan_path), registry=registry)              # read the plan
+    if not returns:
+        plan.findings.extend(run_checks(plan))
+        return consolidation_from_plan(plan, plan_path, generated_at)
+    files, findings = collect_files(returns)                                    # find the files
+    read = _read_all(files, plan, registry, progress)                           # read and match each
+    used, file_findings = _choose_returns(read, plan)                           # one per agency
+    merged = _Merge(plan, registry)
+    for ret in used:
+        merged.add(ret)                                                        # normalise into the plan
+    consolidated = merged.plan(plan_path)
+    findings += file_findings + list(plan.findings)
+    for ret in read:
+        findings += [f for f in ret.findings if f.code != "proposed-row"]
+    findings += merged.findings
+    for ret in used:                                                           # check
+        findings += subtotals(ret.plan)
+    findings += run_checks(consolidated)
+    consolidated.findings = findings
+    sources = _sources(plan_path, plan, read, merged, findings)
+    returns_frame = _returns_frame(plan, read, used, findings)
+    return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
+                         extra={"returns_read": read})
+
+
+def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
+                progress: bool = False) -> Consolidation:
+    """The checks of a consolidation, on some returns only: the findings about those files."""
+    result = consolidate(paths, plan_path, registry=registry, progress=progress)
+    names = {ret.name for ret in result.extra["returns_read"]} | {p.name for p in paths if not p.is_dir()}
+    for ret in result.extra["returns_read"]:
+        names.add(ret.name)
+    result.findings = [f for f in result.findings if f.file in names and f.code != "missing-return"]
+    result.plan.findings = result.findings
+    return result
+
+
+# --------------------------------------------------------------------------- reading
+def _read_all(files: list[Path], plan: Plan, registry: Registry, progress: bool) -> list[ReturnFile]:
+    from tqdm import tqdm
+
+    bar = tqdm(files, desc="Đọc báo cáo", unit="tệp", disable=not (progress and sys.stderr.isatty()),
+               file=sys.stderr, leave=False)
+    return [read_return(path, plan, registry) for path in bar]
+
+
+def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile], list[Finding]]:
+    """One return per agency (the one saved last); findings for the others and for who sent nothing."""
+    expected = expected_agencies(plan)
+    by_agency: dict[str, list[ReturnFile]] = defaultdict(list)
+    findings: list[Finding] = []
+    for ret in read:
+        if ret.status != "read":
+            continue
+        if not ret.agency or ret.agency not in expected:
+            ret.status = "unexpected"
+            findings.append(Finding("unexpected-agency", agency=ret.agency, file=ret.name,
+                                    found=ret.agency or "?", params={"reason": ""}))
+            continue
+        by_agency[ret.agency].append(ret)
+    used = []
+    for agency, rets in by_agency.items():
+        rets.sort(key=lambda r: (r.saved or dt.datetime.min, r.name))
+        chosen = rets[-1]
+        used.append(chosen)
+        for other in rets[:-1]:
+            other.status = "superseded"
+            findings.append(Finding("duplicate-return", agency=agency, file=other.name, expected=chosen.name,
+                                    found=f"{other.rows_read}"))
+    for agency in expected:
+        if agency not in by_agency:
+            findings.append(Finding("missing-return", agency=agency))
+    used.sort(key=lambda r: expected.index(r.agency))
+    return used, findings
+
+
+# --------------------------------------------------------------------------- merging
+class _Merge:
+    """The plan's rows, updated by each agency's return."""
+
+    def __init__(self, plan: Plan, registry: Registry):
+        self.source = plan
+        self.registry = registry
+        self.rows = {row["code"]: dict(row) for row in plan.rows("plan")}
+        self.monitoring = {row["code"]: dict(row) for row in plan.rows("monitoring")}
+        self.owner = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
+        self.findings: list[Finding] = []
+        self.used: dict[str, int] = defaultdict(int)      # file -> rows used
+
+    def add(self, ret: ReturnFile) -> None:
+        agency, name = ret.agency, ret.name
+        renumbered: dict[str, str] = {}
+        seen_plan: set[str] = set()
+        for row in ret.plan.rows("plan"):
+            code = row["code"]
+            if row["proposed"]:
+                renumbered[code] = self._propose(row, ret)
+                continue
+            if code not in self.rows:
+                self._unknown(row, ret, f"{row['code']} không có trong kế hoạch", f"{row['code']} is not in the plan")
+                continue
+            if row["level"] != "activity":
+                self._compare_locked(row, self.rows[code], ret, ("content",))
+                continue
+            if self.owner.get(code) != agency:
+                owner = self.owner.get(code) or "?"
+                self._unknown(row, ret, f"Hoạt động {code} thuộc {owner}", f"activity {code} belongs to {owner}")
+                continue
+            seen_plan.add(code)
+            target = self.rows[code]
+            changed = self._compare_locked(row, target, ret, ("content", "lead"))
+            # the row now comes from the return: its texts too, where they say what the plan says
+            # (the template writes agencies the registry's way), so that every value matches its cell
+            keys = PLAN_VALUE_FIELDS + PROVENANCE + tuple(k for k in ("content", "lead", "lead_agencies")
+                                                          if k not in changed and (k != "lead_agencies" or "lead" not in changed))
+            for key in keys:
+                target[key] = row[key]
+            self._budget_unit(target, ret)
+            self.used[name] += 1
+        seen_monitoring: set[str] = set()
+        for row in ret.plan.rows("monitoring"):
+            code = renumbered.get(row["code"], row["code"]) if row["proposed"] else row["code"]
+            if row["proposed"]:
+                if code in self.monitoring or code not in self.rows:
+                    continue
+                self.monitoring[code] = dict(row) | {"code": code}
+                self.used[name] += 1
+                continue
+            if code not in self.monitoring:
+                self._unknown(row, ret, f"{code} không có trong kế hoạch", f"{code} is not in the plan")
+                continue
+            if row["level"] != "activity":
+                self._compare_locked(row, self.monitoring[code], ret, ("content",))
+                continue
+            if self.owner.get(code) != agency:
+                owner = self.owner.get(code) or "?"
+                self._unknown(row, ret, f"Hoạt động {code} thuộc {owner}", f"activity {code} belongs to {owner}")
+                continue
+            seen_monitoring.add(code)
+            target = self.monitoring[code]
+            changed = self._compare_locked(row, target, ret, ("content",))
+            for key in MONITORING_VALUE_FIELDS + PROVENANCE + (() if changed else ("content", "indicator", "evidence")):
+                target[key] = row[key]
+            self.used[name] += 1
+        for code, owner in self.owner.items():
+            if owner != agency:
+                continue
+            for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2")):
+                if code not in seen:
+                    self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
+
+    def _compare_locked(self, row: dict, target: dict, ret: ReturnFile, keys: tuple[str, ...]) -> set[str]:
+        """Findings for locked texts the return changed; the names of those fields."""
+        changed = set()
+        for key in keys:
+            if key == "lead":
+                same = set(row["lead_agencies"]) == set(target["lead_agencies"])
+            else:
+                same = " ".join(str(row[key]).split()) == " ".join(str(target[key]).split())
+            if not same:
+                changed.add(key)
+                self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
+                                             sheet=row["sheet"], cell=cell_of(row, key), row_code=row["code"],
+                                             field=key, expected=target[key], found=row[key]))
+        return changed
+
+    def _unknown(self, row: dict, ret: ReturnFile, vi: str, en: str) -> None:
+        self.findings.append(Finding("unknown-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+                                     cell=cell_of(row, "code"), row_code=row["code"], found=vi))
+
+    def _budget_unit(self, target: dict, ret: ReturnFile) -> None:
+        budget = target["budget"]
+        if budget == budget and budget >= DONG_THRESHOLD:
+            converted = budget / 1_000_000
+            self.findings.append(Finding(
+                "budget-unit", agency=ret.agency, file=ret.name, sheet=target["sheet"], cell=cell_of(target, "budget"),
+                row_code=target["code"], field="budget", found=target["budget_text"], expected=f"{converted:g}",
+                params={"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
+                                   " Counted in million đồng for now; correct the file.")}))
+            target["budget"] = converted
+
+    def _propose(self, row: dict, ret: ReturnFile) -> str:
+        parent = row["parent_code"]
+        n = 1
+        while f"{parent}.{n}" in self.rows:
+            n += 1
+        code = f"{parent}.{n}"
+        lead = self.registry.parse_cell(row["lead"])
+        self.rows[code] = dict(row) | {"code": code, "funded_agency": lead.named[0] if lead.named else ret.agency}
+        self.used[ret.name] += 1
+        self.findings.append(Finding("proposed-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+                                     cell=cell_of(row, "content"), row_code=code, field="content",
+                                     expected=parent, found=row["content"][:120]))
+        return code
+
+    def plan(self, plan_path: Path) -> Plan:
+        rows = sorted(self.rows.values(), key=lambda r: [int(p) for p in r["code"].split(".")])
+        _recompute_subtotals(rows)
+        monitoring = sorted(self.monitoring.values(), key=lambda r: [int(p) for p in r["code"].split(".")])
+        source = self.source
+        return Plan(_frame(rows, PLAN_COLUMNS), _frame(monitoring, MONITORING_COLUMNS),
+                    _frame(source.rows("allocation"), ALLOCATION_COLUMNS), year=source.year,
+                    province=source.province, decision=source.decision, decision_date=source.decision_date,
+                    stated_total=source.stated_total, stated_total_at=source.stated_total_at,
+                    allocation_total=source.allocation_total, registry=self.registry)
+
+
+def _recompute_subtotals(rows: list[dict]) -> None:
+    """Outputs sum their activities, tasks their outputs, in whole đồng."""
+    from .words import format_trieu
+
+    sums: dict[str, int] = defaultdict(int)
+    for level in ("activity", "output"):
+        for row in rows:
+            if row["level"] == level and row["parent_code"]:
+                own = sums[row["code"]] if level == "output" else (
+                    0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
+                sums[row["parent_code"]] += own
+    for row in rows:
+        if row["level"] in ("task", "output") and (row["code"] in sums or row["budget"] == row["budget"]):
+            row["budget"] = sums.get(row["code"], 0) / 1_000_000
+            row["budget_text"] = format_trieu(row["budget"])
+
+
+# --------------------------------------------------------------------------- bookkeeping
+def _sources(plan_path: Path, plan: Plan, read: list[ReturnFile], merge: _Merge, findings: list[Finding]) -> pd.DataFrame:
+    per_file: dict[str, int] = defaultdict(int)
+    for f in findings:
+        per_file[f.file] += 1
+    plan_rows = len(plan.plan) + len(plan.monitoring) + len(plan.allocation)
+    replaced = sum(merge.used.values())
+    rows = [{"agency": "Sở Nội vụ", "file": plan_path.name, "path": str(plan_path), "size": plan_path.stat().st_size,
+             "sha256": file_sha256(plan_path), "template_version": "", "rows_read": plan_rows,
+             "rows_used": max(plan_rows - replaced, 0), "findings": per_file[plan_path.name], "status": "used"}]
+    for ret in read:
+        status = {"read": "used"}.get(ret.status, ret.status)
+        rows.append({"agency": ret.agency, "file": ret.name, "path": str(ret.path), "size": ret.size,
+                     "sha256": file_sha256(ret.path) if ret.path.exists() else "",
+                     "template_version": ret.meta.get("template_version", "") or ("(không có)" if ret.plan else ""),
+                     "rows_read": ret.rows_read, "rows_used": merge.used.get(ret.name, 0),
+                     "findings": per_file[ret.name], "status": status})
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+
+
+def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding]) -> pd.DataFrame:
+    chosen = {ret.agency: ret for ret in used}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for f in findings:
+        counts[(f.file, f.severity)] += 1
+    rows = []
+    for agency in expected_agencies(plan):
+        ret = chosen.get(agency)
+        if ret is None:
+            rows.append({"agency": agency, "expected": True, "received": False, "file": "", "errors": 0,
+                         "warnings": 0, "status": "missing"})
+            continue
+        errors, warnings = counts[(ret.name, "error")], counts[(ret.name, "warning")]
+        rows.append({"agency": agency, "expected": True, "received": True, "file": ret.name, "errors": errors,
+                     "warnings": warnings, "status": "errors" if errors else "received"})
+    for ret in read:
+        if ret.status == "unexpected":
+            rows.append({"agency": ret.agency or "?", "expected": False, "received": True, "file": ret.name,
+                         "errors": counts[(ret.name, "error")], "warnings": counts[(ret.name, "warning")],
+                         "status": "unexpected"})
+    return pd.DataFrame(rows, columns=RETURN_COLUMNS)
