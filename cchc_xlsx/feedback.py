@@ -1,0 +1,351 @@
+"""Feedback workbook: the agency's own file sent back with the findings listed and marked on its cells.
+
+``write_feedback`` copies an agency's return (the source is only read) and adds:
+
+- a first sheet «Kết quả kiểm tra» listing the file's findings, errors first, each linked to its cell;
+- on every cell a finding names, a fill by severity and a comment (author «cchc-xlsx») holding the
+  finding's message, several findings on one cell joined in one comment.
+
+Everything else is what openpyxl keeps when it re-saves a workbook: values, formulas (without their
+cached results: Excel and LibreOffice recalculate them on opening), styles, rich text, merged cells,
+data validations, conditional formats, defined names (sheet-scoped ones re-indexed), print settings,
+sheet and workbook protection, hidden and very hidden sheets, tables, charts, other comments, and the
+macros of an .xlsm. openpyxl drops shapes and text boxes, sparklines, images (unless Pillow is
+installed), the «read-only recommended» flag, and the x14 extensions: among them the list data
+validations whose source is on another sheet once Excel has re-saved the file.
+
+An .xls or .ods file (openpyxl cannot open them), or a file that does not open as .xlsx, gets a new
+.xlsx holding only the list; its title line says so.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .findings import SEVERITIES, Finding
+from .write.book import SEVERITY_WORDS, row_height, sheet_ref
+
+__all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
+           "INSTRUCTION"]
+
+FEEDBACK_SHEET = "Kết quả kiểm tra"
+COMMENT_AUTHOR = "cchc-xlsx"
+SUFFIX = "-gop-y"
+#: Cell fill by severity: red-ish, orange, light yellow.
+FILL_COLORS = {"error": "FFFF9999", "warning": "FFFFC000", "info": "FFFFF2CC"}
+COLUMNS = [("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Dòng", 9), ("Nội dung", 62),
+           ("Giá trị đúng/gợi ý", 18), ("Giá trị hiện tại", 18), ("Mã", 20)]
+INSTRUCTION = "Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ."
+INSTRUCTION_LIST = "Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ."
+INSTRUCTION_NONE = "Không phát hiện vấn đề nào; không cần sửa tệp."
+FONT = "Times New Roman"
+HEADER_ROW = 4
+_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
+_MAX_TEXT = 32_767
+_MAX_ROW, _MAX_COL = 1_048_576, 16_384
+_MAX_UNCOMPRESSED = 400 * 1024 * 1024   # as the reader (workbook.py)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_THIN = Side(style="thin", color="FF808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Path | str, *,
+                   lang: str = "vi") -> Path:
+    """Write the feedback workbook for ``source`` into ``out_dir`` and return its path.
+
+    The path is ``out_dir / "<stem>-gop-y.xlsx"`` (``.xlsm`` for an .xlsm source that opens).
+    Only the findings whose ``file`` is the source's name are used, so all the findings of a
+    consolidation can be passed. ``lang`` is the language of the messages; labels are Vietnamese.
+    The source is opened read-only and never written; the result goes to a temporary file beside
+    the target, moved into place at the end. Raises ValueError when the target would be the source
+    (a link to it) or ``out_dir`` is a file, FileNotFoundError when the source does not exist.
+    """
+    source, out_dir = Path(source), Path(out_dir)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: không có tệp này (no such file)")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} là một tệp, không phải thư mục: hãy chọn thư mục ghi tệp góp ý "
+                         f"({out_dir} is a file, not a folder).")
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    mine = sorted((f for f in findings if f.file == source.name), key=lambda f: order.get(f.severity, len(order)))
+
+    book, note = _open(source)
+    out = out_dir / f"{source.stem}{SUFFIX}{source.suffix.lower() if book is not None else '.xlsx'}"
+    if _same_file(out, source):
+        raise ValueError(f"Không ghi đè tệp gốc {source}: hãy chọn thư mục khác cho tệp góp ý "
+                         f"(the feedback file {out} would be the source file itself).")
+    links: dict[int, str] = {}
+    if book is None:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+    else:
+        _drop_previous_feedback(book)
+        links = _mark_cells(book, mine, lang)
+    _write_list(book, source.name, mine, links, note, lang)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".tmp{out.suffix}", dir=out_dir)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        book.save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+# --------------------------------------------------------------------------- opening the source
+def _open(source: Path):
+    """(workbook, "") for an .xlsx/.xlsm openpyxl opens; (None, why not, in Vietnamese) otherwise."""
+    only_list = "nên không tô màu được các ô; tệp này chỉ gồm danh sách kết quả kiểm tra."
+    suffix = source.suffix.lower()
+    if suffix not in _OPENPYXL_SUFFIXES:
+        return None, f"Tệp gốc dạng {suffix or 'không có đuôi'} {only_list}"
+    if _is_encrypted(source):
+        return None, f"Tệp gốc có mật khẩu mở {only_list}"
+    try:
+        with zipfile.ZipFile(source) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None, f"Tệp gốc không phải tệp {suffix} thật (có thể là tệp .xls đổi đuôi) {only_list}"
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        return None, f"Tệp gốc không phải tệp {suffix} thật {only_list}"
+    if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
+        return None, f"Tệp gốc quá lớn khi giải nén {only_list}"
+    try:
+        return _load(source), ""
+    except Exception as error:  # damaged parts openpyxl cannot parse: send the list alone
+        return None, f"Không mở được tệp gốc ({type(error).__name__}) {only_list}"
+
+
+def _is_encrypted(source: Path) -> bool:
+    """An .xlsx saved with a password to open is an OLE file holding an «EncryptedPackage»."""
+    try:
+        with source.open("rb") as handle:
+            data = handle.read(1 << 20)
+    except OSError:
+        return False
+    return data.startswith(_OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _load(source: Path):
+    """The workbook as openpyxl keeps it, read from a read-only handle (the file is never written)."""
+    with source.open("rb") as handle:
+        return openpyxl.load_workbook(handle, keep_vba=source.suffix.lower() == ".xlsm", keep_links=True,
+                                      rich_text=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists() and os.path.samefile(a, b):
+            return True
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --------------------------------------------------------------------------- marking the cells
+def _drop_previous_feedback(book) -> None:
+    """A file sent back with an earlier round's feedback: drop that round's list and comments."""
+    for ws in list(book.worksheets):
+        if ws.title.casefold() == FEEDBACK_SHEET.casefold() and _is_feedback_list(ws):
+            book.remove(ws)
+    for ws in book.worksheets:
+        # only the cells the file holds (iter_rows would create every cell of the used range)
+        for cell in list(ws._cells.values()):
+            if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
+                cell.comment = None
+
+
+def _is_feedback_list(ws: Worksheet) -> bool:
+    labels = [ws.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 1)]
+    return labels == [label for label, _ in COLUMNS]
+
+
+def _worksheet(book, name: str) -> Worksheet | None:
+    if not name:
+        return None
+    sheets = [ws for ws in book.worksheets if ws.title == name] or \
+             [ws for ws in book.worksheets if ws.title.casefold() == name.strip().casefold()]
+    return sheets[0] if sheets else None
+
+
+def _coordinate(text: str) -> str | None:
+    """``G8`` from ``G8``, ``$G$8``, ``g8``, ``'Phụ lục 1'!G8`` or ``G8:H9``; None when not a cell."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip().rsplit("!", 1)[-1].split(":", 1)[0].replace("$", "").upper()
+    match = _A1.fullmatch(text)
+    if not match:
+        return None
+    col, row = column_index_from_string(match[1]), int(match[2])
+    if not (1 <= row <= _MAX_ROW and 1 <= col <= _MAX_COL):
+        return None
+    return f"{get_column_letter(col)}{row}"
+
+
+def _anchor(ws: Worksheet, coordinate: str) -> str:
+    """The top-left cell of the merged range holding ``coordinate`` (the cell Excel shows)."""
+    for merged in ws.merged_cells.ranges:
+        if coordinate in merged:
+            return merged.start_cell.coordinate
+    return coordinate
+
+
+def _mark_cells(book, findings: list[Finding], lang: str) -> dict[int, str]:
+    """Fill and comment each finding's cell; return finding index -> link target (``'Phụ lục 1'!G8``)."""
+    links: dict[int, str] = {}
+    cells: dict[tuple[str, str], list[Finding]] = {}
+    for i, f in enumerate(findings):
+        ws, coordinate = _worksheet(book, f.sheet), _coordinate(f.cell)
+        if ws is None or coordinate is None:
+            continue
+        coordinate = _anchor(ws, coordinate)
+        cells.setdefault((ws.title, coordinate), []).append(f)
+        links[i] = sheet_ref(ws.title, coordinate)
+    for (title, coordinate), group in cells.items():
+        cell = book[title][coordinate]
+        worst = group[0].severity                      # the findings come most severe first
+        color = FILL_COLORS.get(worst, FILL_COLORS["info"])
+        cell.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
+        text = "\n\n".join(f"{SEVERITY_WORDS.get(f.severity, f.severity)}: {f.message(lang)}" for f in group)
+        old = cell.comment
+        if old is not None and old.text.strip():
+            text += f"\n\n— Ghi chú sẵn có ({old.author or 'không rõ tác giả'}):\n{old.text.strip()}"
+        cell.comment = _comment(text)
+    return links
+
+
+def _comment(text: str) -> Comment:
+    text = _clean(text)
+    lines = sum(max(1, math.ceil(len(part) / 48)) for part in text.split("\n"))
+    return Comment(text, COMMENT_AUTHOR, width=320, height=min(600, 18 * lines + 12))
+
+
+# --------------------------------------------------------------------------- the list sheet
+def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, str], note: str,
+                lang: str) -> Worksheet:
+    ws = book.create_sheet(_free_title(book), 0)
+    book.active = 0
+    for other in book.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+    if book.views:
+        book.views[0].firstSheet = 0
+    last = len(COLUMNS)
+    for c, (_, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    page_width = sum(width for _, width in COLUMNS)
+
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    title = f"Tệp {file_name}: " + ", ".join(f"{counts[s]} {SEVERITY_WORDS[s].lower()}" for s in SEVERITIES)
+    if note:
+        title += f". {note}"
+    if not findings:
+        instruction = INSTRUCTION_NONE
+    elif links:
+        instruction = INSTRUCTION
+    else:
+        instruction = INSTRUCTION_LIST
+    for r, (text, font) in enumerate([(title, Font(name=FONT, size=13, bold=True)),
+                                      (instruction, Font(name=FONT, size=11, italic=True))], start=1):
+        cell = ws.cell(r, 1)
+        _set_text(cell, text)
+        cell.font, cell.alignment = font, Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        ws.row_dimensions[r].height = row_height([(text, page_width)], bold=r == 1, font_size=font.size)
+
+    header_font = Font(name=FONT, size=11, bold=True)
+    header_fill = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
+    for c, (label, _) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, c, label)
+        cell.font, cell.fill, cell.border = header_font, header_fill, _BORDER
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    ws.row_dimensions[HEADER_ROW].height = row_height([(label, width) for label, width in COLUMNS], bold=True)
+
+    body_font = Font(name=FONT, size=11)
+    link_font = Font(name=FONT, size=11, color="FF0563C1", underline="single")
+    for i, f in enumerate(findings):
+        r = HEADER_ROW + 1 + i
+        values = [i + 1, SEVERITY_WORDS.get(f.severity, f.severity), f.sheet, f.cell, f.row_code,
+                  f.message(lang), f.expected, f.found, f.code]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c)
+            _set_text(cell, value)
+            cell.font, cell.border, cell.alignment = body_font, _BORDER, _WRAP
+        ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="top")
+        color = FILL_COLORS.get(f.severity)
+        if color:
+            ws.cell(r, 2).fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
+        if i in links:
+            place = ws.cell(r, 4)
+            place.value = links[i].rsplit("!", 1)[1]
+            place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=f"Đến ô {links[i]}")
+            place.font = link_font
+        ws.row_dimensions[r].height = row_height(
+            [(str(v) if v is not None else "", COLUMNS[c][1]) for c, v in enumerate(values)])
+
+    end = HEADER_ROW + max(1, len(findings))
+    if findings:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last)}{end}"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(last)}{end}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = FONT
+    return ws
+
+
+def _free_title(book) -> str:
+    taken = {name.casefold() for name in book.sheetnames}
+    title, n = FEEDBACK_SHEET, 1
+    while title.casefold() in taken:
+        n += 1
+        title = f"{FEEDBACK_SHEET} ({n})"
+    return title
+
+
+def _clean(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:_MAX_TEXT]
+
+
+def _set_text(cell, value) -> None:
+    """Numbers as numbers, everything else as text: a value an agency typed («=SUM(…)») is never a formula."""
+    if value is None or value == "":
+        cell.value = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        cell.value = _clean(str(value))
+        cell.data_type = "s"
