@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Render the pictures of the consolidated workbook shown in the docs.
 
-Consolidates the bundled plan alone, prints the workbook to PDF through LibreOffice, and renders
+Consolidates the bundled plan with its sample returns (the README's main job), prints the workbook to PDF through LibreOffice, and renders
 the first page of «Tổng hợp» and the first page of «Phụ lục 1» with pdftoppm:
 
     docs/tong-hop.png     docs/phu-luc-1.png
@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cchc_xlsx import bundled_plan_path, read_plan  # noqa: E402
+from cchc_xlsx import bundled_plan_path  # noqa: E402
+from cchc_xlsx.consolidate import consolidate  # noqa: E402
 from cchc_xlsx.printing import print_pdf  # noqa: E402
-from cchc_xlsx.result import consolidation_from_plan  # noqa: E402
 from cchc_xlsx.write import write_workbook  # noqa: E402
 
 PICTURES = {"Tổng hợp": "tong-hop.png", "Phụ lục 1": "phu-luc-1.png"}
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which(tool) is None:
             print(f"{tool} is missing: install the Debian package poppler-utils", file=sys.stderr)
             return 2
-    path = bundled_plan_path()
-    consolidation = consolidation_from_plan(read_plan(path), path)
+    consolidation = consolidate([bundled_plan_path().parent / "returns"])
     with tempfile.TemporaryDirectory(prefix="cchc-docs-") as tmp:
         workbook = write_workbook(consolidation, Path(tmp) / "tong-hop-daklak-2018.xlsx")
         pdf = print_pdf(workbook)
