@@ -55,7 +55,8 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     if not returns:
         plan.findings.extend(run_checks(plan))
         return consolidation_from_plan(plan, plan_path, generated_at)
-    files, findings = collect_files(returns)                                    # find the files
+    files, skipped = collect_files(returns)                                     # find the files
+    findings = [finding for _, finding in skipped]
     read = _read_all(files, plan, registry, progress)                           # read and match each
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     merged = _Merge(plan, registry)
@@ -70,7 +71,8 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         findings += subtotals(ret.plan)
     findings += run_checks(consolidated)
     consolidated.findings = findings
-    sources = _sources(plan_path, plan, read, merged, findings)
+    sources = _sources(plan_path, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
+                                                for path, _ in skipped], merged, findings)
     returns_frame = _returns_frame(plan, read, used, findings)
     return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
                          extra={"returns_read": read})

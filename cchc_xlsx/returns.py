@@ -48,10 +48,10 @@ class ReturnFile:
         return self.path.name
 
 
-def collect_files(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
-    """Every file named or found in the named folders, in a stable order; what is skipped, said."""
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:
+    """Every file named or found in the named folders, in a stable order; what is skipped, with why."""
     files: list[Path] = []
-    skipped: list[Finding] = []
+    skipped: list[tuple[Path, Finding]] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
@@ -60,13 +60,13 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     chosen = []
     for path in files:
         if path.name.startswith("~$"):
-            skipped.append(Finding("file-skipped", file=path.name, params={"reason": (
+            skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 "tệp khóa tạm của Excel (~$…), tạo ra khi tệp đang mở; không phải báo cáo",
-                "an Excel lock file (~$…), made while a workbook is open; not a return")}))
+                "an Excel lock file (~$…), made while a workbook is open; not a return")})))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES and path.exists():
-            skipped.append(Finding("file-skipped", file=path.name, params={"reason": (
+            skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 f"không phải bảng tính ({path.suffix or 'không có đuôi'}); chỉ đọc .xlsx, .xlsm, .xls, .ods",
-                f"not a spreadsheet ({path.suffix or 'no extension'}); only .xlsx, .xlsm, .xls, .ods are read")}))
+                f"not a spreadsheet ({path.suffix or 'no extension'}); only .xlsx, .xlsm, .xls, .ods are read")})))
         else:
             chosen.append(path)
     return chosen, skipped
