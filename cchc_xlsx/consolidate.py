@@ -82,9 +82,7 @@ def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: R
                 progress: bool = False) -> Consolidation:
     """The checks of a consolidation, on some returns only: the findings about those files."""
     result = consolidate(paths, plan_path, registry=registry, progress=progress)
-    names = {ret.name for ret in result.extra["returns_read"]} | {p.name for p in paths if not p.is_dir()}
-    for ret in result.extra["returns_read"]:
-        names.add(ret.name)
+    names = {ret.name for ret in result.extra["returns_read"]} | set(result.sources["file"][1:])
     result.findings = [f for f in result.findings if f.file in names and f.code != "missing-return"]
     result.plan.findings = result.findings
     return result

@@ -362,28 +362,12 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
             current_task = r
             task_rows.append(r)
             outputs_of_task[r] = []
-            sheet.write_string(r, 0, _label(level, code), f.task)
-            for col, key in ((1, "content"), (2, "indicator"), (3, "evidence")):
-                sheet.write_string(r, col, row[key], f.task)
-            for col, key in ((4, "from_written"), (5, "to_written")):
-                sheet.write_string(r, col, row[key], f.task)
-            sheet.write_string(r, 7, row["lead_written"], f.task)
-            sheet.write_string(r, 8, row["partners_written"], f.task)
-            fingerprints.append((code, "task", SHEET_PLAN, r + 1, row_fingerprint(code, row["content"])))
-            sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
+            _context_row(sheet, r, row, f.task, fingerprints)
             r += 1
         elif level == "output":
             current_output = r
             outputs_of_task.setdefault(current_task, []).append(r)
-            sheet.write_string(r, 0, _label(level, code), f.output)
-            for col, key in ((1, "content"), (2, "indicator"), (3, "evidence")):
-                sheet.write_string(r, col, row[key], f.output)
-            for col, key in ((4, "from_written"), (5, "to_written")):
-                sheet.write_string(r, col, row[key], f.output)
-            sheet.write_string(r, 7, row["lead_written"], f.output)
-            sheet.write_string(r, 8, row["partners_written"], f.output)
-            fingerprints.append((code, "output", SHEET_PLAN, r + 1, row_fingerprint(code, row["content"])))
-            sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
+            _context_row(sheet, r, row, f.output, fingerprints)
             first = r + 1
             r += 1
             children = children_of.get(code, [])
@@ -437,6 +421,16 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
     _page_setup(sheet, ctx, (4, 5), PLAN_WIDTHS, f"Kế hoạch CCHC năm {ctx.plan.year} — {agency or 'Tổng hợp'}")
     _protect(sheet, options)
     return {"input_rows": input_rows, "spare_rows": spare_rows, "total_row": total_row}
+
+
+def _context_row(sheet, r: int, row: dict, fmt, fingerprints: list) -> None:
+    """A task or output row of Phụ lục 1: locked, for context; its budget is written later as a formula."""
+    sheet.write_string(r, 0, _label(row["level"], row["code"]), fmt)
+    for col, key in ((1, "content"), (2, "indicator"), (3, "evidence"), (4, "from_written"), (5, "to_written"),
+                     (7, "lead_written"), (8, "partners_written")):
+        sheet.write_string(r, col, row[key], fmt)
+    fingerprints.append((row["code"], row["level"], SHEET_PLAN, r + 1, row_fingerprint(row["code"], row["content"])))
+    sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
 
 
 def _plan_texts(row: dict) -> list[str]:
