@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     consolidate.add_argument("-o", "--output", type=Path, help="the workbook to write (default: cchc-YEAR-tong-hop.xlsx here)")
     consolidate.add_argument("--json", action="store_true", help="print the result as JSON")
     consolidate.add_argument("--pdf", action="store_true", help="also print the workbook to PDF (LibreOffice)")
+    consolidate.add_argument("--deadline", type=_date, metavar="DD/MM/YYYY",
+                             help="returns saved after this day are reported late")
     consolidate.set_defaults(handler=_cmd_consolidate)
 
     check = sub.add_parser(
@@ -83,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     print_.add_argument("-o", "--output", type=Path, help="the PDF (default: beside the workbook)")
     print_.set_defaults(handler=_cmd_print)
     return parser
+
+
+def _date(text: str):
+    import datetime as dt
+
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 15/01/2018)")
 
 
 def _registry(args) -> Registry | None:
@@ -131,7 +144,8 @@ def _cmd_consolidate(args) -> int:
     for path in returns:
         if not path.exists():
             raise ToolError(f"{path}: không có tệp hay thư mục này" if args.lang == "vi" else f"{path}: no such file or folder")
-    result = consolidate(returns, args.plan, registry=_registry(args), progress=not args.json)
+    result = consolidate(returns, args.plan, registry=_registry(args), progress=not args.json,
+                         deadline=args.deadline)
     output = args.output or Path(f"cchc-{result.plan.year}-tong-hop.xlsx")
     inputs = [args.plan or bundled_plan_path(), *[Path(p) for p in result.sources["path"]]]
     written = write_workbook(result, output, inputs=inputs, lang=args.lang)

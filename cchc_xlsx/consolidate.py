@@ -47,8 +47,13 @@ PROVENANCE = ("file", "sheet", "row", "cells")
 
 
 def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
-                progress: bool = False, generated_at: dt.datetime | None = None) -> Consolidation:
-    """Read the plan and every return, merge them and check the result."""
+                progress: bool = False, generated_at: dt.datetime | None = None,
+                deadline: dt.date | None = None) -> Consolidation:
+    """Read the plan and every return, merge them and check the result.
+
+    With a ``deadline``, a return saved after it is late (``late-return``), and so is every agency
+    that has sent nothing.
+    """
     registry = registry or default_registry()
     plan_path = Path(plan_path) if plan_path else bundled_plan_path()
     plan = plan_from_book(open_book(plan_path), registry=registry)              # read the plan
@@ -59,6 +64,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     findings = [finding for _, finding in skipped]
     read = _read_all(files, plan, registry, progress)                           # read and match each
     used, file_findings = _choose_returns(read, plan)                           # one per agency
+    file_findings += _late(used, deadline)
     merged = _Merge(plan, registry)
     for ret in used:
         merged.add(ret)                                                        # normalise into the plan
@@ -73,7 +79,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     consolidated.findings = findings
     sources = _sources(plan_path, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
                                                 for path, _ in skipped], merged, findings)
-    returns_frame = _returns_frame(plan, read, used, findings)
+    returns_frame = _returns_frame(plan, read, used, findings, deadline)
     return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
                          extra={"returns_read": read})
 
@@ -295,7 +301,15 @@ def _sources(plan_path: Path, plan: Plan, read: list[ReturnFile], merge: _Merge,
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 
-def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding]) -> pd.DataFrame:
+def _late(used: list[ReturnFile], deadline: dt.date | None) -> list[Finding]:
+    if deadline is None:
+        return []
+    return [Finding("late-return", agency=ret.agency, file=ret.name, found=f"{ret.saved:%d/%m/%Y %H:%M}",
+                    expected=f"{deadline:%d/%m/%Y}") for ret in used if ret.saved and ret.saved.date() > deadline]
+
+
+def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding],
+                   deadline: dt.date | None = None) -> pd.DataFrame:
     chosen = {ret.agency: ret for ret in used}
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for f in findings:
@@ -305,14 +319,18 @@ def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], f
         ret = chosen.get(agency)
         if ret is None:
             rows.append({"agency": agency, "expected": True, "received": False, "file": "", "errors": 0,
-                         "warnings": 0, "status": "missing"})
+                         "warnings": 0, "status": "missing", "saved": "",
+                         "late": deadline is not None and dt.date.today() > deadline})
             continue
         errors, warnings = counts[(ret.name, "error")], counts[(ret.name, "warning")]
         rows.append({"agency": agency, "expected": True, "received": True, "file": ret.name, "errors": errors,
-                     "warnings": warnings, "status": "errors" if errors else "received"})
+                     "warnings": warnings, "status": "errors" if errors else "received",
+                     "saved": f"{ret.saved:%d/%m/%Y %H:%M}" if ret.saved else "",
+                     "late": bool(deadline and ret.saved and ret.saved.date() > deadline)})
     for ret in read:
         if ret.status == "unexpected":
             rows.append({"agency": ret.agency or "?", "expected": False, "received": True, "file": ret.name,
                          "errors": counts[(ret.name, "error")], "warnings": counts[(ret.name, "warning")],
-                         "status": "unexpected"})
+                         "status": "unexpected", "saved": f"{ret.saved:%d/%m/%Y %H:%M}" if ret.saved else "",
+                         "late": False})
     return pd.DataFrame(rows, columns=RETURN_COLUMNS)

@@ -145,11 +145,11 @@ def consolidation_summary(consolidation, lang: str = "vi") -> dict:
 
 _RETURN_TEXT = {
     "vi": {"returns": "Báo cáo: {expected} đơn vị phải gửi, {received} đã gửi ({errors} có lỗi), {missing} chưa gửi",
-           "missing": "  Chưa gửi: {names}", "files": "Đã đọc {n} tệp: {used} dùng, {other} không dùng",
+           "missing": "  Chưa gửi: {names}", "late": "  Trễ hạn: {names}", "files": "Đã đọc {n} tệp: {used} dùng, {other} không dùng",
            "status": {"used": "dùng", "superseded": "bị thay thế", "skipped": "bỏ qua", "unreadable": "không đọc được",
                       "unexpected": "không rõ đơn vị"}},
     "en": {"returns": "Returns: {expected} expected, {received} received ({errors} with errors), {missing} missing",
-           "missing": "  Missing: {names}", "files": "Read {n} files: {used} used, {other} not used",
+           "missing": "  Missing: {names}", "late": "  Late: {names}", "files": "Read {n} files: {used} used, {other} not used",
            "status": {"used": "used", "superseded": "superseded", "skipped": "skipped", "unreadable": "unreadable",
                       "unexpected": "agency unknown"}},
 }
@@ -168,6 +168,9 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
                                          missing=len(missing)))
         if missing:
             lines.append(t["missing"].format(names=", ".join(missing)))
+        late = [r["agency"] for r in expected if r.get("late")]
+        if late:
+            lines.append(t["late"].format(names=", ".join(late)))
     sources = summary["sources"]
     used = sum(1 for s in sources if s["status"] == "used")
     lines.append(t["files"].format(n=len(sources), used=used, other=len(sources) - used))

@@ -21,7 +21,7 @@ SOURCE_COLUMNS = ["agency", "file", "path", "size", "sha256", "template_version"
 #: One row per agency that answers for rows of the plan, and per unexpected sender.
 #: ``status``: received, errors (received, with errors), missing, unexpected, not_requested
 #: (a plan checked alone: no returns were asked for).
-RETURN_COLUMNS = ["agency", "expected", "received", "file", "errors", "warnings", "status"]
+RETURN_COLUMNS = ["agency", "expected", "received", "file", "errors", "warnings", "status", "saved", "late"]
 
 
 @dataclass
@@ -66,6 +66,6 @@ def consolidation_from_plan(plan: Plan, path: Path, generated_at: dt.datetime | 
     }], columns=SOURCE_COLUMNS)
     returns = pd.DataFrame([{
         "agency": agency, "expected": False, "received": False, "file": "", "errors": 0, "warnings": 0,
-        "status": "not_requested",
+        "status": "not_requested", "saved": "", "late": False,
     } for agency in expected_agencies(plan)], columns=RETURN_COLUMNS)
     return Consolidation(plan, list(plan.findings), sources, returns, generated_at, plan_file=path.name)

@@ -495,6 +495,15 @@ def _validate_plan(sheet, ctx: _Context, input_rows: list[int], spare_rows: list
         "validate": "list", "source": agency_range, "error_type": "information",
         "input_title": "Cơ quan phối hợp", "input_message": "Chọn trong danh mục hoặc ghi tên cơ quan, đơn vị.",
         "error_title": "Tên ngoài danh mục", "error_message": "Tên này không có trong danh mục; vẫn được ghi nhận."})
+    _apply(sheet, "data_validation", rows, 2, 2, {
+        "validate": "any", "input_title": "Chỉ số đánh giá",
+        "input_message": "Chỉ số đánh giá/tác động/mục tiêu của hoạt động, ví dụ: 100% văn bản được ban hành đúng hạn."})
+    _apply(sheet, "data_validation", rows, 3, 3, {
+        "validate": "any", "input_title": "Tài liệu kiểm chứng",
+        "input_message": "Tài liệu chứng minh kết quả, ví dụ: Báo cáo, Quyết định, hồ sơ thanh toán."})
+    _apply(sheet, "data_validation", spare_rows, 1, 1, {
+        "validate": "any", "input_title": "Hoạt động đề xuất mới",
+        "input_message": "Ghi nội dung hoạt động đơn vị đề xuất thêm dưới kết quả đầu ra này; để trống nếu không đề xuất."})
     _apply(sheet, "data_validation", spare_rows, 7, 7, {
         "validate": "list", "source": agency_range, "error_type": "information",
         "input_title": "Cơ quan chủ trì", "input_message": "Đơn vị chủ trì hoạt động đề xuất."})
@@ -548,6 +557,9 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
     _apply(sheet, "data_validation", frequency_rows, 5, 5, {
         "validate": "any", "input_title": "Thu thập số liệu",
         "input_message": "Họ tên, chức vụ, đơn vị của người thu thập số liệu."})
+    _apply(sheet, "data_validation", frequency_rows, 6, 6, {
+        "validate": "any", "input_title": "Báo cáo",
+        "input_message": "Người hoặc đơn vị báo cáo kết quả theo dõi (để trống nếu là người thu thập)."})
     _page_setup(sheet, ctx, (4, 5), MONITORING_WIDTHS, f"Theo dõi, đánh giá CCHC năm {ctx.plan.year} — {agency or 'Tổng hợp'}")
     _protect(sheet, options)
 

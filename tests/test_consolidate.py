@@ -193,3 +193,16 @@ def test_check_english_messages():
                           "--lang", "en"], capture_output=True, text=True)
     assert run.returncode == 0
     assert "template version 0; the current one is 1" in run.stdout
+
+
+def test_returns_saved_after_the_deadline_are_late():
+    import datetime as dt
+
+    result = consolidate([RETURNS], deadline=dt.date(2018, 1, 11))
+    late = {f.file: f for f in result.findings if f.code == "late-return"}
+    assert "cchc-2018-so-noi-vu-ban-sua.xlsx" in late                     # saved 12/01/2018 16:30
+    assert late["cchc-2018-so-noi-vu-ban-sua.xlsx"].found == "12/01/2018 16:30"
+    assert late["cchc-2018-so-noi-vu-ban-sua.xlsx"].message() == \
+        "Báo cáo gửi muộn: tệp lưu lúc 12/01/2018 16:30, hạn nộp 11/01/2018."
+    returns = result.returns.set_index("agency")
+    assert bool(returns.loc["Sở Nội vụ", "late"]) and not bool(returns.loc["Sở Tư pháp", "late"])

@@ -135,6 +135,8 @@ def test_every_input_cell_is_validated_with_a_vietnamese_prompt(templates):
         budget = _validation_for(ws, f"G{row}")
         assert budget[0].type == "decimal" and budget[0].operator == "greaterThanOrEqual"
         assert "triệu đồng" in budget[0].prompt
+        for column in "CD":      # free text, but still a prompt saying what goes there
+            assert _validation_for(ws, f"{column}{row}")[0].prompt
         partners = _validation_for(ws, f"I{row}")
         assert partners[0].type == "list" and partners[0].formula1.startswith(LISTS_SHEET)  # > 255 characters
     p2 = book[SHEET_MONITORING]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, merged_header, row_height, stt_label
+from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
 __all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase"]
@@ -38,14 +39,6 @@ def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str) -> None:
     if subtitle:
         ws.set_row(1, 17)
         ws.merge_range(1, 0, 1, last_col, subtitle, book.fmt(italic=True, align="center"))
-
-
-def _text(ws, row: int, col: int, value, fmt) -> None:
-    """Text from a plan or a return: written as a string, never read as a formula, link or number."""
-    if isinstance(value, str) and value:
-        ws.write_string(row, col, value, fmt)
-    else:
-        ws.write_blank(row, col, None, fmt)
 
 
 def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> None:
@@ -93,19 +86,24 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
     from_col, to_col = col["month_from"], col["month_to"]
+    rows = Rows(ws, 0, level_col)
+    text = rows.text
+    first_texts, last_texts = text_columns[:3], text_columns[3:]
+    from_texts, to_texts, budget_texts = values["from_text"], values["to_text"], values["budget_text"]
     for pr in layout.plan_rows:
         i, r, level = pr.index, pr.row, pr.level
         look = looks.get(level, looks["activity"])
-        ws.set_row(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        ws.write_string(r, code_col, stt_label(level, pr.code), look.text)
-        for c, texts in text_columns[:3]:
-            _text(ws, r, c, texts[i], look.text)
-        _text(ws, r, from_col, values["from_text"][i], look.center)
-        _text(ws, r, to_col, values["to_text"][i], look.center)
-        _budget(ws, book, r, budget_col, pr, values["budget_text"][i], look)
-        for c, texts in text_columns[3:]:
-            _text(ws, r, c, texts[i], look.text)
-        ws.write_string(r, level_col, LEVEL_WORDS.get(level, level), look.text)
+        rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
+        text(code_col, stt_label(level, pr.code), look.text)
+        for c, texts in first_texts:
+            text(c, texts[i], look.text)
+        text(from_col, from_texts[i], look.center)
+        text(to_col, to_texts[i], look.center)
+        _budget(rows, budget_col, pr, budget_texts[i], look)
+        for c, texts in last_texts:
+            text(c, texts[i], look.text)
+        text(level_col, LEVEL_WORDS.get(level, level), look.text)
+        rows.end()
 
     _total_and_split(ws, book, layout, col)
     book.print_setup(ws, (top, top + 1))
@@ -132,17 +130,17 @@ def _fits(widths: list[float]) -> dict[bool, RowFit]:
     return {False: RowFit(widths), True: RowFit(widths, bold=True)}
 
 
-def _budget(ws, book: Book, r: int, c: int, pr, text: str, look: _Look) -> None:
+def _budget(rows: Rows, c: int, pr, text: str, look: _Look) -> None:
     fmt = look.number
     if pr.formula is not None:
-        ws.write_formula(r, c, pr.formula, fmt, trieu(pr.dong))
+        rows.formula(c, pr.formula, fmt, trieu(pr.dong))
     elif pr.dong is not None:
-        ws.write_number(r, c, trieu(pr.dong), fmt)
+        rows.number(c, trieu(pr.dong), fmt)
     elif isinstance(text, str) and text:
         # Not a number (a finding says so): shown as written, in red, and left out of every sum.
-        ws.write_string(r, c, text, look.not_a_number)
+        rows.text(c, text, look.not_a_number)
     else:
-        ws.write_blank(r, c, None, fmt)          # a blank budget stays blank, not 0
+        rows.blank(c, fmt)          # a blank budget stays blank, not 0
 
 
 def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> None:
@@ -235,12 +233,15 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P2_TEXT]
     frequency_col = col["frequency"]
+    rows = Rows(ws, 0, len(P2_COLUMNS) - 1)
+    text = rows.text
     for k, i in enumerate(layout.monitoring_order):
         r, level = P2_FIRST_ROW + k, levels[i]
         look = looks.get(level, looks["activity"])
-        ws.set_row(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        ws.write_string(r, 0, stt_label(level, codes[i]), look.text)
+        rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
+        text(0, stt_label(level, codes[i]), look.text)
         for c, texts in text_columns:
-            _text(ws, r, c, texts[i], look.center if c == frequency_col else look.text)
+            text(c, texts[i], look.center if c == frequency_col else look.text)
+        rows.end()
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P2_FIRST_ROW, 0)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .book import Book, RowFit, row_height, stt_label
 from .layout import Layout
+from .rows import Rows
 
 __all__ = ["collection_months", "activity_window", "write_calendar_sheet", "RULES", "MARK"]
 
@@ -110,13 +111,6 @@ def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
     return {code: sorted(months) for code, months in windows.items()}
 
 
-def _text(ws, row: int, col: int, value, fmt) -> None:
-    if isinstance(value, str) and value:
-        ws.write_string(row, col, value, fmt)
-    else:
-        ws.write_blank(row, col, None, fmt)
-
-
 def _span(months: list[int]) -> str:
     if not months:
         return "ngoài năm"
@@ -164,6 +158,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     task_fit = RowFit([sum(WIDTHS.values()) + 11 * WIDTHS["month"]], bold=True)
     looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
              for level in ("task", "output", "activity")}
+    rows = Rows(ws, 0, count_col)
     for i in layout.monitoring_order:
         level, code = levels[i], codes[i]
         text_fmt, center, mark = looks.get(level, looks["activity"])
@@ -184,15 +179,16 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             shown = f"«{written}» (không hợp lệ)"
         else:
             shown = written
-        ws.set_row(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
-        ws.write_string(row, 0, stt_label(level, code), text_fmt)
-        _text(ws, row, 1, contents[i], text_fmt)
-        ws.write_string(row, 2, shown, text_fmt)
-        ws.write_string(row, 3, _span(window), center)
+        rows.start(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
+        rows.text(0, stt_label(level, code), text_fmt)
+        rows.text(1, contents[i], text_fmt)
+        rows.text(2, shown, text_fmt)
+        rows.text(3, _span(window), center)
         for m in due:                   # empty months stay empty: their borders are a conditional format
-            ws.write_string(row, month_col + m - 1, MARK, mark)
+            rows.text(month_col + m - 1, MARK, mark)
             per_month[m - 1] += 1
-        ws.write_number(row, count_col, len(due), center)   # a number: 100 000 formulas would cost seconds
+        rows.number(count_col, len(due), center)   # a number: 100 000 formulas would cost seconds
+        rows.end()
         row += 1
     if row > first:
         ws.conditional_format(first, month_col, row - 1, month_col + 11, {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .book import Book, RowFit, stt_label
 from .layout import Layout
+from .rows import Rows
 
 __all__ = ["write_timeline_sheet"]
 
@@ -77,6 +78,7 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     task_look, text, center = book.cell("task"), book.cell(), book.cell(align="center")
     note_look = book.cell(italic=True, font_size=10)
     fit, task_fit = RowFit([WIDTHS[1], WIDTHS[NOTE_COL]]), RowFit([sum(WIDTHS[1:])], bold=True)
+    rows = Rows(ws, 0, NOTE_COL)
     for pr in layout.plan_rows:
         if pr.level not in ("task", "activity"):
             continue
@@ -89,21 +91,16 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             row += 1
             continue
         start, end, note = _bounds(rec, year)
-        ws.set_row(row, fit([content, note]))
-        ws.write_string(row, 0, stt_label("activity", pr.code), text)
-        if content:
-            ws.write_string(row, 1, content, text)
-        else:
-            ws.write_blank(row, 1, None, text)
+        rows.start(row, fit([content, note]))
+        rows.text(0, stt_label("activity", pr.code), text)
+        rows.text(1, content, text)
         for c, value in ((2, start), (3, end)):
             if value is None:
-                ws.write_blank(row, c, None, center)
+                rows.blank(c, center)
             else:
-                ws.write_number(row, c, value, center)
-        if note:
-            ws.write_string(row, NOTE_COL, note, note_look)
-        else:
-            ws.write_blank(row, NOTE_COL, None, text)
+                rows.number(c, value, center)
+        rows.text(NOTE_COL, note, note_look if note else text)
+        rows.end()
         row += 1
     if row > first:
         # The month cells hold nothing: borders and the bar are conditional formats over the block.
