@@ -6,8 +6,12 @@ agencies, realistic Vietnamese texts, blank budgets and findings), then times ``
 reports the peak resident memory it added (``resource.getrusage``). ``--sheets`` adds the time of
 each sheet; ``--tracemalloc`` the peak of Python allocations (slower).
 
+Without ``--activities`` it runs 1 000, 10 000 and 100 000 activities, each in a fresh interpreter
+(so that each peak RSS is its own), and prints one line per size.
+
 Usage::
 
+    python scripts/bench_write.py                      # the three sizes
     python scripts/bench_write.py [--activities 100000] [-o /tmp/bench.xlsx] [--sheets] [--tracemalloc]
 """
 
@@ -145,13 +149,31 @@ def _time_sheets() -> dict[str, float]:
     return times
 
 
+SIZES = (1_000, 10_000, 100_000)
+
+
+def _sizes(sizes, extra: list[str]) -> int:
+    """Each size in a fresh interpreter; a summary line per size after its own report."""
+    import platform
+    import subprocess
+
+    print(f"machine: {os.cpu_count()} CPU, Python {platform.python_version()}, {platform.platform()}")
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--activities", str(n), *extra],
+                             capture_output=True, text=True, check=True).stdout
+        print(out.rstrip())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--activities", type=int, help="one size (default: 1 000, 10 000 and 100 000 in turn)")
     parser.add_argument("-o", "--out", type=Path)
     parser.add_argument("--tracemalloc", action="store_true", help="also report the peak of Python allocations")
     parser.add_argument("--sheets", action="store_true", help="also report the time spent on each sheet")
     args = parser.parse_args(argv)
+    if args.activities is None:
+        return _sizes(SIZES, [a for a in (argv if argv is not None else sys.argv[1:])])
     from cchc_xlsx.write import write_workbook
 
     sheet_times = _time_sheets() if args.sheets else {}
@@ -167,12 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         tracemalloc.start()
     before = _rss_mb()
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     write_workbook(consolidation, out)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"synthetic plan: {args.activities:,} activities, {rows:,} Phụ lục 1 rows (built in {built:.1f} s)")
-    print(f"write_workbook: {elapsed:.1f} s, {out.stat().st_size / 2**20:.1f} MB written"
+    print(f"write_workbook: {elapsed:.1f} s (CPU {cpu:.1f} s), {out.stat().st_size / 2**20:.1f} MB written"
           + (f" to {out}" if args.out else ""))
     print(f"memory: RSS {before:.0f} MB before writing, peak {peak:.0f} MB "
           f"(+{max(0.0, peak - max(before, peak_before)):.0f} MB above the earlier peak, "

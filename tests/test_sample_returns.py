@@ -271,7 +271,7 @@ def test_tai_chinh_old_template():
 def test_template_returns_keep_validations_and_lose_cached_values(name):
     """openpyxl kept the validations, protection and hidden sheets, and dropped every formula's cached value."""
     book = openpyxl.load_workbook(RETURNS / name)
-    assert len(book[P1].data_validations.dataValidation) == 4 and len(book[P2].data_validations.dataValidation) == 2
+    assert len(book[P1].data_validations.dataValidation) == 7 and len(book[P2].data_validations.dataValidation) == 3
     assert book[META].sheet_state == "veryHidden" and book["_danh_muc"].sheet_state == "hidden"
     values = openpyxl.load_workbook(RETURNS / name, data_only=True)[P1]
     formulas = [c.coordinate for row in book[P1].iter_rows() for c in row if c.data_type == "f"]

@@ -86,23 +86,25 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
     from_col, to_col = col["month_from"], col["month_to"]
+    # Columns A–F, then the budget (G), then H–K: the texts of a row are written in two runs.
+    assert (code_col, from_col, to_col, budget_col, level_col) == (0, 4, 5, 6, 10)
     rows = Rows(ws, 0, level_col)
-    text = rows.text
-    first_texts, last_texts = text_columns[:3], text_columns[3:]
+    contents, indicators, evidences = (values[name] for name in ("content", "indicator", "evidence"))
+    leads, partners, funded = (values[name] for name in ("lead", "partners", "funded_agency"))
     from_texts, to_texts, budget_texts = values["from_text"], values["to_text"], values["budget_text"]
+    styles = {}
     for pr in layout.plan_rows:
         i, r, level = pr.index, pr.row, pr.level
         look = looks.get(level, looks["activity"])
+        if level not in styles:
+            text, center = rows.style(look.text), rows.style(look.center)
+            styles[level] = ((text, text, text, text, center, center), (text, text, text, text))
+        first, last = styles[level]
         rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        text(code_col, stt_label(level, pr.code), look.text)
-        for c, texts in first_texts:
-            text(c, texts[i], look.text)
-        text(from_col, from_texts[i], look.center)
-        text(to_col, to_texts[i], look.center)
+        rows.texts(0, (stt_label(level, pr.code), contents[i], indicators[i], evidences[i], from_texts[i],
+                       to_texts[i]), first)
         _budget(rows, budget_col, pr, budget_texts[i], look)
-        for c, texts in last_texts:
-            text(c, texts[i], look.text)
-        text(level_col, LEVEL_WORDS.get(level, level), look.text)
+        rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
     _total_and_split(ws, book, layout, col)
@@ -233,15 +235,19 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P2_TEXT]
     frequency_col = col["frequency"]
+    assert [c for c, _ in text_columns] == list(range(1, len(P2_COLUMNS)))
     rows = Rows(ws, 0, len(P2_COLUMNS) - 1)
-    text = rows.text
+    columns = [texts for _, texts in text_columns]
+    styles = {}
     for k, i in enumerate(layout.monitoring_order):
         r, level = P2_FIRST_ROW + k, levels[i]
-        look = looks.get(level, looks["activity"])
-        rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        text(0, stt_label(level, codes[i]), look.text)
-        for c, texts in text_columns:
-            text(c, texts[i], look.center if c == frequency_col else look.text)
+        if level not in styles:
+            look = looks.get(level, looks["activity"])
+            text, center = rows.style(look.text), rows.style(look.center)
+            styles[level] = [text] + [center if c == frequency_col else text for c, _ in text_columns]
+        texts = [texts[i] for texts in columns]
+        rows.start(r, fit[level != "activity"](texts, _lines(level)))
+        rows.texts(0, [stt_label(level, codes[i]), *texts], styles[level])
         rows.end()
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P2_FIRST_ROW, 0)

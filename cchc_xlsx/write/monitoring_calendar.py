@@ -6,6 +6,7 @@ which the sheet prints above its table).
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import pandas as pd
@@ -98,17 +99,40 @@ def _effective_frequencies(frame: pd.DataFrame) -> dict[str, tuple[str, int | No
 
 def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
     """code -> months: an activity's window; an output's (or task's) is the union of its activities'."""
-    windows: dict[str, set[int]] = {}
+    own: dict[str, list[int]] = {}              # an activity's months (sorted: a range)
+    unions: dict[str, set[int]] = {}            # a parent's (or a repeated code's) months
+    merged: dict[str, set[int]] = {}            # parent -> the cached month lists already added to it
     activities = plan_frame[plan_frame["level"] == "activity"]
     columns = [activities[name].tolist() for name in WINDOW_FIELDS]
+    known: dict[tuple, list[int]] = {}          # a big plan has few distinct (from, to) pairs
     for values in zip(activities["code"].tolist(), activities["parent_code"].tolist(), *columns):
         code, parent = values[0], values[1]
-        months = activity_window(dict(zip(WINDOW_FIELDS, values[2:])), year)
-        windows.setdefault(code, set()).update(months)
+        key = values[2:]
+        try:
+            months = known.get(key)
+        except TypeError:                       # an unhashable cell: work it out every time
+            months = None
+        cached = months is not None
+        if months is None:
+            months = activity_window(dict(zip(WINDOW_FIELDS, key)), year)
+            with contextlib.suppress(TypeError):
+                if len(known) < 10_000:
+                    known[key] = months
+                    cached = True
+        if code in own or code in unions:
+            unions.setdefault(code, set()).update(own.pop(code, ()), months)
+        else:
+            own[code] = months
         while isinstance(parent, str) and parent:
-            windows.setdefault(parent, set()).update(months)
+            done = merged.setdefault(parent, set())
+            if not cached or id(months) not in done:    # a cached list stays alive: its id is its own
+                unions.setdefault(parent, set()).update(months)
+                if cached:
+                    done.add(id(months))
             parent = parent.rsplit(".", 1)[0] if "." in parent else None
-    return {code: sorted(months) for code, months in windows.items()}
+    windows = {code: months for code, months in own.items() if code not in unions}
+    windows.update((code, sorted(months.union(own.get(code, ())))) for code, months in unions.items())
+    return windows
 
 
 def _span(months: list[int]) -> str:
@@ -159,6 +183,8 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
              for level in ("task", "output", "activity")}
     rows = Rows(ws, 0, count_col)
+    schedules: dict[tuple, tuple[list[int], str, list[int]]] = {}
+    styles: dict[str, tuple[str, ...]] = {}
     for i in layout.monitoring_order:
         level, code = levels[i], codes[i]
         text_fmt, center, mark = looks.get(level, looks["activity"])
@@ -170,7 +196,14 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             continue
         kind, per_year, written, inherited = frequencies[code]
         window = windows.get(code, FULL_YEAR)
-        due = collection_months(kind, per_year, window)
+        key = (kind, per_year, *window)
+        schedule = schedules.get(key)
+        if schedule is None:
+            due = collection_months(kind, per_year, window)
+            schedule = due, _span(window), [month_col + m - 1 for m in due]
+            if len(schedules) < 10_000:         # a big plan has few distinct schedules
+                schedules[key] = schedule
+        due, span, due_cols = schedule
         if inherited:
             shown = inherited
         elif kind == "missing":
@@ -179,13 +212,12 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             shown = f"«{written}» (không hợp lệ)"
         else:
             shown = written
+        if level not in styles:
+            styles[level] = (rows.style(text_fmt),) * 3 + (rows.style(center),)
         rows.start(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
-        rows.text(0, stt_label(level, code), text_fmt)
-        rows.text(1, contents[i], text_fmt)
-        rows.text(2, shown, text_fmt)
-        rows.text(3, _span(window), center)
-        for m in due:                   # empty months stay empty: their borders are a conditional format
-            rows.text(month_col + m - 1, MARK, mark)
+        rows.texts(0, (stt_label(level, code), contents[i], shown, span), styles[level])
+        rows.repeat(due_cols, MARK, mark)     # empty months stay empty: their borders are a conditional format
+        for m in due:
             per_month[m - 1] += 1
         rows.number(count_col, len(due), center)   # a number: 100 000 formulas would cost seconds
         rows.end()

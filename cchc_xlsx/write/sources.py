@@ -10,7 +10,7 @@ from .layout import SOURCES_FIRST_ROW, Layout
 __all__ = ["write_sources_sheet", "STATUS_WORDS"]
 
 STATUS_WORDS = {"used": "Đã dùng", "skipped": "Bỏ qua", "superseded": "Bị thay thế (đã dùng tệp gửi sau)",
-                "unreadable": "Không đọc được"}
+                "unreadable": "Không đọc được", "unexpected": "Không rõ đơn vị (không dùng)"}
 COLUMNS = [("STT", 5, None), ("Đơn vị", 20, "agency"), ("Tệp", 26, "file"), ("Kích thước (byte)", 11, "size"),
            ("SHA-256", 34, "sha256"), ("Phiên bản biểu mẫu", 10, "template_version"),
            ("Số dòng đọc", 8, "rows_read"), ("Số dòng dùng", 8, "rows_used"), ("Số phát hiện", 9, "findings"),

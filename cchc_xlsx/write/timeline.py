@@ -6,6 +6,8 @@ numbers on the row: change them and the bar moves.
 
 from __future__ import annotations
 
+import contextlib
+
 from .book import Book, RowFit, stt_label
 from .layout import Layout
 from .rows import Rows
@@ -79,21 +81,32 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     note_look = book.cell(italic=True, font_size=10)
     fit, task_fit = RowFit([WIDTHS[1], WIDTHS[NOTE_COL]]), RowFit([sum(WIDTHS[1:])], bold=True)
     rows = Rows(ws, 0, NOTE_COL)
+    contents = columns["content"]
+    month_columns = [columns[name] for name in names[1:]]
+    known: dict[tuple, tuple[int | None, int | None, str]] = {}     # few distinct (from, to) in a big plan
+    pair = (rows.style(text),) * 2
     for pr in layout.plan_rows:
         if pr.level not in ("task", "activity"):
             continue
-        rec = {name: values[pr.index] for name, values in columns.items()}
-        content = rec["content"] if isinstance(rec["content"], str) else ""
+        content = contents[pr.index]
+        if not isinstance(content, str):
+            content = ""
         if pr.level == "task":
             ws.set_row(row, task_fit([content]))
             ws.write_string(row, 0, stt_label("task", pr.code), task_look)
             ws.merge_range(row, 1, row, last, content, task_look)
             row += 1
             continue
-        start, end, note = _bounds(rec, year)
+        key = tuple(values[pr.index] for values in month_columns)
+        try:
+            start, end, note = known[key]
+        except (KeyError, TypeError):
+            start, end, note = _bounds(dict(zip(names[1:], key)), year)
+            if len(known) < 10_000:
+                with contextlib.suppress(TypeError):
+                    known[key] = start, end, note
         rows.start(row, fit([content, note]))
-        rows.text(0, stt_label("activity", pr.code), text)
-        rows.text(1, content, text)
+        rows.texts(0, (stt_label("activity", pr.code), content), pair)
         for c, value in ((2, start), (3, end)):
             if value is None:
                 rows.blank(c, center)
