@@ -142,7 +142,8 @@ class _Merge:
         self.registry = registry
         self.rows = {row["code"]: dict(row) for row in plan.rows("plan")}
         self.monitoring = {row["code"]: dict(row) for row in plan.rows("monitoring")}
-        self.owner = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
+        self.assigned = assign_activities(plan)
+        self.owner = {code: agency for agency, codes in self.assigned.items() for code in codes}
         self.findings: list[Finding] = []
         self.used: dict[str, int] = defaultdict(int)      # file -> rows used
 
@@ -201,9 +202,7 @@ class _Merge:
             for key in MONITORING_VALUE_FIELDS + PROVENANCE + (() if changed else ("content", "indicator", "evidence")):
                 target[key] = row[key]
             self.used[name] += 1
-        for code, owner in self.owner.items():
-            if owner != agency:
-                continue
+        for code in self.assigned.get(agency, []):
             for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2")):
                 if code not in seen:
                     self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))

@@ -72,7 +72,7 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)  # from reading, normalising and checking
     registry: Registry | None = None
 
-    _rows: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)   # derived values, per frame (rows(), plan_id())
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -82,9 +82,9 @@ class Plan:
         """The rows of ``plan``, ``monitoring`` or ``allocation`` as dicts, computed once per frame."""
         frame = getattr(self, table)
         key = (table, id(frame))
-        if key not in self._rows:
-            self._rows[key] = records(frame)
-        rows = self._rows[key]
+        if key not in self._cache:
+            self._cache[key] = records(frame)
+        rows = self._cache[key]
         return rows if level is None else [row for row in rows if row["level"] == level]
 
 

@@ -237,7 +237,7 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
                                         "It cannot be computed here, so the budget counts as missing: open the file "
                                         "in Excel, save it and send it again.")
         result.findings.append(finding)
-    result.plan._rows.clear()
+    result.plan._cache.clear()
 
 
 def _col(letters: str) -> int:

@@ -84,7 +84,17 @@ def slug(text: str) -> str:
 
 
 def plan_id(plan: Plan) -> str:
-    """A short id of the plan's structure (codes and contents), to tell one plan's templates from another's."""
+    """A short id of the plan's structure (codes and contents), to tell one plan's templates from another's.
+
+    Computed once per plan frame (every return of a consolidation asks for it).
+    """
+    key = ("plan_id", id(plan.plan))
+    if key not in plan._cache:
+        plan._cache[key] = _plan_id(plan)
+    return plan._cache[key]
+
+
+def _plan_id(plan: Plan) -> str:
     digest = hashlib.sha256()
     for code, content in zip(plan.plan["code"], plan.plan["content"]):
         digest.update(f"{code}\x1f{content}\x1e".encode())
