@@ -134,7 +134,7 @@ def _cmd_templates(args) -> int:
 
 def _cmd_consolidate(args) -> int:
     from .consolidate import consolidate
-    from .pipeline import BUNDLED_PLAN, bundled_plan_path
+    from .pipeline import bundled_plan_path
     from .report import consolidation_summary, render_consolidation
     from .write import write_workbook
 

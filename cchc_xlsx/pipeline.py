@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .findings import Finding, ToolError
+from .findings import ToolError
 from .normalise import Plan, normalise, to_frames
 from .notation import parse_number
 from .tables import find_tables, read_titles

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from .agencies import Registry
 from .findings import Finding
-from .normalise import Plan
+from .normalise import Plan, cell_of
 from .notation import clean_text
 from .pipeline import plan_from_book
 from .templates import META_SHEET, TEMPLATE_VERSION, assign_activities, plan_id
-from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, formulas_without_values, open_book
+from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, column_index, formulas_without_values, open_book
 
 __all__ = ["ReturnFile", "read_return", "collect_files", "saved_at"]
 
@@ -210,14 +210,13 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
     if not missing:
         return
     frame = result.plan.plan
-    from .normalise import cell_of
     for index, row in enumerate(result.plan.rows("plan")):
         cells = missing.get(row["sheet"], {})
         ref = cell_of(row, "budget")
         if not ref:
             continue
         letters = "".join(ch for ch in ref if ch.isalpha())
-        position = (int(ref[len(letters):]) - 1, _col(letters))
+        position = (int(ref[len(letters):]) - 1, column_index(letters))
         formula = cells.get(position)
         if formula is None:
             continue
@@ -239,9 +238,3 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
         result.findings.append(finding)
     result.plan._cache.clear()
 
-
-def _col(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1

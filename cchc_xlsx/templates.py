@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import xlsxwriter
 
 from .agencies import Registry, default_registry

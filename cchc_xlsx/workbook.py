@@ -10,7 +10,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "formulas_without_values", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -133,7 +133,7 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
                     if body and b"<f" in body and not _VALUE.search(body):
                         formula = _FORMULA.search(body)
                         text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
-                        cells[(int(row) - 1, _column_index(letters.decode()))] = html.unescape(text)
+                        cells[(int(row) - 1, column_index(letters.decode()))] = html.unescape(text)
                 if cells:
                     found[html.unescape(name.decode("utf-8"))] = cells
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
@@ -141,7 +141,8 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
     return found
 
 
-def _column_index(letters: str) -> int:
+def column_index(letters: str) -> int:
+    """Excel column letters -> zero-based index (A -> 0, AA -> 26)."""
     index = 0
     for ch in letters:
         index = index * 26 + ord(ch) - 64

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..agencies import default_registry
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import at, records
+from ._common import at
 
 
 def agency_corrected(plan) -> list[Finding]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding
-from ..notation import NotANumber, parse_number
 from ..normalise import cell_of
-from ._common import LEVEL_WORDS, at, dong, trieu, records
+from ._common import LEVEL_WORDS, at, dong, trieu
 
 #: A budget at or above this many million đồng (100 tỷ) is taken for a figure written in đồng.
 DONG_THRESHOLD = 100_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import Finding
-from ._common import at, records
+from ._common import at
 
 
 def _by_code(plan, table: str) -> dict[str, dict]:

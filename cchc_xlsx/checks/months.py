@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding
-from ._common import at, records
+from ._common import at
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
          ("to", "month_to", ("tháng kết thúc", "end month")))
