@@ -15,7 +15,6 @@ each value came from (see :func:`cell_of`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,39 +51,96 @@ ALLOCATION_COLUMNS = {
     "agency": "object", "agency_text": "object", "amount_dong": "Int64", "amount": "float64",
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
 }
+TABLE_COLUMNS = {"plan": PLAN_COLUMNS, "monitoring": MONITORING_COLUMNS, "allocation": ALLOCATION_COLUMNS}
 LEVEL_ORDER = pd.CategoricalDtype(["task", "output", "activity"], ordered=True)
 
 
-@dataclass
 class Plan:
-    """A plan as read from one or more files: the three frames and what the titles say."""
+    """A plan as read from one or more files: the three frames and what the titles say.
 
-    plan: pd.DataFrame
-    monitoring: pd.DataFrame
-    allocation: pd.DataFrame
-    year: int | None = None
-    province: str = ""
-    decision: str = ""
-    decision_date: str = ""
-    stated_total: float | None = None          # the Tổng cộng row of Phụ lục 1, triệu đồng
-    stated_total_at: tuple[str, str, str] = ("", "", "")   # file, sheet, cell
-    allocation_total: float | None = None      # the Tổng cộng under Trong đó, đồng
-    findings: list[Finding] = field(default_factory=list)  # from reading, normalising and checking
-    registry: Registry | None = None
+    The frames (``plan``, ``monitoring``, ``allocation``) can be given as frames or as row records
+    (:meth:`from_records`); from records a frame is built only when it is first asked for, so that
+    a return read for a consolidation, whose rows are only looped over, never pays for pandas.
+    """
 
-    _cache: dict = field(default_factory=dict, repr=False)   # derived values, per frame (rows(), plan_id())
+    def __init__(self, plan: pd.DataFrame | None = None, monitoring: pd.DataFrame | None = None,
+                 allocation: pd.DataFrame | None = None, *, year: int | None = None, province: str = "",
+                 decision: str = "", decision_date: str = "", stated_total: float | None = None,
+                 stated_total_at: tuple[str, str, str] = ("", "", ""), allocation_total: float | None = None,
+                 findings: list[Finding] | None = None, registry: Registry | None = None):
+        self._frames: dict[str, pd.DataFrame | None] = {"plan": plan, "monitoring": monitoring,
+                                                        "allocation": allocation}
+        self._records: dict[str, list[dict]] = {}
+        self.year = year
+        self.province = province
+        self.decision = decision
+        self.decision_date = decision_date
+        self.stated_total = stated_total            # the Tổng cộng row of Phụ lục 1, triệu đồng
+        self.stated_total_at = stated_total_at      # file, sheet, cell
+        self.allocation_total = allocation_total    # the Tổng cộng under Trong đó, đồng
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.registry = registry
+        self._cache: dict = {}                      # derived values, per table version (rows(), plan_id())
+
+    @classmethod
+    def from_records(cls, records: dict[str, list[dict]], **kwargs) -> "Plan":
+        """A plan whose frames are built from these records when first asked for."""
+        plan = cls(**kwargs)
+        for table in TABLE_COLUMNS:
+            plan._frames[table] = None
+            plan._records[table] = records.get(table, [])
+        return plan
+
+    def _get(self, table: str) -> pd.DataFrame:
+        frame = self._frames[table]
+        if frame is None:
+            frame = self._frames[table] = _frame(self._records.get(table, []), TABLE_COLUMNS[table])
+        return frame
+
+    def _set(self, table: str, frame: pd.DataFrame) -> None:
+        self._frames[table] = frame
+        self._records.pop(table, None)
+
+    plan = property(lambda self: self._get("plan"), lambda self, frame: self._set("plan", frame))
+    monitoring = property(lambda self: self._get("monitoring"), lambda self, frame: self._set("monitoring", frame))
+    allocation = property(lambda self: self._get("allocation"), lambda self, frame: self._set("allocation", frame))
+
+    def __repr__(self) -> str:
+        return (f"Plan(province={self.province!r}, year={self.year!r}, rows={self.size('plan')}/"
+                f"{self.size('monitoring')}/{self.size('allocation')}, findings={len(self.findings)})")
 
     @property
     def activities(self) -> pd.DataFrame:
         return self.plan[self.plan["level"] == "activity"]
 
+    def size(self, table: str = "plan") -> int:
+        """The number of rows of a table, without building its frame."""
+        if table in self._records:
+            return len(self._records[table])
+        return len(self._get(table))
+
+    def version(self, table: str) -> int:
+        """Changes when the table is replaced: the key of values derived from it."""
+        return id(self._records[table]) if table in self._records else id(self._get(table))
+
+    def changed(self, table: str) -> None:
+        """Say that rows of ``table`` (from :meth:`rows`) were edited in place: derived values are dropped."""
+        if table in self._records:
+            self._frames[table] = None
+        else:
+            self._frames[table] = _frame(self._cache.pop((table, self.version(table)), records(self._get(table))),
+                                         TABLE_COLUMNS[table])
+        self._cache.clear()
+
     def rows(self, table: str = "plan", level: str | None = None) -> list[dict]:
         """The rows of ``plan``, ``monitoring`` or ``allocation`` as dicts, computed once per frame."""
-        frame = getattr(self, table)
-        key = (table, id(frame))
-        if key not in self._cache:
-            self._cache[key] = records(frame)
-        rows = self._cache[key]
+        if table in self._records:
+            rows = self._records[table]
+        else:
+            key = (table, self.version(table))
+            if key not in self._cache:
+                self._cache[key] = records(self._get(table))
+            rows = self._cache[key]
         return rows if level is None else [row for row in rows if row["level"] == level]
 
 

@@ -36,7 +36,12 @@ def clean_text(value: object) -> str:
             return ""
         if value.is_integer():
             return str(int(value))
-    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").replace("\u200b", "")
+    text = value if type(value) is str else str(value)
+    # most cells are already clean: return them as they are (fast, and no copy kept in memory)
+    if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and unicodedata.is_normalized("NFC", text)):
+        return text
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
     return " ".join(text.split())
 
 

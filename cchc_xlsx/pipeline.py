@@ -8,7 +8,7 @@ from pathlib import Path
 from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import ToolError
-from .normalise import Plan, normalise, to_frames
+from .normalise import Plan, normalise
 from .notation import parse_number
 from .tables import find_tables, read_titles
 from .workbook import Book, FileProblem, open_book
@@ -48,10 +48,8 @@ def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | 
     titles = read_titles(book)
     plan_year = year or titles.year or _year_from_months(tables)
     records, findings, totals = normalise(tables, path, plan_year, registry)
-    plan_frame, monitoring, allocation = to_frames(records)
-    plan = Plan(plan_frame, monitoring, allocation, year=plan_year, province=titles.province,
-                decision=titles.decision, decision_date=titles.decision_date, registry=registry,
-                findings=findings)
+    plan = Plan.from_records(records, year=plan_year, province=titles.province, decision=titles.decision,
+                             decision_date=titles.decision_date, registry=registry, findings=findings)
     if "stated_total_raw" in totals:
         plan.stated_total = _number_or_none(totals["stated_total_raw"])
         plan.stated_total_at = totals["stated_total_at"]

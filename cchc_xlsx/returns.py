@@ -76,7 +76,7 @@ def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
     """Read one return against the plan. Never raises for a bad file: it becomes a finding."""
     result = ReturnFile(path, size=path.stat().st_size if path.exists() else 0)
     try:
-        book = open_book(path)
+        book = open_book(path, hidden=(META_SHEET,))
     except FileProblem as problem:
         code = "file-skipped" if problem.skipped else "file-unreadable"
         result.status = "skipped" if problem.skipped else "unreadable"
@@ -91,7 +91,7 @@ def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (
             "không có dòng tiêu đề «STT», «Nội dung công việc»", "no header row with «STT», «Nội dung công việc»")}))
         return result
-    result.rows_read = len(result.plan.plan) + len(result.plan.monitoring)
+    result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
     _recompute_formulas(result, path)
     _match_agency(result, plan, registry)
@@ -125,8 +125,7 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
         return
     owner = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
     votes: dict[str, int] = {}
-    codes = [c for c, proposed in zip(result.plan.plan["code"], result.plan.plan["proposed"])
-             if not proposed and c in owner]
+    codes = [row["code"] for row in result.plan.rows("plan") if not row["proposed"] and row["code"] in owner]
     for code in codes:
         votes[owner[code]] = votes.get(owner[code], 0) + 1
     if votes:
@@ -206,11 +205,13 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
     arithmetic (``=10+5``) is computed and said (info); any other formula is reported and the
     budget counted as missing.
     """
-    missing = formulas_without_values(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    rows = result.plan.rows("plan")
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or all(row["budget_text"] for row in rows):
+        return  # a formula saved without its value reads as a blank: no blank budget, nothing to look for
+    missing = formulas_without_values(path)
     if not missing:
         return
-    frame = result.plan.plan
-    for index, row in enumerate(result.plan.rows("plan")):
+    for row in rows:
         cells = missing.get(row["sheet"], {})
         ref = cell_of(row, "budget")
         if not ref:
@@ -226,8 +227,7 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
         finding = Finding("formula-no-value", agency=row["funded_agency"], file=result.name, sheet=row["sheet"],
                           cell=ref, row_code=row["code"], field="budget", found=f"={formula}")
         if value is not None and row["level"] == "activity":
-            frame.loc[frame.index[index], "budget"] = value
-            frame.loc[frame.index[index], "budget_text"] = f"={formula}"
+            row["budget"], row["budget_text"] = value, f"={formula}"
             finding.severity = "info"
             finding.expected = f"{value:g}"
             finding.params["reason"] = (f"Đã tính lại: {value:g} triệu đồng.", f"Recomputed: {value:g} million đồng.")
@@ -236,5 +236,5 @@ def _recompute_formulas(result: ReturnFile, path: Path) -> None:
                                         "It cannot be computed here, so the budget counts as missing: open the file "
                                         "in Excel, save it and send it again.")
         result.findings.append(finding)
-    result.plan._cache.clear()
+    result.plan.changed("plan")
 

@@ -86,7 +86,7 @@ def plan_id(plan: Plan) -> str:
 
     Computed once per plan frame (every return of a consolidation asks for it).
     """
-    key = ("plan_id", id(plan.plan))
+    key = ("plan_id", plan.version("plan"))
     if key not in plan._cache:
         plan._cache[key] = _plan_id(plan)
     return plan._cache[key]
@@ -94,8 +94,8 @@ def plan_id(plan: Plan) -> str:
 
 def _plan_id(plan: Plan) -> str:
     digest = hashlib.sha256()
-    for code, content in zip(plan.plan["code"], plan.plan["content"]):
-        digest.update(f"{code}\x1f{content}\x1e".encode())
+    for row in plan.rows("plan"):
+        digest.update(f"{row['code']}\x1f{row['content']}\x1e".encode())
     return f"{plan.province or 'x'}-{plan.year}-{digest.hexdigest()[:12]}"
 
 

@@ -70,8 +70,12 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def open_book(path: str | Path, *, sheets: list[str] | None = None) -> Book:
-    """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback."""
+def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None) -> Book:
+    """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
+
+    With ``hidden``, a hidden sheet is read only if it is named there (the tables are looked for in
+    visible sheets only, and a template's hidden lists need not be parsed).
+    """
     path = Path(path)
     _sniff(path)
     try:
@@ -87,10 +91,12 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None) -> Book:
                 continue
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
+            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
+            if hidden is not None and not visible and meta.name not in hidden:
+                continue
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
             result.append(Sheet(meta.name, rows, visible, merged))
     except Exception as exc:
         raise _broken(path, exc) from None
