@@ -186,7 +186,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
     findings: list[Finding] = []
     totals: dict = {}
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int, int]] = {}
     for table in tables:
         sheet = table.sheet.name
         cells = _cells_string(table.columns)
@@ -201,21 +201,26 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             findings.append(Finding("unknown-column", file=file, sheet=sheet,
                                     cell=cell_ref(table.header_rows[0], col), found=text))
         proposals = []
+        build = _plan_record if table.kind == "plan" else _monitoring_record
+        kept = records[table.kind]
         for raw in table.rows:
             where = {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
             if raw.role == "proposal":
                 proposals.append((raw, where))
             elif raw.role == "item":
                 key = (table.kind, raw.label.code)
-                here = cell_ref(raw.row, table.columns["code"])
                 if key in seen:
-                    findings.append(Finding("duplicate-row", file=file, sheet=sheet, cell=here,
-                                            row_code=raw.label.code, expected=seen[key],
+                    first_sheet, first_row, first_col = seen[key]
+                    findings.append(Finding("duplicate-row", file=file, sheet=sheet,
+                                            cell=cell_ref(raw.row, table.columns["code"]), row_code=raw.label.code,
+                                            expected=f"{first_sheet}!{cell_ref(first_row, first_col)}",
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
-                seen[key] = f"{sheet}!{here}"
-                build = _plan_record if table.kind == "plan" else _monitoring_record
-                records[table.kind].append(build(raw, plan_year, registry) | where | {"proposed": False})
+                seen[key] = (sheet, raw.row, table.columns["code"])
+                record = build(raw, plan_year, registry)
+                record.update(where)
+                record["proposed"] = False
+                kept.append(record)
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
@@ -253,35 +258,34 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
     return findings
 
 
-def _text(value: object) -> str:
-    return clean_text(value)
-
-
 def _number_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _text(value)
+    return clean_text(value)
 
 
 def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     v = raw.values
-    month_from = parse_month(v.get("month_from"), plan_year)
-    month_to = parse_month(v.get("month_to"), plan_year)
+    get = v.get
+    month_from = parse_month(get("month_from"), plan_year)
+    month_to = parse_month(get("month_to"), plan_year)
+    budget_value = get("budget")
     try:
-        budget = parse_number(v.get("budget"))
+        budget = parse_number(budget_value)
     except NotANumber:
         budget = None
-    lead = registry.parse_cell(v.get("lead"))
-    partners = registry.parse_cell(v.get("partners"))
+    lead = registry.parse_cell(get("lead"))
+    partners = registry.parse_cell(get("partners"))
+    label = raw.label
     return {
-        "level": raw.label.level, "code": raw.label.code, "parent_code": raw.label.parent,
-        "content": _text(v.get("content")), "indicator": _text(v.get("indicator")),
-        "evidence": _text(v.get("evidence")),
+        "level": label.level, "code": label.code, "parent_code": label.parent,
+        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
+        "evidence": clean_text(get("evidence")),
         "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
-        "from_text": month_from.text or _text(v.get("month_from")),
+        "from_text": month_from.text or clean_text(get("month_from")),
         "month_to": month_to.month, "year_to": month_to.year, "to_kind": month_to.kind,
-        "to_text": month_to.text or _text(v.get("month_to")),
-        "budget": math.nan if budget is None else budget, "budget_text": _number_text(v.get("budget")),
+        "to_text": month_to.text or clean_text(get("month_to")),
+        "budget": math.nan if budget is None else budget, "budget_text": _number_text(budget_value),
         "lead": lead.text, "lead_agencies": list(lead.named),
         "partners": partners.text, "partner_agencies": list(partners.named),
         "funded_agency": funded_agency(lead, partners),
@@ -289,15 +293,16 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
 
 
 def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
-    v = raw.values
-    frequency = parse_frequency(v.get("frequency"))
+    get = raw.values.get
+    frequency = parse_frequency(get("frequency"))
+    label = raw.label
     return {
-        "level": raw.label.level, "code": raw.label.code, "parent_code": raw.label.parent,
-        "content": _text(v.get("content")), "indicator": _text(v.get("indicator")),
-        "evidence": _text(v.get("evidence")),
-        "frequency": _text(v.get("frequency")), "frequency_kind": frequency.kind,
+        "level": label.level, "code": label.code, "parent_code": label.parent,
+        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
+        "evidence": clean_text(get("evidence")),
+        "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,
         "collections_per_year": frequency.per_year,
-        "collector": _text(v.get("collector")), "reporter": _text(v.get("reporter")),
+        "collector": clean_text(get("collector")), "reporter": clean_text(get("reporter")),
     }
 
 

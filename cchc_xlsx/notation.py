@@ -16,19 +16,46 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- text
+def _fold_table() -> dict[int, int | str | None]:
+    """str.translate table: every precomposed letter to its base letter, every combining mark removed."""
+    table: dict[int, int | str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x80, 0x3000):
+        ch = chr(code)
+        if unicodedata.category(ch) == "Mn":
+            table[code] = None
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        if base != ch:
+            table[code] = base
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII skeleton of a text: no diacritics, đ -> d, punctuation to single spaces.
 
     Used to compare texts typed with or without diacritics, extra spaces or punctuation.
     """
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    if not text.isascii():
+        text = text.translate(_FOLD_TABLE)
+        if not text.isascii():   # other scripts: the long way (what is left becomes spaces but marks)
+            text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def clean_text(value: object) -> str:
     """A cell value as text: NFC, non-breaking spaces and runs of white space folded, trimmed."""
+    if type(value) is str:
+        cleaned = _CLEANED.get(value)
+        if cleaned is None:
+            if len(_CLEANED) >= _CLEANED_MAX:
+                _CLEANED.clear()
+            cleaned = _CLEANED[value] = _clean_str(value)
+        return cleaned
     if value is None:
         return ""
     if isinstance(value, float):
@@ -36,7 +63,16 @@ def clean_text(value: object) -> str:
             return ""
         if value.is_integer():
             return str(int(value))
-    text = value if type(value) is str else str(value)
+    return _clean_str(str(value))
+
+
+#: Texts repeat (agency names, months, the plan's texts in every return): each is cleaned once, and
+#: equal texts come back as one string object, which also saves memory.
+_CLEANED: dict[str, str] = {}
+_CLEANED_MAX = 1 << 18
+
+
+def _clean_str(text: str) -> str:
     # most cells are already clean: return them as they are (fast, and no copy kept in memory)
     if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
             and unicodedata.is_normalized("NFC", text)):
@@ -212,12 +248,20 @@ class Label:
 _LEVEL_WORDS = {"nhiem vu": "task", "ket qua dau ra": "output", "kqdr": "output", "hoat dong": "activity"}
 _LABEL = re.compile(r"(nhiem vu|ket qua dau ra|kqdr|hoat dong)?\s*(\d+(?:\s\d+){0,2})")
 _DEPTH_LEVEL = {1: "task", 2: "output", 3: "activity"}
+_CANONICAL_WORDS = {"NHIỆM VỤ": "task", "Kết quả đầu ra": "output", "Hoạt động": "activity"}
+_CANONICAL_LABEL = re.compile(r"(NHIỆM VỤ|Kết quả đầu ra|Hoạt động) ([1-9]\d*(?:\.[1-9]\d*){0,2})")
 
 
 def parse_label(value: object) -> Label | None:
     """``NHIỆM VỤ 1`` -> task 1, ``Kết quả đầu ra 1.1`` -> output 1.1, ``Hoạt động 1.1.1`` ->
     activity 1.1.1, a bare ``6.2.1`` -> activity. Anything else -> None."""
-    if isinstance(value, float) and not math.isnan(value):
+    if type(value) is str:
+        match = _CANONICAL_LABEL.fullmatch(value)       # as the decision and the templates write them
+        if match:
+            level, code = _CANONICAL_WORDS[match.group(1)], match.group(2)
+            if _DEPTH_LEVEL[code.count(".") + 1] == level:
+                return Label(level, code)
+    elif isinstance(value, float) and not math.isnan(value):
         value = repr(value) if not value.is_integer() else str(int(value))
     return _parse_label_text(clean_text(value))
 

@@ -22,10 +22,10 @@ from .findings import Finding
 from .normalise import Plan, cell_of
 from .notation import clean_text
 from .pipeline import plan_from_book
-from .templates import META_SHEET, TEMPLATE_VERSION, assign_activities, plan_id
+from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
 from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, column_index, formulas_without_values, open_book
 
-__all__ = ["ReturnFile", "read_return", "collect_files", "saved_at"]
+__all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at"]
 
 
 @dataclass
@@ -74,6 +74,15 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
 
 def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
     """Read one return against the plan. Never raises for a bad file: it becomes a finding."""
+    return match_return(read_return_file(path, registry, year=plan.year), plan, registry)
+
+
+def read_return_file(path: Path, registry: Registry, *, year: int | None = None) -> ReturnFile:
+    """The part of reading a return that needs no plan: open it, find its tables, normalise its rows.
+
+    Months without a year are taken in ``year`` (the plan's), else in the year the return's own
+    titles say; :func:`match_return` reads the file again in the rare case the two differ.
+    """
     result = ReturnFile(path, size=path.stat().st_size if path.exists() else 0)
     try:
         book = open_book(path, hidden=(META_SHEET,))
@@ -85,7 +94,7 @@ def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
     result.saved = saved_at(path)
     result.meta = _metadata(book)
     try:
-        result.plan = plan_from_book(book, year=plan.year, registry=registry)
+        result.plan = plan_from_book(book, year=year, registry=registry)
     except FileProblem:
         result.status = "unreadable"
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (
@@ -94,6 +103,17 @@ def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
     _recompute_formulas(result, path)
+    return result
+
+
+def match_return(result: ReturnFile, plan: Plan, registry: Registry) -> ReturnFile:
+    """The part that needs the plan: which agency sent the return, and whether it is this plan's template."""
+    if result.plan is None:
+        return result
+    if result.plan.year != plan.year:    # read before the plan was: read again in the plan's year
+        result = read_return_file(result.path, registry, year=plan.year)
+        if result.plan is None:
+            return result
     _match_agency(result, plan, registry)
     _check_version(result, plan)
     return result
@@ -123,7 +143,7 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
         agency, _ = registry.resolve(named)
         result.agency, result.matched_by = (agency.name if agency else named), "metadata"
         return
-    owner = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
+    owner = activity_owners(plan)
     votes: dict[str, int] = {}
     codes = [row["code"] for row in result.plan.rows("plan") if not row["proposed"] and row["code"] in owner]
     for code in codes:

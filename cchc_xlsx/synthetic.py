@@ -75,7 +75,7 @@ def write_synthetic_plan(folder: Path, agencies: int, activities_per_agency: int
             outputs[task].append((f"{task}.{number}", name, rows))
     path = folder / f"ke-hoach-thu-nghiem-{agencies}.xlsx"
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "constant_memory": True})
+                                           "strings_to_urls": False})   # shared strings, as Excel saves them
     _plan_sheet(book.add_worksheet("Phụ lục 1"), year, outputs, allocation)
     _monitoring_sheet(book.add_worksheet("Phụ lục 2"), year, outputs)
     book.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .notation import clean_text, fold, parse_label, parse_number, NotANumber, Label
 from .workbook import Book, Sheet
@@ -137,7 +138,18 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
     table: RawTable | None = None
     in_allocation = False
     r = 0
-    while r < len(sheet.rows):
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    while r < len(rows):
+        if table is not None and not in_allocation:
+            # most rows are tasks, outputs and activities: a labelled code cell is never a header
+            raw = rows[r]
+            if len(raw) == width and width > last_col:    # calamine's grids are rectangular
+                label = parse_label(raw[code_col])
+                if label is not None:
+                    table.rows.append(RawRow("item", r, dict(zip(names, getter(raw))), label))
+                    r += 1
+                    continue
         header = _header_at(sheet, r)
         if header:
             columns, extra, depth = header
@@ -148,6 +160,8 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
                 table = RawTable(kind, sheet, columns, list(range(r, r + depth)), extra)
                 tables.append(table)
                 in_allocation = False
+                names, code_col, last_col = tuple(columns), columns["code"], max(columns.values())
+                getter = itemgetter(*columns.values())
             r += depth
             continue
         if table is not None:

@@ -23,7 +23,7 @@ from .notation import FREQUENCY_CHOICES, fold
 
 __all__ = [
     "TEMPLATE_FORMAT", "TEMPLATE_VERSION", "META_SHEET", "LISTS_SHEET", "SHEET_PLAN", "SHEET_MONITORING",
-    "SHEET_GUIDE", "PROPOSAL_LABEL", "TemplateOptions", "assign_activities", "plan_id", "row_fingerprint",
+    "SHEET_GUIDE", "PROPOSAL_LABEL", "TemplateOptions", "assign_activities", "activity_owners", "plan_id", "row_fingerprint",
     "slug", "write_templates", "write_template", "month_choices", "ALL_ROWS",
 ]
 
@@ -74,6 +74,14 @@ def assign_activities(plan: Plan) -> dict[str, list[str]]:
         if agency:
             assigned.setdefault(agency, []).append(code)
     return assigned
+
+
+def activity_owners(plan: Plan) -> dict[str, str]:
+    """activity code -> the agency that answers for it (see :func:`assign_activities`), computed once per plan."""
+    key = ("activity_owners", plan.version("plan"))
+    if key not in plan._cache:
+        plan._cache[key] = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
+    return plan._cache[key]
 
 
 def slug(text: str) -> str:

@@ -56,7 +56,7 @@ LABELS = {
 }
 ACTIVITIES = 120
 #: Change when the generated set changes: a cache of another version is rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PLAN_SHEET, MONITORING_SHEET = "Phụ lục 1", "Phụ lục 2"
 DEFECT_EVERY = 20                       # every 20th return gets the defects: 5 %
 GENERATED_AT = dt.datetime(2030, 1, 2, 8, 0)
