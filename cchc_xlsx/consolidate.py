@@ -317,15 +317,19 @@ class _Merge:
         return code
 
     def plan(self, plan_path: Path) -> Plan:
-        rows = sorted(self.rows.values(), key=lambda r: [int(p) for p in r["code"].split(".")])
+        rows = sorted(self.rows.values(), key=_code_order)
         _recompute_subtotals(rows)
-        monitoring = sorted(self.monitoring.values(), key=lambda r: [int(p) for p in r["code"].split(".")])
+        monitoring = sorted(self.monitoring.values(), key=_code_order)
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
                                  decision_date=source.decision_date, stated_total=source.stated_total,
                                  stated_total_at=source.stated_total_at, allocation_total=source.allocation_total,
                                  registry=self.registry)
+
+
+def _code_order(row: dict) -> tuple[int, ...]:
+    return tuple(map(int, row["code"].split(".")))
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:

@@ -18,6 +18,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .agencies import AgencyCell, Registry, default_registry
@@ -326,12 +327,18 @@ def to_frames(records: dict[str, list[dict]]) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    """Records -> a frame of these columns and dtypes, built a column at a time."""
+    data = {}
     for name, dtype in columns.items():
+        values = [row.get(name) for row in rows]
         if name == "level":
-            frame[name] = frame[name].astype(LEVEL_ORDER)
+            data[name] = pd.Categorical(values, dtype=LEVEL_ORDER)
         elif dtype == "object":
-            frame[name] = frame[name].astype(object)
+            data[name] = pd.Series(values, dtype=object)   # not pandas' inferred "str"; lists stay lists
+        elif dtype == "Int64":
+            data[name] = pd.array(values, dtype="Int64")
+        elif dtype == "float64":
+            data[name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
         else:
-            frame[name] = frame[name].astype(dtype)
-    return frame
+            data[name] = np.array(values, dtype=dtype)
+    return pd.DataFrame(data, columns=list(columns), index=pd.RangeIndex(len(rows)))

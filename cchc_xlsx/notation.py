@@ -151,6 +151,8 @@ def parse_month(value: object, plan_year: int) -> Month:
 
     A month without a year belongs to the plan year.
     """
+    if type(value) is str:
+        return _parse_month_text(clean_text(value), plan_year)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return Month("month", value.month, value.year, value.isoformat()[:7])
     if isinstance(value, (int, float)) and not isinstance(value, bool):

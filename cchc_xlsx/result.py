@@ -45,13 +45,13 @@ def file_sha256(path: Path) -> str:
 
 def expected_agencies(plan: Plan) -> list[str]:
     """The agencies that answer for rows: every funded agency, then every other named lead, in plan order."""
-    activities = plan.activities
+    activities = plan.rows("plan", "activity")
     names: dict[str, None] = {}
-    for agency in activities["funded_agency"]:
-        if agency:
-            names[agency] = None
-    for leads in activities["lead_agencies"]:
-        for agency in leads:
+    for row in activities:
+        if row["funded_agency"]:
+            names[row["funded_agency"]] = None
+    for row in activities:
+        for agency in row["lead_agencies"]:
             names[agency] = None
     return list(names)
 

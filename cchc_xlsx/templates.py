@@ -70,9 +70,9 @@ def assign_activities(plan: Plan) -> dict[str, list[str]]:
     Sở Nội vụ's all-rows workbook).
     """
     assigned: dict[str, list[str]] = {}
-    for code, agency in zip(plan.activities["code"], plan.activities["funded_agency"]):
-        if agency:
-            assigned.setdefault(agency, []).append(code)
+    for row in plan.rows("plan", "activity"):
+        if row["funded_agency"]:
+            assigned.setdefault(row["funded_agency"], []).append(row["code"])
     return assigned
 
 

@@ -32,7 +32,11 @@ class FileProblem(Exception):
 
 @dataclass
 class Sheet:
-    """One sheet: ``rows[i][j]`` is the value of Excel row i+1, column j+1 (None when empty)."""
+    """One sheet: ``rows[i][j]`` is the value of Excel row i+1, column j+1.
+
+    An empty cell is ``''`` (python-calamine) or None (other readers, and outside the grid): every
+    parser takes both for blank.
+    """
 
     name: str
     rows: list[list[object]]
@@ -95,7 +99,7 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
             if hidden is not None and not visible and meta.name not in hidden:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
-            rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = sheet.to_python(skip_empty_area=False)   # an empty cell is ''; readers may give None
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             result.append(Sheet(meta.name, rows, visible, merged))
     except Exception as exc:

@@ -57,8 +57,7 @@ def grand_total(plan) -> list[Finding]:
     """The Tổng cộng row equals the sum of the tasks."""
     if plan.stated_total is None:
         return []
-    tasks = plan.plan[plan.plan["level"] == "task"]
-    expected = sum(dong(v) for v in tasks["budget"])
+    expected = sum(dong(row["budget"]) for row in plan.rows("plan", "task"))
     if dong(plan.stated_total) == expected:
         return []
     file, sheet, cell = plan.stated_total_at
@@ -68,7 +67,7 @@ def grand_total(plan) -> list[Finding]:
 
 def allocation(plan) -> list[Finding]:
     """Each funded agency's activities add up to its share in the Trong đó split."""
-    if plan.allocation.empty:
+    if not plan.size("allocation"):
         return []
     funded: dict[str, int] = defaultdict(int)
     for row in plan.rows("plan", "activity"):

@@ -20,7 +20,7 @@ def _ancestors(code: str):
 
 def plan_monitoring_rows(plan) -> list[Finding]:
     """A row that is in one appendix only."""
-    if plan.plan.empty or plan.monitoring.empty:
+    if not plan.size("plan") or not plan.size("monitoring"):
         return []
     in_plan, in_monitoring = _by_code(plan, "plan"), _by_code(plan, "monitoring")
     findings = []
@@ -107,4 +107,4 @@ def collector_missing(plan) -> list[Finding]:
 
 def _funded(plan) -> dict[str, str]:
     """code -> funded agency, from Phụ lục 1, for attributing monitoring findings to an agency."""
-    return dict(zip(plan.plan["code"], plan.plan["funded_agency"]))
+    return {row["code"]: row["funded_agency"] for row in plan.rows("plan")}
