@@ -194,19 +194,24 @@ def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile
     for agency in expected:
         if agency not in by_agency:
             findings.append(Finding("missing-return", agency=agency))
-    used.sort(key=lambda r: expected.index(r.agency))
+    order = {agency: i for i, agency in enumerate(expected)}
+    used.sort(key=lambda r: order[r.agency])
     return used, findings
 
 
 # --------------------------------------------------------------------------- merging
 class _Merge:
-    """The plan's rows, updated by each agency's return."""
+    """The plan's rows, updated by each agency's return.
+
+    The rows are the plan's own, updated in place (a copy would double the memory of a large
+    plan): after the merge, ``plan`` holds the consolidated values.
+    """
 
     def __init__(self, plan: Plan, registry: Registry):
         self.source = plan
         self.registry = registry
-        self.rows = {row["code"]: dict(row) for row in plan.rows("plan")}
-        self.monitoring = {row["code"]: dict(row) for row in plan.rows("monitoring")}
+        self.rows = {row["code"]: row for row in plan.rows("plan")}
+        self.monitoring = {row["code"]: row for row in plan.rows("monitoring")}
         self.assigned = assign_activities(plan)
         self.owner = {code: agency for agency, codes in self.assigned.items() for code in codes}
         self.findings: list[Finding] = []
@@ -277,9 +282,10 @@ class _Merge:
         changed = set()
         for key in keys:
             if key == "lead":
-                same = set(row["lead_agencies"]) == set(target["lead_agencies"])
+                same = row["lead_agencies"] == target["lead_agencies"] or \
+                    set(row["lead_agencies"]) == set(target["lead_agencies"])
             else:
-                same = " ".join(str(row[key]).split()) == " ".join(str(target[key]).split())
+                same = row[key] == target[key] or " ".join(str(row[key]).split()) == " ".join(str(target[key]).split())
             if not same:
                 changed.add(key)
                 self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
@@ -354,7 +360,7 @@ def _sources(plan_path: Path, plan: Plan, read: list[ReturnFile], merge: _Merge,
     per_file: dict[str, int] = defaultdict(int)
     for f in findings:
         per_file[f.file] += 1
-    plan_rows = len(plan.plan) + len(plan.monitoring) + len(plan.allocation)
+    plan_rows = plan.size("plan") + plan.size("monitoring") + plan.size("allocation")
     replaced = sum(merge.used.values())
     rows = [{"agency": "Sở Nội vụ", "file": plan_path.name, "path": str(plan_path), "size": plan_path.stat().st_size,
              "sha256": file_sha256(plan_path), "template_version": "", "rows_read": plan_rows,

@@ -15,6 +15,7 @@ each value came from (see :func:`cell_of`).
 from __future__ import annotations
 
 import math
+from sys import intern
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +83,7 @@ class Plan:
         self.findings: list[Finding] = findings if findings is not None else []
         self.registry = registry
         self._cache: dict = {}                      # derived values, per table version (rows(), plan_id())
+        self._columns: dict[str, dict[str, list]] = {}   # rows as columns (see __getstate__)
 
     @classmethod
     def from_records(cls, records: dict[str, list[dict]], **kwargs) -> "Plan":
@@ -95,12 +97,35 @@ class Plan:
     def _get(self, table: str) -> pd.DataFrame:
         frame = self._frames[table]
         if frame is None:
-            frame = self._frames[table] = _frame(self._records.get(table, []), TABLE_COLUMNS[table])
+            frame = self._frames[table] = _frame(self.rows(table), TABLE_COLUMNS[table])
         return frame
+
+    # Pickled (sent back by a worker process), a plan of records travels as one list per column,
+    # and stays so: rows() makes the dicts when asked. Its texts are interned on arrival: a text
+    # that many returns repeat (the plan's own texts, agency names, months) is then kept once.
+    # A return kept for the whole consolidation so costs a fraction of the memory of its dicts.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        if self._records:
+            state["_frames"] = {table: (frame if table not in self._records else None)
+                                for table, frame in self._frames.items()}
+            state["_records"] = {}
+            state["_columns"] = {table: {name: [row[name] for row in rows] for name in TABLE_COLUMNS[table]}
+                                 for table, rows in self._records.items()}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for columns in state.get("_columns", {}).values():
+            for name, values in columns.items():
+                if values and type(values[0]) is str:
+                    columns[name] = [intern(v) if type(v) is str else v for v in values]
+        self.__dict__.update(state)
 
     def _set(self, table: str, frame: pd.DataFrame) -> None:
         self._frames[table] = frame
         self._records.pop(table, None)
+        self._columns.pop(table, None)
 
     plan = property(lambda self: self._get("plan"), lambda self, frame: self._set("plan", frame))
     monitoring = property(lambda self: self._get("monitoring"), lambda self, frame: self._set("monitoring", frame))
@@ -118,14 +143,21 @@ class Plan:
         """The number of rows of a table, without building its frame."""
         if table in self._records:
             return len(self._records[table])
+        if table in self._columns:
+            return len(next(iter(self._columns[table].values())))
         return len(self._get(table))
 
     def version(self, table: str) -> int:
         """Changes when the table is replaced: the key of values derived from it."""
-        return id(self._records[table]) if table in self._records else id(self._get(table))
+        for store in (self._records, self._columns):
+            if table in store:
+                return id(store[table])
+        return id(self._get(table))
 
     def changed(self, table: str) -> None:
         """Say that rows of ``table`` (from :meth:`rows`) were edited in place: derived values are dropped."""
+        if table in self._columns:
+            raise ValueError("rows of a plan sent by a worker are made on each call: edit a copy")
         if table in self._records:
             self._frames[table] = None
         else:
@@ -137,6 +169,10 @@ class Plan:
         """The rows of ``plan``, ``monitoring`` or ``allocation`` as dicts, computed once per frame."""
         if table in self._records:
             rows = self._records[table]
+        elif table in self._columns:    # made on each call, not kept (see __getstate__)
+            columns = self._columns[table]
+            names = tuple(columns)
+            rows = [dict(zip(names, values)) for values in zip(*columns.values())]
         else:
             key = (table, self.version(table))
             if key not in self._cache:

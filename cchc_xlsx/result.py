@@ -58,7 +58,7 @@ def expected_agencies(plan: Plan) -> list[str]:
 
 def consolidation_from_plan(plan: Plan, path: Path, generated_at: dt.datetime | None = None) -> Consolidation:
     """A plan checked alone (the Sở Nội vụ's own draft): no returns asked for, the plan file as its source."""
-    rows = len(plan.plan) + len(plan.monitoring) + len(plan.allocation)
+    rows = plan.size("plan") + plan.size("monitoring") + plan.size("allocation")
     sources = pd.DataFrame([{
         "agency": "Sở Nội vụ", "file": path.name, "path": str(path), "size": path.stat().st_size,
         "sha256": file_sha256(path), "template_version": "", "rows_read": rows, "rows_used": rows,

@@ -31,7 +31,8 @@ _INDICATORS = ["100% văn bản được ban hành đúng quy định", "90% cơ
                "Trên 80% cán bộ, công chức được tập huấn", "Mức độ hài lòng của người dân đạt trên 85%"]
 _EVIDENCE = ["Báo cáo kết quả thực hiện", "Quyết định ban hành kế hoạch", "Hồ sơ, chứng từ thanh toán",
              "Biên bản kiểm tra, báo cáo tổng hợp"]
-_FREQUENCIES = ["01 lần", "02 lần", "Hàng quý", "Thường xuyên", "6 tháng", "Hàng tháng"]
+_FREQUENCIES = [("01 lần", 1), ("02 lần", 2), ("Hàng quý", 4), ("Thường xuyên", None), ("6 tháng", 2),
+                ("Hàng tháng", 12)]
 _PEOPLE = ["Ông Nguyễn Văn An, Trưởng phòng", "Bà Trần Thị Bình, Phó Trưởng phòng", "Ông Lê Văn Cường, Chuyên viên"]
 
 
@@ -63,14 +64,18 @@ def write_synthetic_plan(folder: Path, agencies: int, activities_per_agency: int
             rows = []
             for a in range(1, per_output[j] + 1):
                 start = rng.randint(1, 12)
+                end = rng.randint(start, 12)
+                # a frequency the activity's window can hold (a plan drafted with care); the checks'
+                # findings then come from the defects put in on purpose, as in real returns
+                frequencies = [f for f, per_year in _FREQUENCIES if per_year is None or per_year <= end - start + 1]
                 budget = rng.choice([0, 0, 5, 10, 15, 20, 24.5, 30, 45, 60, 120, 3.4])
                 allocation[name] = allocation.get(name, 0) + round(budget * 1_000_000)
                 rows.append({
                     "code": f"{task}.{number}.{a}", "content": rng.choice(_CONTENTS),
                     "indicator": rng.choice(_INDICATORS), "evidence": rng.choice(_EVIDENCE),
-                    "from": f"Tháng {start:02d}", "to": f"Tháng {rng.randint(start, 12):02d}",
+                    "from": f"Tháng {start:02d}", "to": f"Tháng {end:02d}",
                     "budget": budget, "lead": name, "partners": "Các sở, ban, ngành, UBND cấp huyện",
-                    "frequency": rng.choice(_FREQUENCIES),
+                    "frequency": rng.choice(frequencies),
                 })
             outputs[task].append((f"{task}.{number}", name, rows))
     path = folder / f"ke-hoach-thu-nghiem-{agencies}.xlsx"
