@@ -50,24 +50,26 @@ PROVENANCE = ("file", "sheet", "row", "cells")
 
 def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
                 progress: bool = False, generated_at: dt.datetime | None = None,
-                deadline: dt.date | None = None, workers: int | None = None) -> Consolidation:
+                deadline: dt.date | None = None, workers: int | None = None,
+                reader: str = "calamine") -> Consolidation:
     """Read the plan and every return, merge them and check the result.
 
     With a ``deadline``, a return saved after it is late (``late-return``), and so is every agency
     that has sent nothing. ``workers``: processes reading the returns (default: one per core when
-    there are 16 files or more; 1 reads them in this process). It changes the speed, never the result.
+    there are 16 files or more; 1 reads them in this process) and ``reader`` (see
+    :data:`cchc_xlsx.workbook.READERS`) change the speed, never the result.
     """
     registry = registry or default_registry()
     plan_path = Path(plan_path) if plan_path else bundled_plan_path()
     if not returns:
-        plan = plan_from_book(open_book(plan_path), registry=registry)
+        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)
         plan.findings.extend(run_checks(plan))
         return consolidation_from_plan(plan, plan_path, generated_at)
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
-    with _Reader(files, registry, progress, workers) as reader:                 # read the returns …
-        plan = plan_from_book(open_book(plan_path), registry=registry)          # … while reading the plan
-        read = reader.matched(plan)                                             # match each to the plan
+    with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
+        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)   # … and the plan
+        read = returns_reader.matched(plan)                                     # match each to the plan
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)
     merged = _Merge(plan, registry)
@@ -90,9 +92,9 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
 
 
 def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
-                progress: bool = False) -> Consolidation:
+                progress: bool = False, workers: int | None = None) -> Consolidation:
     """The checks of a consolidation, on some returns only: the findings about those files."""
-    result = consolidate(paths, plan_path, registry=registry, progress=progress)
+    result = consolidate(paths, plan_path, registry=registry, progress=progress, workers=workers)
     names = {ret.name for ret in result.extra["returns_read"]} | set(result.sources["file"][1:])
     result.findings = [f for f in result.findings if f.file in names and f.code != "missing-return"]
     result.plan.findings = result.findings
@@ -109,10 +111,11 @@ class _Reader:
     the files. The result does not depend on the number of workers.
     """
 
-    def __init__(self, files: list[Path], registry: Registry, progress: bool, workers: int | None = None):
+    def __init__(self, files: list[Path], registry: Registry, progress: bool, workers: int | None = None,
+                 reader: str = "calamine"):
         from tqdm import tqdm
 
-        self.files, self.registry = files, registry
+        self.files, self.registry, self.reader = files, registry, reader
         self.workers = reading_workers(len(files)) if workers is None else workers
         self.bar = tqdm(total=len(files), desc="Đọc báo cáo", unit="tệp", file=sys.stderr, leave=False,
                         disable=not (progress and sys.stderr.isatty()))
@@ -121,8 +124,8 @@ class _Reader:
 
     def __enter__(self) -> "_Reader":
         if self.workers > 1:
-            global _REGISTRY
-            _REGISTRY = self.registry
+            global _SHARED
+            _SHARED = (self.registry, self.reader)
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
             chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
             self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=chunk)
@@ -137,20 +140,21 @@ class _Reader:
     def matched(self, plan: Plan) -> list[ReturnFile]:
         read = []
         if self.pending is None:
-            unmatched = (read_return_file(path, self.registry, year=plan.year) for path in self.files)
+            unmatched = (read_return_file(path, self.registry, year=plan.year, reader=self.reader)
+                         for path in self.files)
         else:
             unmatched = self.pending
         for ret in unmatched:
             if ret.plan is not None:
                 ret.plan.registry = self.registry
-            read.append(match_return(ret, plan, self.registry))
+            read.append(match_return(ret, plan, self.registry, reader=self.reader))
             self.bar.update()
         return read
 
 
 #: Processes that read returns: one per core, at most 8; none for a handful of files.
 MAX_WORKERS = 8
-_REGISTRY: Registry | None = None      # what forked workers read with
+_SHARED: tuple[Registry, str] | None = None      # what forked workers read with: registry, reader
 
 
 def reading_workers(files: int) -> int:
@@ -162,7 +166,8 @@ def reading_workers(files: int) -> int:
 
 
 def _read_in_worker(path: Path) -> ReturnFile:
-    ret = read_return_file(path, _REGISTRY)
+    registry, reader = _SHARED
+    ret = read_return_file(path, registry, reader=reader)
     if ret.plan is not None:
         ret.plan.registry = None        # the parent has it: do not send it back with every return
     return ret

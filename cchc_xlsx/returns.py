@@ -77,7 +77,8 @@ def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
     return match_return(read_return_file(path, registry, year=plan.year), plan, registry)
 
 
-def read_return_file(path: Path, registry: Registry, *, year: int | None = None) -> ReturnFile:
+def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
+                     reader: str = "calamine") -> ReturnFile:
     """The part of reading a return that needs no plan: open it, find its tables, normalise its rows.
 
     Months without a year are taken in ``year`` (the plan's), else in the year the return's own
@@ -85,7 +86,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None)
     """
     result = ReturnFile(path, size=path.stat().st_size if path.exists() else 0)
     try:
-        book = open_book(path, hidden=(META_SHEET,))
+        book = open_book(path, hidden=(META_SHEET,), reader=reader)
     except FileProblem as problem:
         code = "file-skipped" if problem.skipped else "file-unreadable"
         result.status = "skipped" if problem.skipped else "unreadable"
@@ -106,12 +107,12 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None)
     return result
 
 
-def match_return(result: ReturnFile, plan: Plan, registry: Registry) -> ReturnFile:
+def match_return(result: ReturnFile, plan: Plan, registry: Registry, *, reader: str = "calamine") -> ReturnFile:
     """The part that needs the plan: which agency sent the return, and whether it is this plan's template."""
     if result.plan is None:
         return result
     if result.plan.year != plan.year:    # read before the plan was: read again in the plan's year
-        result = read_return_file(result.path, registry, year=plan.year)
+        result = read_return_file(result.path, registry, year=plan.year, reader=reader)
         if result.plan is None:
             return result
     _match_agency(result, plan, registry)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,14 +74,26 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None) -> Book:
+#: The readers open_book can use. python-calamine (Rust) is the fast one and the default;
+#: openpyxl reads .xlsx/.xlsm only, some ten times slower, and is here to check that the results
+#: do not depend on the reader (tests/test_readers.py).
+READERS = ("calamine", "openpyxl")
+
+
+def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None,
+              reader: str = "calamine") -> Book:
     """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
 
     With ``hidden``, a hidden sheet is read only if it is named there (the tables are looked for in
-    visible sheets only, and a template's hidden lists need not be parsed).
+    visible sheets only, and a template's hidden lists need not be parsed). ``reader``: one of
+    :data:`READERS`; openpyxl is used for .xlsx and .xlsm files only (calamine for the others).
     """
     path = Path(path)
     _sniff(path)
+    if reader == "openpyxl" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_with_openpyxl(path, sheets, hidden)
+    if reader not in READERS:
+        raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
@@ -102,6 +114,33 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
             rows = sheet.to_python(skip_empty_area=False)   # an empty cell is ''; readers may give None
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             result.append(Sheet(meta.name, rows, visible, merged))
+    except Exception as exc:
+        raise _broken(path, exc) from None
+    finally:
+        workbook.close()
+    return Book(path, result)
+
+
+def _open_with_openpyxl(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Book:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for broken files
+        raise _broken(path, exc) from None
+    try:
+        result = []
+        for ws in workbook.worksheets:
+            visible = ws.sheet_state == "visible"
+            if (sheets is not None and ws.title not in sheets) or \
+                    (hidden is not None and not visible and ws.title not in hidden):
+                continue
+            rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                       max_col=ws.max_column, values_only=True)]
+            if rows == [[None]]:
+                rows = []
+            merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+            result.append(Sheet(ws.title, rows, visible, merged))
     except Exception as exc:
         raise _broken(path, exc) from None
     finally:

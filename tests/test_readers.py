@@ -1,0 +1,94 @@
+"""The result of a consolidation does not depend on the reader or on the parallelism (issue 6).
+
+The fast path reads with python-calamine on worker processes; the slow path reads the same files
+with openpyxl in this process. Both must give the same frames, findings, sources and returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from cchc_xlsx import Registry, read_plan
+from cchc_xlsx.consolidate import consolidate, reading_workers
+from cchc_xlsx.synthetic import write_synthetic_plan
+from cchc_xlsx.templates import TemplateOptions, write_templates
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "workbooks" / "daklak-2018" / "returns"
+WHEN = dt.datetime(2030, 1, 2, 8, 0)
+
+
+def _same(a, b) -> None:
+    """Two consolidations are the same to the user: frames, findings, files, returns."""
+    for table in ("plan", "monitoring", "allocation"):
+        pd.testing.assert_frame_equal(getattr(a.plan, table), getattr(b.plan, table), obj=table)
+    assert [f.to_dict("vi") for f in a.findings] == [f.to_dict("vi") for f in b.findings]
+    pd.testing.assert_frame_equal(a.sources.drop(columns=["path"]), b.sources.drop(columns=["path"]), obj="sources")
+    pd.testing.assert_frame_equal(a.returns, b.returns, obj="returns")
+
+
+@pytest.fixture(scope="module")
+def synthetic_returns(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """A plan of 24 agencies and their 24 filled templates, three of them edited by hand (openpyxl)."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    plan_path, agencies = write_synthetic_plan(folder, agencies=24, activities_per_agency=12, outputs_per_agency=2)
+    registry = Registry.load(agencies)
+    plan = read_plan(plan_path, registry=registry)
+    paths = write_templates(plan, folder / "templates", TemplateOptions(generated_at=WHEN, registry=registry))
+    returns = folder / "returns"
+    returns.mkdir()
+    for path in paths:
+        if not path.name.endswith("-toan-bo-ke-hoach.xlsx"):
+            shutil.copyfile(path, returns / path.name)
+    for i, path in enumerate(sorted(returns.iterdir())[:3]):      # typed by hand, saved by another program
+        book = openpyxl.load_workbook(path)
+        sheet = book["Phụ lục 1"]
+        rows = [r[0].row for r in sheet.iter_rows() if str(r[0].value or "").startswith("Hoạt động")]
+        sheet.cell(rows[1], 7).value = ["1.949", "15 000 000", "=10+5"][i]
+        sheet.cell(rows[2], 5).value = "Tháng 13"
+        book.save(path)
+    return plan_path, agencies, returns
+
+
+def test_the_synthetic_set_is_read_on_several_processes_by_default(synthetic_returns):
+    _, _, returns = synthetic_returns
+    files = len(list(returns.iterdir()))
+    assert files >= 16
+    assert reading_workers(files) >= min(2, len(__import__("os").sched_getaffinity(0)))
+
+
+def test_parallel_and_serial_reading_give_the_same_consolidation(synthetic_returns):
+    plan_path, agencies, returns = synthetic_returns
+    registry = Registry.load(agencies)
+    serial = consolidate([returns], plan_path, registry=registry, generated_at=WHEN, workers=1)
+    parallel = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)
+    _same(serial, parallel)
+    # the hand edits are seen either way
+    codes = {f.code for f in parallel.findings}
+    assert {"month-invalid", "budget-unit", "formula-no-value"} <= codes
+
+
+def test_openpyxl_and_calamine_give_the_same_consolidation(synthetic_returns):
+    plan_path, agencies, returns = synthetic_returns
+    fast = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)
+    slow = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=1,
+                       reader="openpyxl")
+    _same(fast, slow)
+
+
+def test_the_sample_returns_read_the_same_whichever_reader():
+    fast = consolidate([SAMPLES], generated_at=WHEN, workers=1)
+    slow = consolidate([SAMPLES], generated_at=WHEN, workers=1, reader="openpyxl")
+    _same(fast, slow)
+    assert len(fast.findings) > 20       # the sample returns' defects, found by both
+
+
+def test_an_unknown_reader_is_refused():
+    with pytest.raises(ValueError, match="unknown reader"):
+        consolidate([SAMPLES], generated_at=WHEN, workers=1, reader="xlrd")
