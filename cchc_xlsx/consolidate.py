@@ -32,7 +32,7 @@ from .checks import run_checks
 from .checks.budget import DONG_THRESHOLD, subtotals
 from .findings import Finding
 from .normalise import Plan, cell_of
-from .pipeline import bundled_plan_path, plan_from_book
+from .pipeline import PlanPart, bundled_plan_path, plan_from_book, plan_from_parts, plan_part
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file
@@ -67,9 +67,9 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         return consolidation_from_plan(plan, plan_path, generated_at)
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
-    with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
-        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)   # … and the plan
-        read = returns_reader.matched(plan)                                     # match each to the plan
+    with _Reader(files, registry, progress, workers, reader) as parallel:
+        plan = parallel.plan(plan_path)                                         # read the plan …
+        read = parallel.matched(plan)                                           # … and each return, matched
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)
     merged = _Merge(plan, registry)
@@ -103,12 +103,13 @@ def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: R
 
 # --------------------------------------------------------------------------- reading
 class _Reader:
-    """Reads the returns, on several processes when there are many, while the caller reads the plan.
+    """Reads the plan and the returns, on several processes when there are many returns.
 
-    The worker processes are forked at the start and do the part of reading that needs no plan
-    (open, find the tables, normalise: see :func:`read_return_file`); each sends back its returns'
-    row records, never a workbook. :meth:`matched` then matches each to the plan, in the order of
-    the files. The result does not depend on the number of workers.
+    The worker processes are forked at the start. They read the plan a sheet each (see
+    :func:`~cchc_xlsx.pipeline.plan_part`), then every return, as far as it needs no plan (open,
+    find the tables, normalise: see :func:`read_return_file`); each sends back row records, never
+    a workbook. :meth:`matched` then matches each return to the plan, in the order of the files.
+    The result does not depend on the number of workers.
     """
 
     def __init__(self, files: list[Path], registry: Registry, progress: bool, workers: int | None = None,
@@ -127,8 +128,7 @@ class _Reader:
             global _SHARED
             _SHARED = (self.registry, self.reader)
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-            chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
-            self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=chunk)
+            self.chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -136,6 +136,22 @@ class _Reader:
             self.pool.terminate()
             self.pool.join()
         self.bar.close()
+
+    def plan(self, path: Path) -> Plan:
+        """The plan, its sheets read on the workers ahead of the returns when there are workers."""
+        if self.pool is not None:
+            names = _sheet_names(path)
+            if len(names) > 1:
+                tasks = [self.pool.apply_async(_plan_part_in_worker, (path, name)) for name in names]
+                self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=self.chunk)
+                parts = [task.get() for task in tasks]
+                if all(part is not None for part in parts):
+                    plan = plan_from_parts(parts, path, registry=self.registry)
+                    if plan is not None:
+                        return plan
+        if self.pool is not None and self.pending is None:
+            self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=self.chunk)
+        return plan_from_book(open_book(path, reader=self.reader), registry=self.registry)
 
     def matched(self, plan: Plan) -> list[ReturnFile]:
         read = []
@@ -163,6 +179,29 @@ def reading_workers(files: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(MAX_WORKERS, cores))
+
+
+def _sheet_names(path: Path) -> list[str]:
+    try:
+        import python_calamine
+
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            return list(workbook.sheet_names)
+        finally:
+            workbook.close()
+    except Exception:      # the plan is read again in this process, which says what is wrong with it
+        return []
+
+
+def _plan_part_in_worker(path: Path, sheet: str) -> PlanPart | None:
+    registry, reader = _SHARED
+    try:
+        part = plan_part(open_book(path, sheets=[sheet], reader=reader), registry=registry)
+    except Exception:      # FileProblem and the like: the plan is read again in the parent, which reports it
+        return None
+    part.plan.registry = None
+    return part
 
 
 def _read_in_worker(path: Path) -> ReturnFile:
