@@ -128,10 +128,16 @@ class Registry:
 
     def parse_cell(self, value: object) -> AgencyCell:
         """Split an agency cell into parties and resolve each against the registry."""
+        if type(value) is str:
+            cached = self._cell_cache.get(value)     # the same cell text again (most cells)
+            if cached is not None:
+                return cached
         text = clean_text(value) if not isinstance(value, str) else unicodedata.normalize("NFC", value).strip()
         cached = self._cell_cache.get(text)
         if cached is None:
             cached = self._cell_cache[text] = self._parse_cell(text)
+        if type(value) is str:
+            self._cell_cache[value] = cached
         return cached
 
     def _parse_cell(self, text: str) -> AgencyCell:

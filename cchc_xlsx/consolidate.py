@@ -29,10 +29,10 @@ import pandas as pd
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .checks.budget import DONG_THRESHOLD, subtotals
+from .checks.budget import DONG_THRESHOLD
 from .findings import Finding
 from .normalise import Plan, cell_of
-from .pipeline import PlanPart, bundled_plan_path, plan_from_book, plan_from_parts, plan_part
+from .pipeline import bundled_plan_path, plan_from_book
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file
@@ -46,6 +46,9 @@ PLAN_VALUE_FIELDS = ("indicator", "evidence", "month_from", "year_from", "from_k
                      "year_to", "to_kind", "to_text", "budget", "budget_text", "partners", "partner_agencies")
 MONITORING_VALUE_FIELDS = ("frequency", "frequency_kind", "collections_per_year", "collector", "reporter")
 PROVENANCE = ("file", "sheet", "row", "cells")
+_ALL_PLAN_KEYS = PLAN_VALUE_FIELDS + PROVENANCE + ("content", "lead", "lead_agencies")
+_MONITORING_KEYS_CHANGED = MONITORING_VALUE_FIELDS + PROVENANCE
+_ALL_MONITORING_KEYS = _MONITORING_KEYS_CHANGED + ("content", "indicator", "evidence")
 
 
 def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
@@ -67,9 +70,10 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         return consolidation_from_plan(plan, plan_path, generated_at)
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
-    with _Reader(files, registry, progress, workers, reader) as parallel:
-        plan = parallel.plan(plan_path)                                         # read the plan …
-        read = parallel.matched(plan)                                           # … and each return, matched
+    with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
+        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)   # … and the plan
+        read = returns_reader.matched(plan)                                     # match each to the plan
+        parallel_checks = returns_reader.workers > 1
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)
     merged = _Merge(plan, registry)
@@ -81,8 +85,8 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         findings += [f for f in ret.findings if f.code != "proposed-row"]
     findings += merged.findings
     for ret in used:                                                           # check
-        findings += subtotals(ret.plan)
-    findings += run_checks(consolidated)
+        findings += ret.subtotal_findings
+    findings += run_checks(consolidated, parallel=parallel_checks)
     consolidated.findings = findings
     sources = _sources(plan_path, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
                                                 for path, _ in skipped], merged, findings)
@@ -103,13 +107,13 @@ def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: R
 
 # --------------------------------------------------------------------------- reading
 class _Reader:
-    """Reads the plan and the returns, on several processes when there are many returns.
+    """Reads the returns, on several processes when there are many, while the caller reads the plan.
 
-    The worker processes are forked at the start. They read the plan a sheet each (see
-    :func:`~cchc_xlsx.pipeline.plan_part`), then every return, as far as it needs no plan (open,
-    find the tables, normalise: see :func:`read_return_file`); each sends back row records, never
-    a workbook. :meth:`matched` then matches each return to the plan, in the order of the files.
-    The result does not depend on the number of workers.
+    The worker processes are forked at the start and do the part of reading that needs no plan
+    (open, find the tables, normalise, check the return's own subtotals: see
+    :func:`read_return_file`); each sends back its returns' row records as columns, never a
+    workbook. :meth:`matched` then matches each to the plan, in the order of the files. The result
+    does not depend on the number of workers.
     """
 
     def __init__(self, files: list[Path], registry: Registry, progress: bool, workers: int | None = None,
@@ -128,7 +132,8 @@ class _Reader:
             global _SHARED
             _SHARED = (self.registry, self.reader)
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-            self.chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
+            chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
+            self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=chunk)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -136,22 +141,6 @@ class _Reader:
             self.pool.terminate()
             self.pool.join()
         self.bar.close()
-
-    def plan(self, path: Path) -> Plan:
-        """The plan, its sheets read on the workers ahead of the returns when there are workers."""
-        if self.pool is not None:
-            names = _sheet_names(path)
-            if len(names) > 1:
-                tasks = [self.pool.apply_async(_plan_part_in_worker, (path, name)) for name in names]
-                self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=self.chunk)
-                parts = [task.get() for task in tasks]
-                if all(part is not None for part in parts):
-                    plan = plan_from_parts(parts, path, registry=self.registry)
-                    if plan is not None:
-                        return plan
-        if self.pool is not None and self.pending is None:
-            self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=self.chunk)
-        return plan_from_book(open_book(path, reader=self.reader), registry=self.registry)
 
     def matched(self, plan: Plan) -> list[ReturnFile]:
         read = []
@@ -179,29 +168,6 @@ def reading_workers(files: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(MAX_WORKERS, cores))
-
-
-def _sheet_names(path: Path) -> list[str]:
-    try:
-        import python_calamine
-
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        try:
-            return list(workbook.sheet_names)
-        finally:
-            workbook.close()
-    except Exception:      # the plan is read again in this process, which says what is wrong with it
-        return []
-
-
-def _plan_part_in_worker(path: Path, sheet: str) -> PlanPart | None:
-    registry, reader = _SHARED
-    try:
-        part = plan_part(open_book(path, sheets=[sheet], reader=reader), registry=registry)
-    except Exception:      # FileProblem and the like: the plan is read again in the parent, which reports it
-        return None
-    part.plan.registry = None
-    return part
 
 
 def _read_in_worker(path: Path) -> ReturnFile:
@@ -282,11 +248,15 @@ class _Merge:
                 continue
             seen_plan.add(code)
             target = self.rows[code]
-            changed = self._compare_locked(row, target, ret, ("content", "lead"))
-            # the row now comes from the return: its texts too, where they say what the plan says
-            # (the template writes agencies the registry's way), so that every value matches its cell
-            keys = PLAN_VALUE_FIELDS + PROVENANCE + tuple(k for k in ("content", "lead", "lead_agencies")
-                                                          if k not in changed and (k != "lead_agencies" or "lead" not in changed))
+            if row["content"] == target["content"] and row["lead_agencies"] == target["lead_agencies"]:
+                keys = _ALL_PLAN_KEYS        # nothing locked was changed (nearly every row)
+            else:
+                changed = self._compare_locked(row, target, ret, ("content", "lead"))
+                # the row now comes from the return: its texts too, where they say what the plan says
+                # (the template writes agencies the registry's way), so that every value matches its cell
+                keys = PLAN_VALUE_FIELDS + PROVENANCE + tuple(
+                    k for k in ("content", "lead", "lead_agencies")
+                    if k not in changed and (k != "lead_agencies" or "lead" not in changed))
             for key in keys:
                 target[key] = row[key]
             self._budget_unit(target, ret)
@@ -312,8 +282,8 @@ class _Merge:
                 continue
             seen_monitoring.add(code)
             target = self.monitoring[code]
-            changed = self._compare_locked(row, target, ret, ("content",))
-            for key in MONITORING_VALUE_FIELDS + PROVENANCE + (() if changed else ("content", "indicator", "evidence")):
+            changed = row["content"] != target["content"] and self._compare_locked(row, target, ret, ("content",))
+            for key in _MONITORING_KEYS_CHANGED if changed else _ALL_MONITORING_KEYS:
                 target[key] = row[key]
             self.used[name] += 1
         for code in self.assigned.get(agency, []):

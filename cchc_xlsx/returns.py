@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agencies import Registry
+from .checks.budget import subtotals
 from .findings import Finding
 from .normalise import Plan, cell_of
 from .notation import clean_text
@@ -42,6 +43,7 @@ class ReturnFile:
     rows_read: int = 0
     saved: dt.datetime | None = None
     size: int = 0
+    subtotal_findings: list[Finding] = field(default_factory=list)   # its own subtotals, checked in it
 
     @property
     def name(self) -> str:
@@ -104,6 +106,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
     _recompute_formulas(result, path)
+    result.subtotal_findings = subtotals(result.plan)
     return result
 
 

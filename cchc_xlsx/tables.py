@@ -15,8 +15,7 @@ from operator import itemgetter
 from .notation import clean_text, fold, parse_label, parse_number, NotANumber, Label
 from .workbook import Book, Sheet
 
-__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "read_titles", "title_lines",
-           "titles_from_lines"]
+__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "read_titles"]
 
 # (field, test on the folded header text); the first that matches wins, so order matters.
 _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
@@ -141,6 +140,7 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
     r = 0
     rows = sheet.rows
     width = max(map(len, rows), default=0)
+    names, code_col, last_col, getter = (), 0, width, None      # of the current table, set at its header
     while r < len(rows):
         if table is not None and not in_allocation:
             # most rows are tasks, outputs and activities: a labelled code cell is never a header
@@ -253,23 +253,12 @@ class Titles:
 
 def read_titles(book: Book) -> Titles:
     """Plan year, province and decision number from the title lines of every sheet."""
-    return titles_from_lines(title_lines(book))
-
-
-def title_lines(book: Book) -> list[str]:
-    """The text of the first rows of every sheet, header rows left out."""
-    lines = []
+    titles = Titles()
     for sheet in book.sheets:
         for raw in sheet.rows[:12]:
             text = " ".join(clean_text(v) for v in raw if clean_text(v))
             if text and header_field(raw[0] if raw else None) != "code":
-                lines.append(text)
-    return lines
-
-
-def titles_from_lines(lines: list[str]) -> Titles:
-    """What title lines say: year, province, decision number and date."""
-    titles = Titles(lines=list(lines))
+                titles.lines.append(text)
     joined = "\n".join(titles.lines)
     year = re.search(r"(?i)(?:kế hoạch|phụ lục|cchc|ngân sách)[^\n]*?\bnăm\s+(\d{4})", joined)
     titles.year = int(year.group(1)) if year else None

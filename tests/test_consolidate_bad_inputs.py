@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import xlsxwriter
 
 from cchc_xlsx.consolidate import consolidate
