@@ -32,12 +32,11 @@ from .checks import run_checks
 from .checks.budget import DONG_THRESHOLD
 from .findings import Finding
 from .normalise import Plan, cell_of
-from .pipeline import bundled_plan_path, plan_from_book
+from .pipeline import bundled_plan_path, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file
 from .templates import assign_activities
-from .workbook import open_book
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
 
@@ -65,13 +64,13 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     registry = registry or default_registry()
     plan_path = Path(plan_path) if plan_path else bundled_plan_path()
     if not returns:
-        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)
+        plan = read_plan_file(plan_path, registry=registry, reader=reader)
         plan.findings.extend(run_checks(plan))
         return consolidation_from_plan(plan, plan_path, generated_at)
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
     with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
-        plan = plan_from_book(open_book(plan_path, reader=reader), registry=registry)   # … and the plan
+        plan = read_plan_file(plan_path, registry=registry, reader=reader)        # … and the plan
         read = returns_reader.matched(plan)                                     # match each to the plan
         parallel_checks = returns_reader.workers > 1
     used, file_findings = _choose_returns(read, plan)                           # one per agency

@@ -98,6 +98,9 @@ class Plan:
         frame = self._frames[table]
         if frame is None:
             frame = self._frames[table] = _frame(self.rows(table), TABLE_COLUMNS[table])
+            # the frame now holds the rows: keep one copy, not both (rows() makes dicts from it again)
+            self._records.pop(table, None)
+            self._columns.pop(table, None)
         return frame
 
     # Pickled (sent back by a worker process), a plan of records travels as one list per column,

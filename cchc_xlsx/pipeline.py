@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from .agencies import Registry, default_registry
@@ -10,11 +13,12 @@ from .checks import run_checks
 from .findings import ToolError
 from .normalise import Plan, normalise
 from .notation import parse_number
-from .tables import find_tables, read_titles
-from .workbook import Book, FileProblem, open_book
+from .tables import find_tables, title_lines, titles_from_lines
+from .workbook import Book, FileProblem, open_book, sheet_names
 
-__all__ = ["read_plan", "plan_from_book", "BUNDLED_PLAN", "bundled_plan_path"]
+__all__ = ["read_plan", "read_plan_file", "plan_from_book", "plan_part", "plan_from_parts", "PlanPart", "BUNDLED_PLAN", "bundled_plan_path"]
 
+_YEAR = re.compile(r"(\d{4})")
 BUNDLED_PLAN = Path("workbooks") / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
 
 
@@ -31,25 +35,93 @@ def read_plan(path: str | Path, *, year: int | None = None, registry: Registry |
 
     Raises FileProblem when the file cannot be read at all or holds no decision table.
     """
-    book = open_book(path)                                          # read
-    plan = plan_from_book(book, year=year, registry=registry)       # find tables, normalise
+    plan = read_plan_file(path, year=year, registry=registry)       # read, find tables, normalise
     plan.findings.extend(run_checks(plan))                          # check
     return plan
+
+
+def read_plan_file(path: str | Path, *, year: int | None = None, registry: Registry | None = None,
+                   reader: str = "calamine") -> Plan:
+    """The decision's tables of a file as a Plan (findings of reading only, no checks).
+
+    The file is read a sheet at a time, each sheet's cells let go before the next is read, so a
+    plan of a quarter of a million rows does not hold all its cells and all its rows at once. The
+    result is the one :func:`plan_from_book` gives for the whole book, which is what is read when
+    the sheets depend on each other (see :func:`plan_from_parts`).
+    """
+    registry = registry or default_registry()
+    names = sheet_names(path)
+    if len(names) > 1:
+        parts = [plan_part(open_book(path, sheets=[name], reader=reader), year=year, registry=registry)
+                 for name in names]
+        plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
+        if plan is not None:
+            return plan
+    return plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
 
 
 def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None) -> Plan:
     """The decision's tables of an opened workbook as a Plan (findings of reading only, no checks)."""
     registry = registry or default_registry()
-    path = book.path
-    tables = find_tables(book)
-    if not tables:
+    plan = plan_from_parts([plan_part(book, year=year, registry=registry)], book.path, year=year, registry=registry)
+    assert plan is not None    # one part is always the whole book
+    return plan
+
+
+@dataclass
+class PlanPart:
+    """What some sheets of a plan workbook give, before the plan is put together (see plan_from_parts).
+
+    A plan file is read a part (a sheet) at a time: see :func:`read_plan_file`.
+    """
+
+    plan: Plan
+    totals: dict
+    title_lines: list[str]
+    month_years: Counter
+    kinds: list[str]                  # the kinds of its tables, in order
+    year: int                         # the year its months were read in
+
+
+def plan_part(book: Book, *, year: int | None = None, registry: Registry | None = None) -> PlanPart:
+    """Find the tables of the book's sheets and normalise them (months read in ``year``, else the
+    year the part's own titles or months say)."""
+    registry = registry or default_registry()
+    tables = find_tables(book)                                      # find tables
+    lines = title_lines(book)
+    months = _month_years(tables)
+    part_year = year or titles_from_lines(lines).year or _most_common_year(months)
+    records, findings, totals = normalise(tables, book.path, part_year, registry)   # normalise
+    return PlanPart(Plan.from_records(records, findings=findings), totals, lines, months,
+                    [t.kind for t in tables], part_year)
+
+
+def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = None,
+                    registry: Registry | None = None) -> Plan | None:
+    """The plan the parts make, in order: the same Plan one read of the whole book gives.
+
+    None when the parts cannot be put together so (a kind of table on two parts, where duplicate
+    rows and spare-row numbers depend on each other; or months read in another year than the
+    plan's): then read the whole book at once.
+    """
+    kinds = [kind for part in parts for kind in dict.fromkeys(part.kinds)]
+    if not kinds:
         raise FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
                           "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
-    titles = read_titles(book)
-    plan_year = year or titles.year or _year_from_months(tables)
-    records, findings, totals = normalise(tables, path, plan_year, registry)
+    if len(kinds) != len(set(kinds)):
+        return None
+    titles = titles_from_lines([line for part in parts for line in part.title_lines])
+    plan_year = year or titles.year or _most_common_year(sum((part.month_years for part in parts), Counter()))
+    if any(part.year != plan_year for part in parts if "plan" in part.kinds):
+        return None
+    records = {table: [row for part in parts for row in part.plan.rows(table)]
+               for table in ("plan", "monitoring", "allocation")}
+    totals: dict = {}
+    for part in parts:
+        totals.update(part.totals)
     plan = Plan.from_records(records, year=plan_year, province=titles.province, decision=titles.decision,
-                             decision_date=titles.decision_date, registry=registry, findings=findings)
+                             decision_date=titles.decision_date, registry=registry or default_registry(),
+                             findings=[f for part in parts for f in part.plan.findings])
     if "stated_total_raw" in totals:
         plan.stated_total = _number_or_none(totals["stated_total_raw"])
         plan.stated_total_at = totals["stated_total_at"]
@@ -65,15 +137,18 @@ def _number_or_none(value: object) -> float | None:
         return None
 
 
-def _year_from_months(tables) -> int:
-    """The plan year when no title says it: the year most month cells name, else this year."""
-    import datetime
-    import re
+def _month_years(tables) -> Counter:
+    """How many month cells name each year (``Tháng 12/2017``)."""
     years: Counter[int] = Counter()
     for table in tables:
         for row in table.rows:
             for name in ("month_from", "month_to"):
-                match = re.search(r"(\d{4})", str(row.values.get(name) or ""))
+                match = _YEAR.search(str(row.values.get(name) or ""))
                 if match:
                     years[int(match.group(1))] += 1
+    return years
+
+
+def _most_common_year(years: Counter) -> int:
+    """The plan year when no title says it: the year most month cells name, else this year."""
     return years.most_common(1)[0][0] if years else datetime.date.today().year

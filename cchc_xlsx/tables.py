@@ -15,7 +15,8 @@ from operator import itemgetter
 from .notation import clean_text, fold, parse_label, parse_number, NotANumber, Label
 from .workbook import Book, Sheet
 
-__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "read_titles"]
+__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "read_titles", "title_lines",
+           "titles_from_lines"]
 
 # (field, test on the folded header text); the first that matches wins, so order matters.
 _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
@@ -253,12 +254,23 @@ class Titles:
 
 def read_titles(book: Book) -> Titles:
     """Plan year, province and decision number from the title lines of every sheet."""
-    titles = Titles()
+    return titles_from_lines(title_lines(book))
+
+
+def title_lines(book: Book) -> list[str]:
+    """The text of the first rows of every sheet, header rows left out."""
+    lines = []
     for sheet in book.sheets:
         for raw in sheet.rows[:12]:
             text = " ".join(clean_text(v) for v in raw if clean_text(v))
             if text and header_field(raw[0] if raw else None) != "code":
-                titles.lines.append(text)
+                lines.append(text)
+    return lines
+
+
+def titles_from_lines(lines: list[str]) -> Titles:
+    """What title lines say: year, province, decision number and date."""
+    titles = Titles(lines=list(lines))
     joined = "\n".join(titles.lines)
     year = re.search(r"(?i)(?:kế hoạch|phụ lục|cchc|ngân sách)[^\n]*?\bnăm\s+(\d{4})", joined)
     titles.year = int(year.group(1)) if year else None

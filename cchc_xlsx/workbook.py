@@ -10,7 +10,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "sheet_names", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -119,6 +119,22 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
     finally:
         workbook.close()
     return Book(path, result)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The names of the file's sheets, in order. Raises FileProblem, never a traceback."""
+    path = Path(path)
+    _sniff(path)
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise _password(path) from None
+    except Exception as exc:  # calamine raises several types for broken files
+        raise _broken(path, exc) from None
+    try:
+        return list(workbook.sheet_names)
+    finally:
+        workbook.close()
 
 
 def _open_with_openpyxl(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Book:

@@ -93,3 +93,43 @@ def test_an_unknown_reader_is_refused():
     with pytest.raises(ValueError, match="unknown reader"):
         consolidate([SAMPLES], generated_at=WHEN, workers=1, reader="xlrd")
 
+def _parts_of(path: Path) -> list:
+    from cchc_xlsx.pipeline import plan_part
+    from cchc_xlsx.workbook import open_book
+
+    names = [sheet.name for sheet in open_book(path).sheets]
+    return [plan_part(open_book(path, sheets=[name])) for name in names]
+
+
+def test_a_plan_read_a_sheet_at_a_time_is_the_plan_read_at_once(bundled_path):
+    from cchc_xlsx.pipeline import plan_from_book, plan_from_parts
+    from cchc_xlsx.workbook import open_book
+
+    whole = plan_from_book(open_book(bundled_path))
+    parts = _parts_of(bundled_path)
+    assert len(parts) >= 2 and [p.kinds for p in parts if p.kinds] == [["plan"], ["monitoring"]]
+    joined = plan_from_parts(parts, bundled_path)
+    for table in ("plan", "monitoring", "allocation"):
+        pd.testing.assert_frame_equal(getattr(joined, table), getattr(whole, table), obj=table)
+    assert [f.to_dict() for f in joined.findings] == [f.to_dict() for f in whole.findings]
+    assert (joined.year, joined.province, joined.decision, joined.decision_date, joined.stated_total,
+            joined.stated_total_at, joined.allocation_total) == (
+        whole.year, whole.province, whole.decision, whole.decision_date, whole.stated_total,
+        whole.stated_total_at, whole.allocation_total)
+
+
+def test_sheets_that_depend_on_each_other_are_not_put_together(tmp_path):
+    """Phụ lục 1 split over two sheets: duplicates and spare-row numbers span them, so the parts
+    are refused and the whole book is read at once."""
+    from cchc_xlsx.pipeline import plan_from_parts
+    from conftest import sheet_grids, write_grids
+
+    grids = sheet_grids()
+    p1 = next(name for name in grids if name.startswith("Phụ lục 1"))
+    rows = grids[p1]
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "STT")
+    half = header + 2 + (len(rows) - header) // 2
+    grids = {"A": rows[:half], "B": rows[:header + 2] + rows[half:],
+             **{k: v for k, v in grids.items() if k != p1}}
+    path = write_grids(tmp_path / "split.xlsx", grids)
+    assert plan_from_parts(_parts_of(path), path) is None
