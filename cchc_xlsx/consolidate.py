@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 import os
 import sys
 from collections import defaultdict
@@ -130,27 +132,35 @@ class _Reader:
         if self.workers > 1:
             global _SHARED
             _SHARED = (self.registry, self.reader)
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-            chunk = max(1, min(32, len(self.files) // (self.workers * 8)))
-            self.pending = self.pool.imap(_read_in_worker, self.files, chunksize=chunk)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            size = max(1, min(32, len(self.files) // (self.workers * 8)))
+            self.pending = []
+            for start in range(0, len(self.files), size):
+                chunk = self.files[start:start + size]
+                future = self.pool.submit(_read_in_worker, chunk)
+                future.add_done_callback(lambda f, n=len(chunk): f.cancelled() or f.exception() or self.bar.update(n))
+                self.pending.append(future)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
         self.bar.close()
 
     def matched(self, plan: Plan) -> list[ReturnFile]:
-        read = []
-        if self.pending is None:
-            unmatched = (read_return_file(path, self.registry, year=plan.year, reader=self.reader)
-                         for path in self.files)
-        else:
-            unmatched = self.pending
-        for ret in unmatched:
-            if ret.plan is not None:
-                ret.plan.registry = self.registry
+        """Every return, matched to the plan, in the order of the files."""
+        read: list[ReturnFile] = []
+        for future in self.pending or []:
+            try:
+                chunk = future.result()
+            except BrokenProcessPool:      # a worker was killed (out of memory?): read the rest here
+                break
+            for ret in chunk:
+                if ret.plan is not None:
+                    ret.plan.registry = self.registry
+                read.append(match_return(ret, plan, self.registry, reader=self.reader))
+        for path in self.files[len(read):]:
+            ret = read_return_file(path, self.registry, year=plan.year, reader=self.reader)
             read.append(match_return(ret, plan, self.registry, reader=self.reader))
             self.bar.update()
         return read
@@ -169,12 +179,15 @@ def reading_workers(files: int) -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def _read_in_worker(path: Path) -> ReturnFile:
+def _read_in_worker(paths: list[Path]) -> list[ReturnFile]:
     registry, reader = _SHARED
-    ret = read_return_file(path, registry, reader=reader)
-    if ret.plan is not None:
-        ret.plan.registry = None        # the parent has it: do not send it back with every return
-    return ret
+    read = []
+    for path in paths:
+        ret = read_return_file(path, registry, reader=reader)
+        if ret.plan is not None:
+            ret.plan.registry = None    # the parent has it: do not send it back with every return
+        read.append(ret)
+    return read
 
 
 def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile], list[Finding]]:

@@ -74,6 +74,30 @@ def test_parallel_and_serial_reading_give_the_same_consolidation(synthetic_retur
     assert {"month-invalid", "budget-unit", "formula-no-value"} <= codes
 
 
+def test_a_worker_killed_mid_way_loses_no_file(synthetic_returns, monkeypatch):
+    """A worker process that dies (out of memory, killed) does not hang the consolidation nor lose
+    a return: what it had not sent back is read in this process."""
+    import os
+
+    from cchc_xlsx import consolidate as module
+
+    plan_path, agencies, returns = synthetic_returns
+    real, parent = module.read_return_file, os.getpid()
+    victim = sorted(returns.iterdir())[7].name
+
+    def dying(path, *args, **kwargs):
+        if os.getpid() != parent and path.name == victim:
+            os._exit(9)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, "read_return_file", dying)
+    survived = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)
+    monkeypatch.setattr(module, "read_return_file", real)
+    serial = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=1)
+    _same(survived, serial)
+    assert victim in set(survived.sources["file"])
+
+
 def test_openpyxl_and_calamine_give_the_same_consolidation(synthetic_returns):
     plan_path, agencies, returns = synthetic_returns
     fast = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from ..findings import Finding
@@ -44,10 +46,13 @@ def run_checks(plan, *, parallel: bool = False) -> list[Finding]:
         global _PLAN
         _PLAN = plan
         try:
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                theirs = pool.apply_async(_run_some, (1,))
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                future = pool.submit(_run_some, 1)
                 mine = _run_some(0)
-                theirs = theirs.get()
+                try:
+                    theirs = future.result()
+                except BrokenProcessPool:      # the other process was killed: run its checks here
+                    theirs = _run_some(1)
         finally:
             _PLAN = None
         results = [None] * len(CHECKS)
