@@ -164,8 +164,9 @@ class Plan:
         if table in self._records:
             self._frames[table] = None
         else:
-            self._frames[table] = _frame(self._cache.pop((table, self.version(table)), records(self._get(table))),
-                                         TABLE_COLUMNS[table])
+            rows = self._cache.pop((table, self.version(table)), None)
+            if rows is not None:      # the edited dicts, as rows() gave them
+                self._frames[table] = _frame(rows, TABLE_COLUMNS[table])
         self._cache.clear()
 
     def rows(self, table: str = "plan", level: str | None = None) -> list[dict]:
