@@ -147,16 +147,34 @@ _RETURN_TEXT = {
     "vi": {"returns": "Báo cáo: {expected} đơn vị phải gửi, {received} đã gửi ({errors} có lỗi), {missing} chưa gửi",
            "missing": "  Chưa gửi: {names}", "late": "  Trễ hạn: {names}", "files": "Đã đọc {n} tệp: {used} dùng, {other} không dùng",
            "status": {"used": "dùng", "superseded": "bị thay thế", "skipped": "bỏ qua", "unreadable": "không đọc được",
-                      "unexpected": "không rõ đơn vị"}},
+                      "unexpected": "không rõ đơn vị"},
+           "more_names": "… và {n} đơn vị khác (xem trang Tổng hợp)",
+           "more_used": "  … và {n} tệp được dùng (xem trang Nguồn)"},
     "en": {"returns": "Returns: {expected} expected, {received} received ({errors} with errors), {missing} missing",
            "missing": "  Missing: {names}", "late": "  Late: {names}", "files": "Read {n} files: {used} used, {other} not used",
            "status": {"used": "used", "superseded": "superseded", "skipped": "skipped", "unreadable": "unreadable",
-                      "unexpected": "agency unknown"}},
+                      "unexpected": "agency unknown"},
+           "more_names": "… and {n} more (see the summary sheet)",
+           "more_used": "  … and {n} files used (see the Nguồn sheet)"},
 }
 
 
+#: Beyond this many files or agencies, the summary names only those that need attention.
+MAX_LISTED = 20
+
+
+def _names(names: list[str], t: dict) -> str:
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    return ", ".join(names[:MAX_LISTED]) + " " + t["more_names"].format(n=len(names) - MAX_LISTED)
+
+
 def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) -> str:
-    """The consolidation's summary as lines: the returns' state, the files, then the plan summary."""
+    """The consolidation's summary as lines: the returns' state, the files, then the plan summary.
+
+    With many files (a whole province's communes), the files used are counted, not listed, and
+    long lists of agencies are cut: the workbook's sheets have them all.
+    """
     t = _RETURN_TEXT["vi" if lang == "vi" else "en"]
     expected = [r for r in summary["returns"] if r["expected"]]
     received = [r for r in expected if r["received"]]
@@ -167,14 +185,19 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
                                          errors=sum(1 for r in received if r["status"] == "errors"),
                                          missing=len(missing)))
         if missing:
-            lines.append(t["missing"].format(names=", ".join(missing)))
+            lines.append(t["missing"].format(names=_names(missing, t)))
         late = [r["agency"] for r in expected if r.get("late")]
         if late:
-            lines.append(t["late"].format(names=", ".join(late)))
+            lines.append(t["late"].format(names=_names(late, t)))
     sources = summary["sources"]
     used = sum(1 for s in sources if s["status"] == "used")
     lines.append(t["files"].format(n=len(sources), used=used, other=len(sources) - used))
+    many = len(sources) > MAX_LISTED
     for s in sources:
+        if many and s["status"] == "used":
+            continue
         lines.append(f"  {s['file']}: {t['status'].get(s['status'], s['status'])}"
                      + (f" ({s['agency']})" if s["agency"] else ""))
+    if many and used:
+        lines.append(t["more_used"].format(n=used))
     return "\n".join(lines + [render_summary(summary, lang, max_info, show_file=True)])

@@ -174,3 +174,25 @@ def test_no_workbook_is_kept_alive_after_it_is_read():
     alive = [type(o).__name__ for o in gc.get_objects() if isinstance(o, (Book, Sheet, RawTable))]
     assert alive == []
     assert len(result.extra["returns_read"]) >= 8     # the returns read are kept, as rows
+
+
+def test_with_many_files_the_summary_names_only_those_that_need_attention(synthetic_returns, tmp_path):
+    """A province's communes send hundreds of files: the command line lists the ones not used."""
+    from cchc_xlsx.report import MAX_LISTED, consolidation_summary, render_consolidation
+
+    plan_path, agencies, returns = synthetic_returns
+    folder = tmp_path / "returns"
+    shutil.copytree(returns, folder)
+    first = sorted(folder.iterdir())[0]
+    shutil.copyfile(first, folder / f"{first.stem}-gui-lai.xlsx")     # sent twice
+    (folder / "ghi-chu.txt").write_text("xem tệp đính kèm", encoding="utf-8")
+    result = consolidate([folder], plan_path, registry=Registry.load(agencies), generated_at=WHEN)
+    text = render_consolidation(consolidation_summary(result))
+    lines = text.splitlines()
+    files = [line for line in lines if line.startswith("  ") and (".xlsx:" in line or ".txt:" in line)]
+    assert len(result.sources) > MAX_LISTED
+    assert any("ghi-chu.txt: bỏ qua" in line for line in files)
+    assert any("bị thay thế" in line for line in files)
+    assert not any(": dùng" in line for line in files)
+    used = int((result.sources["status"] == "used").sum())
+    assert f"  … và {used} tệp được dùng (xem trang Nguồn)" in lines
