@@ -34,6 +34,7 @@ from .checks import run_checks
 from .checks.budget import DONG_THRESHOLD
 from .findings import Finding
 from .normalise import Plan, cell_of
+from .cache import cached_plan
 from .pipeline import bundled_plan_path, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
@@ -72,7 +73,8 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
     with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
-        plan = read_plan_file(plan_path, registry=registry, reader=reader)        # … and the plan
+        plan = cached_plan(plan_path, registry, reader,                         # … and the plan (kept
+                           lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
         read = returns_reader.matched(plan)                                     # match each to the plan
         parallel_checks = returns_reader.workers > 1
     used, file_findings = _choose_returns(read, plan)                           # one per agency

@@ -14,6 +14,12 @@ BUNDLED = ROOT / "workbooks" / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
 SEED = ROOT.parent / "shared" / "seed" / "000_3f73fa604f3dd470.txt"
 
 
+@pytest.fixture(autouse=True)
+def no_plan_cache(monkeypatch):
+    """Tests never read or write the user's plan cache (tests/test_cache.py turns it on in tmp_path)."""
+    monkeypatch.setenv("CCHC_XLSX_CACHE", "off")
+
+
 @pytest.fixture(scope="session")
 def bundled_path() -> Path:
     return BUNDLED

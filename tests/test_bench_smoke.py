@@ -22,7 +22,8 @@ def test_bench_consolidate_quick(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     labels = _labels()
-    assert set(labels) == {"end_to_end", "read_check", "floor_read", "floor_read_p1", "floor_write", "naive"}
+    assert set(labels) == {"end_to_end", "read_check", "end_to_end_rerun", "read_check_rerun", "floor_read",
+                           "floor_read_p1", "floor_write", "naive"}
     table = {line.split("  ")[0].strip(): line for line in out.splitlines()}
     for label in labels.values():
         assert label in table, f"{label!r} missing from the table:\n{out}"
