@@ -39,7 +39,7 @@ from .pipeline import bundled_plan_path, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file
-from .templates import assign_activities
+from .templates import activity_owners, assign_activities
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
 
@@ -237,7 +237,7 @@ class _Merge:
         self.rows = {row["code"]: row for row in plan.rows("plan")}
         self.monitoring = {row["code"]: row for row in plan.rows("monitoring")}
         self.assigned = assign_activities(plan)
-        self.owner = {code: agency for agency, codes in self.assigned.items() for code in codes}
+        self.owner = activity_owners(plan)
         self.findings: list[Finding] = []
         self.used: dict[str, int] = defaultdict(int)      # file -> rows used
 
@@ -250,27 +250,16 @@ class _Merge:
             if row["proposed"]:
                 renumbered[code] = self._propose(row, ret)
                 continue
-            if code not in self.rows:
-                self._unknown(row, ret, f"{row['code']} không có trong kế hoạch", f"{row['code']} is not in the plan")
-                continue
-            if row["level"] != "activity":
-                self._compare_locked(row, self.rows[code], ret, ("content",))
-                continue
-            if self.owner.get(code) != agency:
-                owner = self.owner.get(code) or "?"
-                self._unknown(row, ret, f"Hoạt động {code} thuộc {owner}", f"activity {code} belongs to {owner}")
+            target = self._target(row, code, self.rows, ret)
+            if target is None:
                 continue
             seen_plan.add(code)
-            target = self.rows[code]
-            if row["content"] == target["content"] and row["lead_agencies"] == target["lead_agencies"]:
-                keys = _ALL_PLAN_KEYS        # nothing locked was changed (nearly every row)
-            else:
-                changed = self._compare_locked(row, target, ret, ("content", "lead"))
-                # the row now comes from the return: its texts too, where they say what the plan says
-                # (the template writes agencies the registry's way), so that every value matches its cell
-                keys = PLAN_VALUE_FIELDS + PROVENANCE + tuple(
-                    k for k in ("content", "lead", "lead_agencies")
-                    if k not in changed and (k != "lead_agencies" or "lead" not in changed))
+            changed = self._compare_locked(row, target, ret, ("content", "lead"))
+            # the row now comes from the return: its texts too, where they say what the plan says
+            # (the template writes agencies the registry's way), so that every value matches its cell
+            keys = _ALL_PLAN_KEYS if not changed else PLAN_VALUE_FIELDS + PROVENANCE + tuple(
+                k for k in ("content", "lead", "lead_agencies")
+                if k not in changed and (k != "lead_agencies" or "lead" not in changed))
             for key in keys:
                 target[key] = row[key]
             self._budget_unit(target, ret)
@@ -284,19 +273,11 @@ class _Merge:
                 self.monitoring[code] = dict(row) | {"code": code}
                 self.used[name] += 1
                 continue
-            if code not in self.monitoring:
-                self._unknown(row, ret, f"{code} không có trong kế hoạch", f"{code} is not in the plan")
-                continue
-            if row["level"] != "activity":
-                self._compare_locked(row, self.monitoring[code], ret, ("content",))
-                continue
-            if self.owner.get(code) != agency:
-                owner = self.owner.get(code) or "?"
-                self._unknown(row, ret, f"Hoạt động {code} thuộc {owner}", f"activity {code} belongs to {owner}")
+            target = self._target(row, code, self.monitoring, ret)
+            if target is None:
                 continue
             seen_monitoring.add(code)
-            target = self.monitoring[code]
-            changed = row["content"] != target["content"] and self._compare_locked(row, target, ret, ("content",))
+            changed = self._compare_locked(row, target, ret, ("content",))
             for key in _MONITORING_KEYS_CHANGED if changed else _ALL_MONITORING_KEYS:
                 target[key] = row[key]
             self.used[name] += 1
@@ -304,6 +285,20 @@ class _Merge:
             for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2")):
                 if code not in seen:
                     self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
+
+    def _target(self, row: dict, code: str, rows: dict[str, dict], ret: ReturnFile) -> dict | None:
+        """The plan row an activity of the return updates; None, said, for any other row."""
+        if code not in rows:
+            self._unknown(row, ret, f"{code} không có trong kế hoạch", f"{code} is not in the plan")
+            return None
+        if row["level"] != "activity":
+            self._compare_locked(row, rows[code], ret, ("content",))
+            return None
+        if self.owner.get(code) != ret.agency:
+            owner = self.owner.get(code) or "?"
+            self._unknown(row, ret, f"Hoạt động {code} thuộc {owner}", f"activity {code} belongs to {owner}")
+            return None
+        return rows[code]
 
     def _compare_locked(self, row: dict, target: dict, ret: ReturnFile, keys: tuple[str, ...]) -> set[str]:
         """Findings for locked texts the return changed; the names of those fields."""

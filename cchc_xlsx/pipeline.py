@@ -14,7 +14,7 @@ from .findings import ToolError
 from .normalise import Plan, normalise
 from .notation import parse_number
 from .tables import find_tables, title_lines, titles_from_lines
-from .workbook import Book, FileProblem, open_book, sheet_names
+from .workbook import Book, FileProblem, each_sheet, open_book
 
 __all__ = ["read_plan", "read_plan_file", "plan_from_book", "plan_part", "plan_from_parts", "PlanPart", "BUNDLED_PLAN", "bundled_plan_path"]
 
@@ -50,13 +50,13 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
     the sheets depend on each other (see :func:`plan_from_parts`).
     """
     registry = registry or default_registry()
-    names = sheet_names(path)
-    if len(names) > 1:
-        parts = [plan_part(open_book(path, sheets=[name], reader=reader), year=year, registry=registry)
-                 for name in names]
-        plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
-        if plan is not None:
-            return plan
+    parts = []
+    for book in each_sheet(path, reader=reader):
+        parts.append(plan_part(book, year=year, registry=registry))
+        del book                      # its cells go before the next sheet is read
+    plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
+    if plan is not None:
+        return plan
     return plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
 
 

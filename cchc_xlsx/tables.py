@@ -15,7 +15,7 @@ from operator import itemgetter
 from .notation import clean_text, fold, parse_label, parse_number, NotANumber, Label
 from .workbook import Book, Sheet
 
-__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "read_titles", "title_lines",
+__all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "title_lines",
            "titles_from_lines"]
 
 # (field, test on the folded header text); the first that matches wins, so order matters.
@@ -250,11 +250,6 @@ class Titles:
     province: str = ""
     decision: str = ""
     decision_date: str = ""
-
-
-def read_titles(book: Book) -> Titles:
-    """Plan year, province and decision number from the title lines of every sheet."""
-    return titles_from_lines(title_lines(book))
 
 
 def title_lines(book: Book) -> list[str]:

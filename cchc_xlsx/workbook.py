@@ -7,10 +7,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "sheet_names", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -89,42 +90,28 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
     :data:`READERS`; openpyxl is used for .xlsx and .xlsm files only (calamine for the others).
     """
     path = Path(path)
-    _sniff(path)
-    if reader == "openpyxl" and path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _open_with_openpyxl(path, sheets, hidden)
+    return Book(path, list(_read_sheets(path, sheets, hidden, reader)))
+
+
+def each_sheet(path: str | Path, *, reader: str = "calamine") -> Iterator[Book]:
+    """The file's sheets one at a time, each as a Book of that sheet alone, the file opened once:
+    a sheet's cells can be let go before the next is read. Raises FileProblem like open_book."""
+    path = Path(path)
+    for sheet in _read_sheets(path, None, None, reader):
+        book = Book(path, [sheet])
+        del sheet
+        yield book
+        del book
+
+
+def _read_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                 reader: str) -> Iterator[Sheet]:
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
-    try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError:
-        raise _password(path) from None
-    except Exception as exc:  # calamine raises several types for broken files
-        raise _broken(path, exc) from None
-    try:
-        result = []
-        for meta in workbook.sheets_metadata:
-            if sheets is not None and meta.name not in sheets:
-                continue
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-                continue
-            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
-            if hidden is not None and not visible and meta.name not in hidden:
-                continue
-            sheet = workbook.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)   # an empty cell is ''; readers may give None
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            result.append(Sheet(meta.name, rows, visible, merged))
-    except Exception as exc:
-        raise _broken(path, exc) from None
-    finally:
-        workbook.close()
-    return Book(path, result)
-
-
-def sheet_names(path: str | Path) -> list[str]:
-    """The names of the file's sheets, in order. Raises FileProblem, never a traceback."""
-    path = Path(path)
     _sniff(path)
+    if reader == "openpyxl" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from _openpyxl_sheets(path, sheets, hidden)
+        return
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:
@@ -132,12 +119,28 @@ def sheet_names(path: str | Path) -> list[str]:
     except Exception as exc:  # calamine raises several types for broken files
         raise _broken(path, exc) from None
     try:
-        return list(workbook.sheet_names)
+        for meta in workbook.sheets_metadata:
+            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
+            if (str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") or _skip(meta.name, visible, sheets, hidden)):
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+                grid = Sheet(meta.name, sheet.to_python(skip_empty_area=False),   # an empty cell is ''
+                             visible, [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])])
+                del sheet                     # calamine's copy of the cells
+            except Exception as exc:
+                raise _broken(path, exc) from None
+            yield grid
+            del grid                          # let the caller drop it before the next sheet is read
     finally:
         workbook.close()
 
 
-def _open_with_openpyxl(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Book:
+def _skip(name: str, visible: bool, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> bool:
+    return (sheets is not None and name not in sheets) or (hidden is not None and not visible and name not in hidden)
+
+
+def _openpyxl_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Iterator[Sheet]:
     import openpyxl
 
     try:
@@ -145,23 +148,19 @@ def _open_with_openpyxl(path: Path, sheets: list[str] | None, hidden: tuple[str,
     except Exception as exc:  # openpyxl raises several types for broken files
         raise _broken(path, exc) from None
     try:
-        result = []
         for ws in workbook.worksheets:
             visible = ws.sheet_state == "visible"
-            if (sheets is not None and ws.title not in sheets) or \
-                    (hidden is not None and not visible and ws.title not in hidden):
+            if _skip(ws.title, visible, sheets, hidden):
                 continue
-            rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                       max_col=ws.max_column, values_only=True)]
-            if rows == [[None]]:
-                rows = []
-            merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-            result.append(Sheet(ws.title, rows, visible, merged))
-    except Exception as exc:
-        raise _broken(path, exc) from None
+            try:
+                rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                           max_col=ws.max_column, values_only=True)]
+                merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+            except Exception as exc:
+                raise _broken(path, exc) from None
+            yield Sheet(ws.title, [] if rows == [[None]] else rows, visible, merged)
     finally:
         workbook.close()
-    return Book(path, result)
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
