@@ -71,3 +71,15 @@ def libreoffice() -> str:
             pytest.fail(f"CI is set but {INSTALL_HINT}", pytrace=False)
         pytest.skip(INSTALL_HINT)
     return soffice
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, list[Path]]:
+    """The returns corpus (scripts/returns_corpus), built once: case name -> the files it wrote."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from returns_corpus import build
+
+    out = tmp_path_factory.mktemp("corpus")
+    return build(out, work=tmp_path_factory.mktemp("corpus-work"))

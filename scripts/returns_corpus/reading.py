@@ -1,0 +1,5 @@
+"""Corpus cases: reading."""
+
+from __future__ import annotations
+
+from .base import case  # noqa: F401

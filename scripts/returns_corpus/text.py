@@ -1,0 +1,5 @@
+"""Corpus cases: text."""
+
+from __future__ import annotations
+
+from .base import case  # noqa: F401
