@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 import os
 import sys
 from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ from .checks import run_checks
 from .checks.budget import DONG_THRESHOLD
 from .findings import Finding
 from .normalise import Plan, cell_of
+from .notation import fold
 from .cache import cached_plan
 from .pipeline import bundled_plan_path, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
@@ -208,7 +210,9 @@ def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile
         by_agency[ret.agency].append(ret)
     used = []
     for agency, rets in by_agency.items():
-        rets.sort(key=lambda r: (r.saved or dt.datetime.min, r.name))
+        # a return whose metadata names another agency (agency-conflict) never replaces a return that
+        # names its own agency: it is used only when the agency sent nothing else
+        rets.sort(key=lambda r: (not r.conflict, r.saved or dt.datetime.min, r.name))
         chosen = rets[-1]
         used.append(chosen)
         for other in rets[:-1]:
@@ -243,12 +247,12 @@ class _Merge:
 
     def add(self, ret: ReturnFile) -> None:
         agency, name = ret.agency, ret.name
-        renumbered: dict[str, str] = {}
+        proposals: list[tuple[dict, str]] = []       # (the return's Phụ lục 1 proposal, its code here)
         seen_plan: set[str] = set()
         for row in ret.plan.rows("plan"):
             code = row["code"]
             if row["proposed"]:
-                renumbered[code] = self._propose(row, ret)
+                proposals.append((row, self._propose(row, ret)))
                 continue
             target = self._target(row, code, self.rows, ret)
             if target is None:
@@ -266,12 +270,9 @@ class _Merge:
             self.used[name] += 1
         seen_monitoring: set[str] = set()
         for row in ret.plan.rows("monitoring"):
-            code = renumbered.get(row["code"], row["code"]) if row["proposed"] else row["code"]
+            code = row["code"]
             if row["proposed"]:
-                if code in self.monitoring or code not in self.rows:
-                    continue
-                self.monitoring[code] = dict(row) | {"code": code}
-                self.used[name] += 1
+                self._monitoring_proposal(row, proposals, ret)
                 continue
             target = self._target(row, code, self.monitoring, ret)
             if target is None:
@@ -292,7 +293,7 @@ class _Merge:
             self._unknown(row, ret, f"{code} không có trong kế hoạch", f"{code} is not in the plan")
             return None
         if row["level"] != "activity":
-            self._compare_locked(row, rows[code], ret, ("content",))
+            self._context_row(row, rows[code], ret, rows is self.rows)
             return None
         if self.owner.get(code) != ret.agency:
             owner = self.owner.get(code) or "?"
@@ -300,20 +301,31 @@ class _Merge:
             return None
         return rows[code]
 
+    def _context_row(self, row: dict, target: dict, ret: ReturnFile, in_plan: bool) -> None:
+        """A task or output row of a return: locked in the template (see CONTEXT_LOCKED), compared like an
+        activity's locked cells; its values stay the plan's. The Sở Nội vụ's all-rows workbook leaves the
+        frequency, collector and reporter of these rows open in Phụ lục 2: there, they are used."""
+        if in_plan:
+            self._compare_locked(row, target, ret, CONTEXT_LOCKED_PLAN)
+            return
+        if ret.meta.get("scope") != "all":
+            self._compare_locked(row, target, ret, CONTEXT_LOCKED_MONITORING)
+            return
+        if not self._compare_locked(row, target, ret, ("content", "indicator", "evidence")):
+            for key in _MONITORING_KEYS_CHANGED:
+                target[key] = row[key]
+            self.used[ret.name] += 1
+
     def _compare_locked(self, row: dict, target: dict, ret: ReturnFile, keys: tuple[str, ...]) -> set[str]:
-        """Findings for locked texts the return changed; the names of those fields."""
+        """Findings for locked cells the return changed (one per field, naming the cell); those fields' names."""
         changed = set()
         for key in keys:
-            if key == "lead":
-                same = row["lead_agencies"] == target["lead_agencies"] or \
-                    set(row["lead_agencies"]) == set(target["lead_agencies"])
-            else:
-                same = row[key] == target[key] or " ".join(str(row[key]).split()) == " ".join(str(target[key]).split())
-            if not same:
+            if not _same_locked(key, row, target):
                 changed.add(key)
+                shown = _LOCKED_TEXT.get(key, key)
                 self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
                                              sheet=row["sheet"], cell=cell_of(row, key), row_code=row["code"],
-                                             field=key, expected=target[key], found=row[key]))
+                                             field=key, expected=target[shown], found=row[shown]))
         return changed
 
     def _unknown(self, row: dict, ret: ReturnFile, vi: str, en: str) -> None:
@@ -345,6 +357,32 @@ class _Merge:
                                      expected=parent, found=row["content"][:120]))
         return code
 
+    def _monitoring_proposal(self, row: dict, proposals: list[tuple[dict, str]], ret: ReturnFile) -> None:
+        """A filled spare row of Phụ lục 2: paired with the return's Phụ lục 1 proposal by content (the
+        same text, else a close one under the same output; a row with no content goes with the only
+        proposal of its output), never by position; unpaired, it is kept under its own number and said."""
+        paired, how = _pair_proposal(row, proposals)
+        found = row["content"][:120] or row["frequency"] or row["collector"]
+        if paired is not None:
+            code = paired[1]
+            proposals.remove(paired)
+            self.monitoring[code] = dict(row) | {"code": code}
+            self.used[ret.name] += 1
+            self.findings.append(Finding("proposed-row-monitoring", agency=ret.agency, file=ret.name,
+                                         sheet=row["sheet"], cell=cell_of(row, "content"), row_code=code,
+                                         field="content", expected=row["parent_code"], found=found,
+                                         params={"reason": how}))
+            return
+        parent, n = row["parent_code"], 1
+        while f"{parent}.{n}" in self.rows or f"{parent}.{n}" in self.monitoring:
+            n += 1
+        code = f"{parent}.{n}"
+        self.monitoring[code] = dict(row) | {"code": code}
+        self.used[ret.name] += 1
+        self.findings.append(Finding("proposal-unpaired", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+                                     cell=cell_of(row, "content"), row_code=code, field="content",
+                                     expected=parent, found=found))
+
     def plan(self, plan_path: Path) -> Plan:
         rows = sorted(self.rows.values(), key=_code_order)
         _recompute_subtotals(rows)
@@ -355,6 +393,60 @@ class _Merge:
                                  decision_date=source.decision_date, stated_total=source.stated_total,
                                  stated_total_at=source.stated_total_at, allocation_total=source.allocation_total,
                                  registry=self.registry)
+
+
+_SIMILAR = 0.8      # how alike two proposals' contents must be to pair them (difflib's ratio)
+
+
+def _pair_proposal(row: dict, proposals: list[tuple[dict, str]]) -> tuple[tuple[dict, str] | None, tuple[str, str]]:
+    """The Phụ lục 1 proposal a Phụ lục 2 spare row goes with, and how it was paired (vi, en)."""
+    content = fold(row["content"])
+    if content:
+        for proposal in proposals:
+            if fold(proposal[0]["content"]) == content:
+                return proposal, ("cùng nội dung", "same content")
+        best, score = None, _SIMILAR
+        for proposal in proposals:
+            if proposal[0]["parent_code"] == row["parent_code"]:
+                ratio = SequenceMatcher(None, fold(proposal[0]["content"]), content).ratio()
+                if ratio >= score:
+                    best, score = proposal, ratio
+        if best is not None:
+            return best, ("nội dung gần giống, cùng kết quả đầu ra", "similar content, same output")
+        return None, ("", "")
+    same_output = [p for p in proposals if p[0]["parent_code"] == row["parent_code"]]
+    if len(same_output) == 1:
+        return same_output[0], ("dòng Phụ lục 2 không ghi nội dung; là đề xuất duy nhất của kết quả đầu ra này",
+                                "the Phụ lục 2 row has no content; the only proposal under this output")
+    return None, ("", "")
+
+
+#: The cells of a task or output row that the template locks: Phụ lục 1 all but the budget (a subtotal
+#: formula, recomputed from the activities and checked in its own file: ``subtotal-mismatch``);
+#: Phụ lục 2 all (the Sở Nội vụ's all-rows workbook opens frequency, collector and reporter).
+CONTEXT_LOCKED_PLAN = ("content", "indicator", "evidence", "month_from", "month_to", "lead", "partners")
+CONTEXT_LOCKED_MONITORING = ("content", "indicator", "evidence", "frequency", "collector", "reporter")
+_LOCKED_TEXT = {"month_from": "from_text", "month_to": "to_text"}     # the text shown for a field
+
+
+def _same_locked(key: str, row: dict, target: dict) -> bool:
+    """Whether a locked field says what the plan says: agencies by name (the template writes the
+    registry's spelling), months by value (``Tháng 2`` = ``Tháng 02``), texts with white space folded."""
+    if key in ("lead", "partners"):
+        named, planned = row[f"{key}_agencies" if key == "lead" else "partner_agencies"], \
+            target[f"{key}_agencies" if key == "lead" else "partner_agencies"]
+        if named or planned:
+            return named == planned or set(named) == set(planned)
+    elif key in _LOCKED_TEXT:
+        side = key.split("_")[1]
+        kind = row[f"{side}_kind"]
+        if kind == "month" and target[f"{side}_kind"] == "month":
+            return (int(row[key]), int(row[f"year_{side}"])) == (int(target[key]), int(target[f"year_{side}"]))
+        if kind != target[f"{side}_kind"]:
+            return False
+        key = _LOCKED_TEXT[key]
+    a, b = row[key], target[key]
+    return a == b or " ".join(str(a).split()) == " ".join(str(b).split())
 
 
 def _code_order(row: dict) -> tuple[int, ...]:
@@ -391,7 +483,7 @@ def _sources(plan_path: Path, plan: Plan, read: list[ReturnFile], merge: _Merge,
     for ret in read:
         status = {"read": "used"}.get(ret.status, ret.status)
         rows.append({"agency": ret.agency, "file": ret.name, "path": str(ret.path), "size": ret.size,
-                     "sha256": file_sha256(ret.path) if ret.path.exists() else "",
+                     "sha256": ret.sha256 or (file_sha256(ret.path) if ret.path.is_file() else ""),
                      "template_version": ret.meta.get("template_version", "") or ("(không có)" if ret.plan else ""),
                      "rows_read": ret.rows_read, "rows_used": merge.used.get(ret.name, 0),
                      "findings": per_file[ret.name], "status": status})

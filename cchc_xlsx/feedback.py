@@ -37,6 +37,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import SEVERITIES, Finding
+from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers, temp_prefix,
+                      written_stamp)
 from .write.book import SEVERITY_WORDS, row_height, sheet_ref
 
 __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
@@ -98,9 +100,11 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
         _drop_previous_feedback(book)
         links = _mark_cells(book, mine, lang)
     _write_list(book, source.name, mine, links, note, lang)
+    _mark_output(book)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=f".tmp{out.suffix}", dir=out_dir)
+    clean_leftovers(out_dir, out)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(out), suffix=f"{TEMP_SUFFIX}{out.suffix}", dir=out_dir)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -110,6 +114,18 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _mark_output(book) -> None:
+    """Say in the file's properties that it is our feedback copy, and when it was written: read again
+    among the returns unchanged, it is skipped; saved again by the agency, it is its return
+    (cchc_xlsx/outputs.py)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = book.custom_doc_props
+    props.props = [p for p in props.props if p.name not in (OUTPUT_PROPERTY, WRITTEN_PROPERTY)]
+    props.append(StringProperty(name=OUTPUT_PROPERTY, value=FEEDBACK))
+    props.append(StringProperty(name=WRITTEN_PROPERTY, value=written_stamp()))
 
 
 # --------------------------------------------------------------------------- opening the source

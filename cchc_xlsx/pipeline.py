@@ -11,6 +11,7 @@ from pathlib import Path
 from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import ToolError
+from .merged import spread_merged
 from .normalise import Plan, normalise
 from .notation import parse_number
 from .tables import find_tables, title_lines, titles_from_lines
@@ -88,11 +89,12 @@ def plan_part(book: Book, *, year: int | None = None, registry: Registry | None 
     year the part's own titles or months say)."""
     registry = registry or default_registry()
     tables = find_tables(book)                                      # find tables
+    merged = spread_merged(tables, book.path.name)                  # merged cells: each row its value
     lines = title_lines(book)
     months = _month_years(tables)
     part_year = year or titles_from_lines(lines).year or _most_common_year(months)
     records, findings, totals = normalise(tables, book.path, part_year, registry)   # normalise
-    return PlanPart(Plan.from_records(records, findings=findings), totals, lines, months,
+    return PlanPart(Plan.from_records(records, findings=findings + merged), totals, lines, months,
                     [t.kind for t in tables], part_year)
 
 

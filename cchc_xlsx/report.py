@@ -45,6 +45,9 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
         "missing_budget": activities.loc[activities["budget_text"] == "", "code"].tolist(),
         "severity_counts": count_by_severity(plan.findings),
         "findings": [f.to_dict(lang) for f in sorted(plan.findings, key=lambda f: SEVERITIES.index(f.severity))],
+        # texts the workbook holds cut at Excel's limit (text-cut), in full
+        "texts_cut": [{"file": f.file, "sheet": f.sheet, "cell": f.cell, "row_code": f.row_code, "field": f.field,
+                       "text": f.params["text"]} for f in plan.findings if f.code == "text-cut"],
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import hashlib
 import operator
 import os
 import re
@@ -21,6 +22,7 @@ from .agencies import Registry
 from .checks.budget import subtotals
 from .findings import Finding
 from .normalise import Plan, cell_of
+from .outputs import CONSOLIDATED, FEEDBACK, is_leftover_temp, output_kind
 from .notation import clean_text
 from .pipeline import plan_from_book
 from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
@@ -44,6 +46,8 @@ class ReturnFile:
     saved: dt.datetime | None = None
     size: int = 0
     subtotal_findings: list[Finding] = field(default_factory=list)   # its own subtotals, checked in it
+    conflict: str = ""                 # the agency its metadata names, when its rows are another's
+    sha256: str = ""                   # of the bytes read (size: their length)
 
     @property
     def name(self) -> str:
@@ -65,6 +69,10 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 "tệp khóa tạm của Excel (~$…), tạo ra khi tệp đang mở; không phải báo cáo",
                 "an Excel lock file (~$…), made while a workbook is open; not a return")})))
+        elif is_leftover_temp(path):
+            skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
+                "tệp tạm do một lần chạy cchc-xlsx bị ngắt để lại khi đang ghi; không phải báo cáo, có thể xóa",
+                "a temporary file left by a cchc-xlsx run interrupted while writing; not a return, it can be deleted")})))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES and path.exists():
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 f"không phải bảng tính ({path.suffix or 'không có đuôi'}); chỉ đọc .xlsx, .xlsm, .xls, .ods",
@@ -86,13 +94,18 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     Months without a year are taken in ``year`` (the plan's), else in the year the return's own
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
-    result = ReturnFile(path, size=path.stat().st_size if path.exists() else 0)
+    result = ReturnFile(path)
     try:
-        book = open_book(path, hidden=(META_SHEET,), reader=reader)
+        book = _open_unchanged(path, result, reader)
     except FileProblem as problem:
         code = "file-skipped" if problem.skipped else "file-unreadable"
         result.status = "skipped" if problem.skipped else "unreadable"
         result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
+        return result
+    if output_kind(path) or _looks_consolidated(book):
+        result.status = "skipped"
+        kind = output_kind(path) or CONSOLIDATED
+        result.findings.append(Finding("file-skipped", file=path.name, params={"reason": _OWN_OUTPUT[kind]}))
         return result
     result.saved = saved_at(path)
     result.meta = _metadata(book)
@@ -108,6 +121,46 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     _recompute_formulas(result, path)
     result.subtotal_findings = subtotals(result.plan)
     return result
+
+
+_OWN_OUTPUT = {
+    CONSOLIDATED: ("bảng tổng hợp do cchc-xlsx ghi ra (lần chạy trước), không phải báo cáo của đơn vị",
+                   "a consolidated workbook written by cchc-xlsx (an earlier run), not an agency's return"),
+    FEEDBACK: ("bản góp ý do cchc-xlsx ghi ra (check --feedback), chưa được đơn vị sửa; không phải báo cáo",
+               "a feedback copy written by cchc-xlsx (check --feedback), not edited since; not a return"),
+}
+#: The sheets of the consolidated workbook that no template has (cchc_xlsx/write): a copy that lost its
+#: document properties (saved through another program) is still known by them.
+_CONSOLIDATED_SHEETS = {"Tổng hợp", "Kiểm tra", "Nguồn"}
+
+
+def _looks_consolidated(book: Book) -> bool:
+    return _CONSOLIDATED_SHEETS <= {sheet.name for sheet in book.sheets}
+
+
+def _open_unchanged(path: Path, result: ReturnFile, reader: str) -> Book:
+    """Open the return, and hash the bytes of the file as it was read: the size and modification time
+    must be the same before opening and after hashing (the Nguồn sheet's size and SHA-256 are of those
+    bytes); a file being copied or saved meanwhile is read again, twice at most, then refused."""
+    for _ in range(3):
+        try:
+            before = path.stat()
+            result.size = before.st_size
+        except OSError:
+            before = None
+        book = open_book(path, hidden=(META_SHEET,), reader=reader)     # raises FileProblem: not a file …
+        try:
+            data = path.read_bytes()
+            after = path.stat()
+        except OSError:
+            data, after = b"", None
+        if before is not None and after is not None and before.st_mtime_ns == after.st_mtime_ns \
+                and before.st_size == after.st_size == len(data):
+            result.size, result.sha256 = len(data), hashlib.sha256(data).hexdigest()
+            return book
+        del book
+    raise FileProblem(path, "tệp thay đổi trong khi đang đọc (đang được chép hoặc lưu?); hãy chạy lại khi tệp đã chép xong",
+                      "the file changed while it was read (being copied or saved?); run again once it is complete")
 
 
 def match_return(result: ReturnFile, plan: Plan, registry: Registry, *, reader: str = "calamine") -> ReturnFile:
@@ -142,20 +195,50 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
     if result.meta.get("scope") == "all":
         result.agency, result.matched_by = "Sở Nội vụ", "metadata"
         return
-    named = result.meta.get("agency", "")
-    if named:
-        agency, _ = registry.resolve(named)
-        result.agency, result.matched_by = (agency.name if agency else named), "metadata"
-        return
     owner = activity_owners(plan)
     votes: dict[str, int] = {}
     codes = [row["code"] for row in result.plan.rows("plan") if not row["proposed"] and row["code"] in owner]
     for code in codes:
         votes[owner[code]] = votes.get(owner[code], 0) + 1
+    by_rows = ""
     if votes:
         agency, count = max(votes.items(), key=lambda kv: kv[1])
         if count * 2 > len(codes):
-            result.agency, result.matched_by = agency, "content"
+            by_rows = agency
+    named = result.meta.get("agency", "")
+    if not named:
+        if by_rows:
+            result.agency, result.matched_by = by_rows, "content"
+        return
+    agency, _ = registry.resolve(named)
+    named = agency.name if agency else named
+    result.agency, result.matched_by = named, "metadata"
+    if codes and votes.get(named, 0) * 2 <= len(codes):
+        _agency_conflict(result, named, by_rows, votes.get(named, 0), len(codes))
+
+
+def _agency_conflict(result: ReturnFile, named: str, by_rows: str, own: int, total: int) -> None:
+    """The metadata names one agency, most of the rows are another's (a copied or re-used template).
+
+    The rows decide: the return counts as the rows' agency's, ranked below any return of that agency
+    whose metadata is its own (:func:`cchc_xlsx.consolidate._choose_returns`); it is never the named
+    agency's return, so it cannot replace that agency's real one. With no agency owning most rows,
+    it is not used at all.
+    """
+    result.conflict = named
+    result.agency, result.matched_by = by_rows, ("content" if by_rows else "")
+    if by_rows:
+        reason = (f"Chỉ {own}/{total} hoạt động thuộc {named}. Tệp được tính là báo cáo của {by_rows} nếu {by_rows} "
+                  f"không gửi tệp nào khác, và không thay cho báo cáo của {named}. Hãy dùng đúng biểu mẫu của đơn vị mình.",
+                  f"Only {own}/{total} activities belong to {named}. The file counts as {by_rows}'s return if "
+                  f"{by_rows} sent no other file, and never replaces {named}'s return. Use your own agency's template.")
+    else:
+        reason = (f"Chỉ {own}/{total} hoạt động thuộc {named} và không đơn vị nào có quá nửa số dòng: tệp không được "
+                  f"dùng và không thay cho báo cáo của {named}.",
+                  f"Only {own}/{total} activities belong to {named} and no agency owns most rows: the file is not "
+                  f"used and does not replace {named}'s return.")
+    result.findings.append(Finding("agency-conflict", agency=by_rows or named, file=result.name, sheet=META_SHEET,
+                                   expected=named, found=by_rows or "?", params={"reason": reason}))
 
 
 def _check_version(result: ReturnFile, plan: Plan) -> None:

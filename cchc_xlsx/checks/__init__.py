@@ -8,7 +8,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from ..findings import Finding
-from . import agencies, budget, monitoring, months
+from . import agencies, budget, limits, monitoring, months
 
 __all__ = ["CHECKS", "run_checks"]
 
@@ -29,6 +29,7 @@ CHECKS: list[Callable] = [
     monitoring.frequency_missing,
     monitoring.frequency_window,
     monitoring.collector_missing,
+    limits.text_too_long,
 ]
 
 

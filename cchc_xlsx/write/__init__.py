@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..findings import ToolError
+from ..outputs import TEMP_SUFFIX, clean_leftovers, temp_prefix
 from .appendices import write_monitoring_sheet, write_plan_sheet
 from .book import Book
 from .findings_sheet import write_findings_sheet
-from .layout import CALENDAR, FINDINGS, P1, P2, SOURCES, SUMMARY, TIMELINE, plan_layout
+from .layout import CALENDAR, FINDINGS, P1, P2, P2_FIRST_ROW, SOURCES, SUMMARY, TIMELINE, plan_layout
 from .monitoring_calendar import write_calendar_sheet
 from .sources import write_sources_sheet
 from .summary import write_summary_sheet
@@ -50,6 +51,7 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
     layout = plan_layout(consolidation)
+    _check_rows(out, layout)
     with _replacing(out) as tmp:
         book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
         sheets = [book.sheet(name) for name in SHEETS]
@@ -84,6 +86,23 @@ def _check_target(out: Path, inputs: list) -> Path:
     return out
 
 
+#: Rows in a sheet of an .xlsx (Excel's limit; a row past it makes Excel repair the file).
+EXCEL_MAX_ROWS = 1_048_576
+_MARGIN = 20      # rows the per-row sheets (calendar, timeline) have above and below their rows
+
+
+def _check_rows(out: Path, layout) -> None:
+    """Refuse (OutputError) a plan whose rows do not fit one sheet, before anything is written: one
+    appendix split over several sheets would break its live totals, so it is said instead. (Kiểm tra
+    holds what fits and says how many more findings --json gives.)"""
+    needed = max(layout.split_total_row + 2, P2_FIRST_ROW + len(layout.monitoring_order)) + _MARGIN
+    if needed > EXCEL_MAX_ROWS:
+        raise OutputError(out, f"Kế hoạch có {needed:,} dòng, quá giới hạn {EXCEL_MAX_ROWS:,} dòng một trang của Excel: "
+                               "không ghi được bảng tổng hợp; hãy dùng --json, hoặc tổng hợp từng phần của kế hoạch.",
+                          f"The plan needs {needed:,} rows, over Excel's limit of {EXCEL_MAX_ROWS:,} rows per sheet: "
+                          "the workbook cannot be written; use --json, or consolidate the plan in parts.")
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         if a.exists() and b.exists():
@@ -96,8 +115,9 @@ def _same_file(a: Path, b: Path) -> bool:
 @contextlib.contextmanager
 def _replacing(out: Path) -> Iterator[Path]:
     """A temporary path beside ``out``, moved over it only when the block finishes without error."""
+    clean_leftovers(out.parent, out)          # what a killed run left (the readers skip them anyway)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp.xlsx", dir=out.parent)
+        fd, name = tempfile.mkstemp(prefix=temp_prefix(out), suffix=TEMP_SUFFIX + ".xlsx", dir=out.parent)
     except OSError as error:
         raise OutputError(out, f"Không ghi được vào thư mục {out.parent} ({error.strerror}): hãy chọn nơi ghi khác.",
                           f"Cannot write in {out.parent} ({error.strerror}): choose another place.") from error

@@ -16,6 +16,7 @@ import xlsxwriter.workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
+from ..outputs import CONSOLIDATED, OUTPUT_PROPERTY
 
 __all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
            "stt_label", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
@@ -96,6 +97,8 @@ class Book:
             "comments": f"cchc-xlsx {__version__}",
             "created": generated_at.replace(tzinfo=None) if generated_at else FIXED_CREATED,
         })
+        # our own output, known as such if it is found again among the returns (cchc_xlsx/outputs.py)
+        workbook.set_custom_property(OUTPUT_PROPERTY, CONSOLIDATED)
         workbook.set_calc_mode("auto")
         return cls(workbook, title)
 

@@ -34,7 +34,9 @@ def write_findings_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         ws.write_string(head, c, label, book.header())
     link_fmt = book.cell(font_color="#0563C1", underline=1)
     links = 0
-    for n, f in enumerate(findings, start=1):
+    fits = max_rows() - head - 2          # Excel's rows per sheet: the rest is said on the last row
+    shown, hidden = findings[:fits], len(findings) - fits
+    for n, f in enumerate(shown, start=1):
         row = head + n
         message = f.message(lang)
         values = [SEVERITY_WORDS.get(f.severity, f.severity), f.agency, f.row_code, message, f.expected, f.found,
@@ -51,10 +53,20 @@ def write_findings_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         else:
             _text(ws, row, 9, target.replace("'", ""), book.cell())
         ws.write_string(row, 10, f.code, book.cell(font_size=10))
-    if findings:
-        ws.autofilter(head, 0, head + len(findings), last)
+    if hidden > 0:
+        ws.merge_range(head + len(shown) + 1, 0, head + len(shown) + 1, last,
+                       f"… và {hidden:,} phát hiện khác không ghi được vì trang tính của Excel chỉ có "
+                       f"{max_rows():,} dòng: xem đủ bằng lệnh có --json.", book.fmt(italic=True, bold=True))
+    if shown:
+        ws.autofilter(head, 0, head + len(shown), last)
     book.print_setup(ws, (head, head))
     ws.freeze_panes(head + 1, 0)
+
+
+def max_rows() -> int:
+    from . import EXCEL_MAX_ROWS     # read when writing: the tests lower it
+
+    return EXCEL_MAX_ROWS
 
 
 def _text(ws, row: int, col: int, value, fmt) -> None:
