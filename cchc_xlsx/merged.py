@@ -43,14 +43,14 @@ def spread_merged(tables: list[RawTable], file: str) -> list[Finding]:
         merged = table.sheet.merged
         if not merged or not table.rows:
             continue
-        header_end = max(table.header_rows) if table.header_rows else -1
+        headers = set(table.header_rows)          # repeated at page breaks, too
         items = {raw.row: raw for raw in table.rows if raw.role in ("item", "proposal")}
         if not items:
             continue
         first, last = min(items), max(items)
         field_at = {c: name for name, c in table.columns.items()}
         for r0, c0, r1, c1 in merged:
-            if r1 < first or r0 > last or r0 <= header_end or (r0 == r1 and c0 == c1):
+            if r1 < first or r0 > last or r0 in headers or (r0 == r1 and c0 == c1):
                 continue
             fields = [field_at[c] for c in range(c0, c1 + 1) if c in field_at]
             if not fields or fields[0] in _NEVER_SPREAD:
