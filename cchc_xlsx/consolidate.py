@@ -33,7 +33,7 @@ import pandas as pd
 from .agencies import Registry, default_registry
 from .checks import run_checks
 from .checks.budget import DONG_THRESHOLD
-from .findings import Finding
+from .findings import Finding, ToolError
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
@@ -74,9 +74,11 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         return consolidation_from_plan(plan, plan_path, generated_at)
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
+    plan_file = _PlanFile.before(plan_path)
     with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
         plan = cached_plan(plan_path, registry, reader,                         # … and the plan (kept
                            lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
+        plan_file.check_unchanged()
         read = returns_reader.matched(plan)                                     # match each to the plan
         parallel_checks = returns_reader.workers > 1
     used, file_findings = _choose_returns(read, plan)                           # one per agency
@@ -93,7 +95,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         findings += ret.subtotal_findings
     findings += run_checks(consolidated, parallel=parallel_checks)
     consolidated.findings = findings
-    sources = _sources(plan_path, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
+    sources = _sources(plan_file, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
                                                 for path, _ in skipped], merged, findings)
     returns_frame = _returns_frame(plan, read, used, findings, deadline)
     return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
@@ -471,14 +473,44 @@ def _recompute_subtotals(rows: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------- bookkeeping
-def _sources(plan_path: Path, plan: Plan, read: list[ReturnFile], merge: _Merge, findings: list[Finding]) -> pd.DataFrame:
+class _PlanFile:
+    """The plan file's size and SHA-256, taken before it is read and checked unchanged after: the
+    Nguồn sheet's figures are those of the bytes read (a plan saved meanwhile stops the run)."""
+
+    def __init__(self, path: Path, stat: os.stat_result, sha256: str):
+        self.path, self.stat, self.sha256 = path, stat, sha256
+
+    @classmethod
+    def before(cls, path: Path) -> "_PlanFile":
+        try:
+            stat = path.stat()
+            return cls(path, stat, file_sha256(path))
+        except OSError:
+            return cls(path, None, "")       # reading it says why (ToolError / FileProblem)
+
+    def check_unchanged(self) -> None:
+        try:
+            now = self.path.stat()
+        except OSError:
+            now = None
+        if self.stat is None or now is None or (now.st_size, now.st_mtime_ns) != (self.stat.st_size, self.stat.st_mtime_ns):
+            raise ToolError(f"{self.path}: tệp kế hoạch thay đổi trong khi đang đọc; hãy chạy lại khi tệp đã lưu xong "
+                            f"(the plan file changed while it was read; run again once it is saved)")
+
+    @property
+    def size(self) -> int:
+        return self.stat.st_size if self.stat is not None else 0
+
+
+def _sources(plan_file: _PlanFile, plan: Plan, read: list[ReturnFile], merge: _Merge, findings: list[Finding]) -> pd.DataFrame:
+    plan_path = plan_file.path
     per_file: dict[str, int] = defaultdict(int)
     for f in findings:
         per_file[f.file] += 1
     plan_rows = plan.size("plan") + plan.size("monitoring") + plan.size("allocation")
     replaced = sum(merge.used.values())
-    rows = [{"agency": "Sở Nội vụ", "file": plan_path.name, "path": str(plan_path), "size": plan_path.stat().st_size,
-             "sha256": file_sha256(plan_path), "template_version": "", "rows_read": plan_rows,
+    rows = [{"agency": "Sở Nội vụ", "file": plan_path.name, "path": str(plan_path), "size": plan_file.size,
+             "sha256": plan_file.sha256, "template_version": "", "rows_read": plan_rows,
              "rows_used": max(plan_rows - replaced, 0), "findings": per_file[plan_path.name], "status": "used"}]
     for ret in read:
         status = {"read": "used"}.get(ret.status, ret.status)

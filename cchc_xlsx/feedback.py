@@ -40,6 +40,7 @@ from .findings import SEVERITIES, Finding
 from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers, temp_prefix,
                       written_stamp)
 from .write.book import SEVERITY_WORDS, row_height, sheet_ref
+from .write.findings_sheet import MAX_LINKS
 
 __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
            "INSTRUCTION"]
@@ -317,7 +318,7 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
         color = FILL_COLORS.get(f.severity)
         if color:
             ws.cell(r, 2).fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
-        if i in links:
+        if i in links and i < MAX_LINKS:       # Excel's links per sheet; past it the place stays text
             place = ws.cell(r, 4)
             place.value = links[i].rsplit("!", 1)[1]
             place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=f"Đến ô {links[i]}")

@@ -95,16 +95,18 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
     result = ReturnFile(path)
-    try:
-        book = _open_unchanged(path, result, reader)
-    except FileProblem as problem:
-        code = "file-skipped" if problem.skipped else "file-unreadable"
-        result.status = "skipped" if problem.skipped else "unreadable"
-        result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
-        return result
-    if output_kind(path) or _looks_consolidated(book):
+    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") else ""   # before parsing a sheet
+    if not kind:
+        try:
+            book = _open_unchanged(path, result, reader)
+        except FileProblem as problem:
+            code = "file-skipped" if problem.skipped else "file-unreadable"
+            result.status = "skipped" if problem.skipped else "unreadable"
+            result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
+            return result
+        kind = CONSOLIDATED if _looks_consolidated(book) else ""
+    if kind:
         result.status = "skipped"
-        kind = output_kind(path) or CONSOLIDATED
         result.findings.append(Finding("file-skipped", file=path.name, params={"reason": _OWN_OUTPUT[kind]}))
         return result
     result.saved = saved_at(path)

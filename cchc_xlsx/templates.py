@@ -20,6 +20,7 @@ import xlsxwriter
 from .agencies import Registry, default_registry
 from .normalise import Plan
 from .notation import FREQUENCY_CHOICES, fold
+from .write.book import header_title
 
 __all__ = [
     "TEMPLATE_FORMAT", "TEMPLATE_VERSION", "META_SHEET", "LISTS_SHEET", "SHEET_PLAN", "SHEET_MONITORING",
@@ -87,6 +88,14 @@ def activity_owners(plan: Plan) -> dict[str, str]:
 def slug(text: str) -> str:
     """ASCII-safe file name part: ``Sở Văn hóa, Thể thao và Du lịch`` -> ``so-van-hoa-the-thao-va-du-lich``."""
     return fold(text).replace(" ", "-") or "don-vi"
+
+
+def _file_part(name: str, room: int = 80) -> str:
+    """A file name part short enough for every file system (255 bytes a name): a long agency name is
+    cut, with a short hash of it so that two long names stay apart."""
+    if len(name) <= room:
+        return name
+    return f"{name[:room - 9].rstrip('-')}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def plan_id(plan: Plan) -> str:
@@ -162,7 +171,7 @@ def write_templates(plan: Plan, out_dir: str | Path, options: TemplateOptions | 
     jobs = [(ALL_ROWS, set(plan.activities["code"]), out_dir / f"{prefix}-toan-bo-ke-hoach.xlsx")]
     for agency, codes in assign_activities(plan).items():
         known = registry.by_name(agency)
-        name = known.id if known else slug(agency)
+        name = _file_part(known.id if known else slug(agency))
         jobs.append((agency, set(codes), out_dir / f"{prefix}-{name}.xlsx"))
     jobs = jobs[1:] + jobs[:1]   # agencies first, the all-rows workbook last
     return _run_jobs(context, jobs, options)
@@ -344,7 +353,7 @@ def _page_setup(sheet, ctx: _Context, header_rows: tuple[int, int], widths: list
     sheet.repeat_rows(*header_rows)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)   # 30, 15, 20, 20 mm (Decree 30/2020)
-    sheet.set_header(f"&C&\"{FONT},Regular\"&10{title}")
+    sheet.set_header(f"&C&\"{FONT},Regular\"&10{header_title(title)}")   # a long or «&» agency name too
     sheet.set_footer(f"&C&\"{FONT},Regular\"&10Trang &P/&N")
     sheet.freeze_panes(header_rows[1] + 1, 2)
 

@@ -442,3 +442,52 @@ def test_findings_past_the_rows_of_a_sheet_are_counted_not_lost(folder, monkeypa
     last = ws.cell(400, 1).value
     shown = 400 - 4 - 1
     assert f"{len(result.findings) - shown:,}" in last and "--json" in last
+
+
+def test_a_plan_saved_while_it_is_read_stops_the_run(folder, bundled_path, tmp_path, monkeypatch):
+    from cchc_xlsx import consolidate as module
+    from cchc_xlsx.findings import ToolError
+
+    plan = shutil.copy(bundled_path, tmp_path / "ke-hoach.xlsx")
+    real = module.read_plan_file
+
+    def read_then_save(path, **kwargs):
+        result = real(path, **kwargs)
+        stamp = time.time_ns() + 10**9
+        os.utime(path, ns=(stamp, stamp))
+        return result
+
+    monkeypatch.setattr(module, "read_plan_file", read_then_save)
+    with pytest.raises(ToolError, match="changed while it was read"):
+        consolidate([folder], plan)
+
+
+def test_sources_give_the_plans_size_and_hash(folder, bundled_path):
+    result = consolidate([folder], bundled_path)
+    data = bundled_path.read_bytes()
+    assert (result.sources["size"][0], result.sources["sha256"][0]) == (len(data), hashlib.sha256(data).hexdigest())
+
+
+@pytest.mark.parametrize("name", ["Sở Xây dựng & Quy hoạch", "Ban " + "quản lý dự án đầu tư xây dựng " * 12])
+def test_template_page_headers_fit_excels_limit(seed_plan, tmp_path, name):
+    """A header takes at most 255 characters with its codes, and «&» starts a code: doubled, cut to fit."""
+    from cchc_xlsx.templates import TemplateOptions, write_templates
+
+    frame = seed_plan.plan.copy()
+    frame.loc[frame["code"].str.startswith("5."), "funded_agency"] = name
+    plan = type(seed_plan)(frame, seed_plan.monitoring, seed_plan.allocation, year=seed_plan.year,
+                           province=seed_plan.province, decision=seed_plan.decision, registry=seed_plan.registry)
+    paths = write_templates(plan, tmp_path, TemplateOptions(generated_at=dt.datetime(2018, 1, 2)))
+    with_name = []
+    for path in paths:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.startswith("xl/worksheets/sheet"):
+                    for header in re.findall(r"<oddHeader>(.*?)</oddHeader>", archive.read(member).decode()):
+                        text = header.replace("&amp;", "&").replace("&quot;", '"')
+                        assert len(text) <= 255
+                        if "Quy hoạch" in text or "quản lý dự án" in text:
+                            with_name.append(text)
+    assert with_name
+    if "&" in name:
+        assert all("&& Quy hoạch" in text for text in with_name)

@@ -74,6 +74,18 @@ def escape_header(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def header_title(text: str, room: int = 200) -> str:
+    """``text`` escaped for a page header and cut to ``room`` characters (…): Excel takes at most 255
+    in a header with its codes (xlsxwriter drops a longer one); a doubled ``&&`` is never cut in two."""
+    escaped = escape_header(text)
+    if len(escaped) <= room:
+        return escaped
+    cut = escaped[:room - 1]
+    if (len(cut) - len(cut.rstrip("&"))) % 2:
+        cut = cut[:-1]
+    return cut + "…"
+
+
 @dataclass
 class Book:
     """An xlsxwriter workbook with the project's options and a cache of cell formats."""
@@ -129,7 +141,7 @@ class Book:
         if repeat is not None:
             ws.repeat_rows(*repeat)
         font = f'&"{FONT},Regular"&9'
-        title = escape_header(self.title)[:200]
+        title = header_title(self.title)
         ws.set_header(f"&L{font}&A&C{font}{title}", {"margin": HEADER_MARGIN})
         ws.set_footer(f"&C{font}Trang &P/&N", {"margin": FOOTER_MARGIN})
         ws.hide_gridlines(2)
