@@ -6,8 +6,16 @@ The orchestrator reads as its list of stages (see :func:`consolidate`). The rule
   return gives its indicator, evidence, months, budget and partners (Phụ lục 1) and its frequency,
   collector and reporter (Phụ lục 2); code, content and lead are the plan's (locked in the
   template): a return that changed them gets ``locked-cell-changed`` and the plan's text stays;
+- task and output rows are locked in the template: an edit to any of their cells but the budget
+  (a subtotal, recomputed) is ``locked-cell-changed``, one per field, and the plan's text stays (the
+  Sở Nội vụ's all-rows workbook may change their frequency, collector and reporter);
 - a row of another agency, or a row the plan does not have, is not used (``unknown-row``); a
   filled spare row is a proposed activity, numbered after its output's last one (``proposed-row``);
+  a filled spare row of Phụ lục 2 goes with the return's Phụ lục 1 proposal of the same content
+  (``proposed-row-monitoring``), never by position; with none, it is kept under a number of its
+  own (``proposal-unpaired``);
+- a return whose metadata names one agency and whose activities are mostly another's counts as
+  the latter's, below any return of that agency, and never as the named one's (``agency-conflict``);
 - a plan row missing from its agency's return keeps the plan's values (``missing-row``); an agency
   that sent nothing keeps the plan's values for all its rows (``missing-return``);
 - of two returns of one agency the one saved last is used (``duplicate-return`` on the other);
