@@ -216,10 +216,12 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
     named = agency.name if agency else named
     result.agency, result.matched_by = named, "metadata"
     if codes and votes.get(named, 0) * 2 <= len(codes):
-        _agency_conflict(result, named, by_rows, votes.get(named, 0), len(codes))
+        owners = sorted(votes, key=lambda a: (-votes[a], a))
+        _agency_conflict(result, named, by_rows, votes.get(named, 0), len(codes),
+                         ", ".join(owners[:3]) + (", …" if len(owners) > 3 else ""))
 
 
-def _agency_conflict(result: ReturnFile, named: str, by_rows: str, own: int, total: int) -> None:
+def _agency_conflict(result: ReturnFile, named: str, by_rows: str, own: int, total: int, owners: str) -> None:
     """The metadata names one agency, most of the rows are another's (a copied or re-used template).
 
     The rows decide: the return counts as the rows' agency's, ranked below any return of that agency
@@ -240,7 +242,7 @@ def _agency_conflict(result: ReturnFile, named: str, by_rows: str, own: int, tot
                   f"Only {own}/{total} activities belong to {named} and no agency owns most rows: the file is not "
                   f"used and does not replace {named}'s return.")
     result.findings.append(Finding("agency-conflict", agency=by_rows or named, file=result.name, sheet=META_SHEET,
-                                   expected=named, found=by_rows or "?", params={"reason": reason}))
+                                   expected=named, found=by_rows or owners, params={"reason": reason}))
 
 
 def _check_version(result: ReturnFile, plan: Plan) -> None:

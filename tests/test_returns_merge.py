@@ -253,7 +253,8 @@ def test_a_conflicting_return_alone_leaves_the_named_agency_missing(corpus):
 def test_metadata_of_one_agency_on_rows_of_many_is_not_used(corpus, reader):
     result = _run(corpus, "agency-conflict-no-owner", reader)
     (finding,) = _of(result, "agency-conflict")
-    assert (finding.expected, finding.found) == ("Sở Tư pháp", "?")
+    assert finding.expected == "Sở Tư pháp" and finding.found.count(",") == 3 and finding.found.endswith("…")
+    assert "không đơn vị nào có quá nửa" in finding.message("vi")
     assert dict(zip(result.sources["file"], result.sources["rows_used"]))["agency-conflict-no-owner.xlsx"] == 0
     assert "Sở Tư pháp" in {f.agency for f in _of(result, "missing-return")}
 
@@ -491,3 +492,21 @@ def test_template_page_headers_fit_excels_limit(seed_plan, tmp_path, name):
     assert with_name
     if "&" in name:
         assert all("&& Quy hoạch" in text for text in with_name)
+
+
+def test_consolidating_into_the_returns_folder_twice(folder, capsys):
+    """The command a user re-runs after a correction: the last output is skipped when read, then replaced."""
+    from cchc_xlsx.cli import main
+
+    out = folder / "tong-hop.xlsx"
+    codes = [main(["consolidate", str(folder), "-o", str(out)]) for _ in range(2)]
+    err = capsys.readouterr().err
+    assert codes == [1, 1] and "Refusing" not in err and "Không ghi đè" not in err
+    assert consolidate([folder]).sources.set_index("file").loc["tong-hop.xlsx", "status"] == "skipped"
+
+
+def test_feedback_on_a_merged_range_marks_its_first_cell(corpus, tmp_path):
+    source = corpus["merged-budget-activities"][0]
+    copy = write_feedback(source, consolidate([source]).findings, tmp_path)
+    ws = openpyxl.load_workbook(copy)["Phụ lục 1"]
+    assert ws["G28"].comment is not None and "G28:G30" in ws["G28"].comment.text

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..findings import ToolError
-from ..outputs import TEMP_SUFFIX, clean_leftovers, temp_prefix
+from ..outputs import CONSOLIDATED, TEMP_SUFFIX, clean_leftovers, output_kind, temp_prefix
 from .appendices import write_monitoring_sheet, write_plan_sheet
 from .book import Book
 from .findings_sheet import write_findings_sheet
@@ -44,7 +44,8 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
                    lang: str = "vi") -> Path:
     """Write ``consolidation`` to ``out_path`` (.xlsx) and return the path.
 
-    Refuses (OutputError) to overwrite any of ``inputs`` or of the consolidation's source files.
+    Refuses (OutputError) to overwrite any of ``inputs`` or of the consolidation's source files (but
+    a consolidated workbook of ours found among them, skipped when read, is replaced).
     The workbook is written to a temporary file beside the target and moved into place at the end,
     so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages;
     every label is Vietnamese.
@@ -75,7 +76,8 @@ def _check_target(out: Path, inputs: list) -> Path:
         raise OutputError(out, f"{out} là một thư mục: hãy ghi tên tệp, ví dụ {out / 'tong-hop.xlsx'}.",
                           f"{out} is a folder: give a file name, e.g. {out / 'tong-hop.xlsx'}.")
     for source in inputs:
-        if isinstance(source, (str, Path)) and str(source) and _same_file(out, Path(source)):
+        if isinstance(source, (str, Path)) and str(source) and _same_file(out, Path(source)) \
+                and output_kind(out) != CONSOLIDATED:     # our last output, skipped when read: replaced
             raise OutputError(out, f"Không ghi đè tệp đầu vào {out}: hãy chọn tên khác cho tệp tổng hợp "
                                    f"(ví dụ {out.with_name(out.stem + '-tong-hop.xlsx').name}).",
                               f"Refusing to overwrite the input file {out}: choose another name for the "
