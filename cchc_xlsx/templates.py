@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ import xlsxwriter
 from .agencies import Registry, default_registry
 from .normalise import Plan
 from .notation import FREQUENCY_CHOICES, fold
+from .outputs import TEMP_SUFFIX, clean_leftovers, temp_prefix
 from .write.book import header_title
 
 __all__ = [
@@ -293,8 +297,9 @@ class _Formats:
 def write_template(ctx: _Context, agency: str, codes: set[str], path: Path, options: TemplateOptions) -> Path:
     """One template: instructions, Phụ lục 1, Phụ lục 2, the hidden lists and metadata."""
     rows = _select_rows(ctx, codes)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False, "in_memory": True})
+    buffer = io.BytesIO()          # written whole, then moved into place: a killed run leaves no half file
+    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "in_memory": True})
     book.set_properties({"title": f"Biểu mẫu kế hoạch CCHC năm {ctx.plan.year}", "author": "cchc-xlsx",
                          "company": agency or "Sở Nội vụ", "created": options.generated_at})
     formats = _Formats(book)
@@ -313,7 +318,25 @@ def write_template(ctx: _Context, agency: str, codes: set[str], path: Path, opti
     meta.very_hidden()
     plan_sheet.activate()
     book.close()
+    _replace(path, buffer.getvalue())
     return path
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` (named as cchc_xlsx/outputs.py knows it) and
+    move it over ``path``."""
+    clean_leftovers(path.parent, path)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=f"{TEMP_SUFFIX}{path.suffix}", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(name, 0o666 & ~mask)
+        os.replace(name, path)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
 
 
 def _titles(sheet, ctx: _Context, agency: str, heading: str, formats: _Formats) -> None:

@@ -510,3 +510,34 @@ def test_feedback_on_a_merged_range_marks_its_first_cell(corpus, tmp_path):
     copy = write_feedback(source, consolidate([source]).findings, tmp_path)
     ws = openpyxl.load_workbook(copy)["Phụ lục 1"]
     assert ws["G28"].comment is not None and "G28:G30" in ws["G28"].comment.text
+
+
+def test_links_stop_at_the_limit_and_the_places_stay_as_text(folder, monkeypatch, tmp_path):
+    """Kiểm tra links each finding to its cell, up to Excel's links per sheet (lowered here to 5)."""
+    import cchc_xlsx.write.findings_sheet as sheet
+
+    result = consolidate([folder])
+    linked = [f for f in result.findings if f.field and f.row_code]
+    assert len(linked) > 5
+    monkeypatch.setattr(sheet, "MAX_LINKS", 5)
+    out = write_workbook(result, tmp_path / "tong-hop.xlsx")
+    ws = openpyxl.load_workbook(out)["Kiểm tra"]
+    places = [ws.cell(r, 10) for r in range(5, ws.max_row + 1) if ws.cell(r, 10).value]
+    assert sum(1 for c in places if c.hyperlink is not None) == 5
+    assert len(places) > 5 and all(re.match(r"'?Phụ lục|'?Tổng hợp|'?Nguồn|'?Lịch|'?Tiến", str(c.value)) for c in places)
+
+
+def test_templates_are_moved_into_place_whole(seed_plan, tmp_path, monkeypatch):
+    """Each template is written to a temporary file and moved: a failure leaves neither a half file nor the temp."""
+    import cchc_xlsx.templates as templates
+
+    paths = templates.write_templates(seed_plan, tmp_path / "ok", templates.TemplateOptions(generated_at=dt.datetime(2018, 1, 2)))
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == sorted(p.name for p in paths)
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(templates.os, "replace", fail)
+    with pytest.raises(OSError):
+        templates.write_templates(seed_plan, tmp_path / "full", templates.TemplateOptions(generated_at=dt.datetime(2018, 1, 2)))
+    assert list((tmp_path / "full").iterdir()) == []
