@@ -437,15 +437,15 @@ def _pair_proposal(row: dict, proposals: list[tuple[dict, str]]) -> tuple[tuple[
 CONTEXT_LOCKED_PLAN = ("content", "indicator", "evidence", "month_from", "month_to", "lead", "partners")
 CONTEXT_LOCKED_MONITORING = ("content", "indicator", "evidence", "frequency", "collector", "reporter")
 _LOCKED_TEXT = {"month_from": "from_text", "month_to": "to_text"}     # the text shown for a field
+_AGENCIES = {"lead": "lead_agencies", "partners": "partner_agencies"}
 
 
 def _same_locked(key: str, row: dict, target: dict) -> bool:
     """Whether a locked field says what the plan says: agencies by name (the template writes the
     registry's spelling), months by value (``Tháng 2`` = ``Tháng 02``), texts with white space folded."""
-    if key in ("lead", "partners"):
-        named, planned = row[f"{key}_agencies" if key == "lead" else "partner_agencies"], \
-            target[f"{key}_agencies" if key == "lead" else "partner_agencies"]
-        if named or planned:
+    if key in _AGENCIES:
+        named, planned = row[_AGENCIES[key]], target[_AGENCIES[key]]
+        if named or planned:            # else generic texts («Các sở, ban, ngành»): compared as texts
             return named == planned or set(named) == set(planned)
     elif key in _LOCKED_TEXT:
         side = key.split("_")[1]
@@ -485,7 +485,7 @@ class _PlanFile:
     """The plan file's size and SHA-256, taken before it is read and checked unchanged after: the
     Nguồn sheet's figures are those of the bytes read (a plan saved meanwhile stops the run)."""
 
-    def __init__(self, path: Path, stat: os.stat_result, sha256: str):
+    def __init__(self, path: Path, stat: os.stat_result | None, sha256: str):
         self.path, self.stat, self.sha256 = path, stat, sha256
 
     @classmethod

@@ -215,7 +215,7 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
     agency, _ = registry.resolve(named)
     named = agency.name if agency else named
     result.agency, result.matched_by = named, "metadata"
-    if codes and votes.get(named, 0) * 2 <= len(codes):
+    if codes and votes.get(named, 0) * 2 < len(codes):      # under half its own rows
         owners = sorted(votes, key=lambda a: (-votes[a], a))
         _agency_conflict(result, named, by_rows, votes.get(named, 0), len(codes),
                          ", ".join(owners[:3]) + (", …" if len(owners) > 3 else ""))
