@@ -20,6 +20,10 @@ and normalising their rows (:func:`cchc_xlsx.pipeline.plan_part`). Header merges
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .notation import clean_text
@@ -32,14 +36,20 @@ _NEVER_SPREAD = ("code", "content")
 _MONTHS = ("month_from", "month_to")
 
 
-def spread_merged(tables: list[RawTable], file: str) -> list[Finding]:
+def spread_merged(tables: list[RawTable], file: str, path: Path | None = None) -> list[Finding]:
     """Give each row covered by a merged range the range's value (see the module's rules); the findings.
 
     Edits the tables' rows in place (``RawRow.values``). Costs nothing on a sheet without merges
-    below its header.
+    below its header. ``path``: the file, for an .ods, whose merges python-calamine does not give
+    (they are read from its content.xml, see :func:`ods_merged_ranges`).
     """
     findings: list[Finding] = []
+    ods: dict[str, list[tuple[int, int, int, int]]] | None = None
     for table in tables:
+        if not table.sheet.merged and path is not None and _is_ods(path):
+            if ods is None:
+                ods = ods_merged_ranges(path)
+            table.sheet.merged = ods.get(table.sheet.name, [])
         merged = table.sheet.merged
         if not merged or not table.rows:
             continue
@@ -112,3 +122,45 @@ def _spread(table: RawTable, file: str, where: str, fields: list[str], rows: lis
                                 found=text[:120], expected=span,
                                 params={"field_label": label}))
     return findings
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _is_ods(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.NameToInfo
+            return "content.xml" in names and "xl/workbook.xml" not in names
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def ods_merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """sheet name -> merged ranges (zero-based r0, c0, r1, c1) of an .ods file, from its content.xml
+    (``table:number-rows-spanned`` / ``number-columns-spanned``), streamed: repeated rows and cells
+    are counted, never expanded. {} on any doubt."""
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            sheet, row, col, repeat = None, 0, 0, 1
+            for event, elem in ElementTree.iterparse(content, events=("start", "end")):
+                tag = elem.tag
+                if event == "start":
+                    if tag == _TABLE + "table":
+                        sheet, row = elem.get(_TABLE + "name", ""), 0
+                        found.setdefault(sheet, [])
+                    elif tag == _TABLE + "table-row":
+                        col, repeat = 0, int(elem.get(_TABLE + "number-rows-repeated", "1"))
+                    elif tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                        rows = int(elem.get(_TABLE + "number-rows-spanned", "1"))
+                        cols = int(elem.get(_TABLE + "number-columns-spanned", "1"))
+                        if (rows > 1 or cols > 1) and sheet is not None:
+                            found[sheet].append((row, col, row + rows - 1, col + cols - 1))
+                        col += int(elem.get(_TABLE + "number-columns-repeated", "1"))
+                elif tag == _TABLE + "table-row":
+                    row += repeat
+                    elem.clear()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
+        return {}
+    return found

@@ -89,7 +89,7 @@ def plan_part(book: Book, *, year: int | None = None, registry: Registry | None 
     year the part's own titles or months say)."""
     registry = registry or default_registry()
     tables = find_tables(book)                                      # find tables
-    merged = spread_merged(tables, book.path.name)                  # merged cells: each row its value
+    merged = spread_merged(tables, book.path.name, book.path)       # merged cells: each row its value
     lines = title_lines(book)
     months = _month_years(tables)
     part_year = year or titles_from_lines(lines).year or _most_common_year(months)

@@ -541,3 +541,16 @@ def test_templates_are_moved_into_place_whole(seed_plan, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         templates.write_templates(seed_plan, tmp_path / "full", templates.TemplateOptions(generated_at=dt.datetime(2018, 1, 2)))
     assert list((tmp_path / "full").iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_merged_cells_saved_by_libreoffice_as_ods_or_xls(corpus, libreoffice, tmp_path, fmt):
+    """python-calamine gives no merged ranges for .ods: they are read from its content.xml."""
+    from cchc_xlsx.office import convert
+
+    converted = convert(corpus["merged-budget-activities"][0], fmt, tmp_path)
+    result = consolidate([converted])
+    rows = _rows(result)
+    assert [rows[c]["budget"] for c in ("1.4.1", "1.4.2", "1.4.3")] == [30, 0, 0]
+    assert _seen(result, "merged-budget") == {("Phụ lục 1", "G28:G30", "1.4.1")}
+    assert not [f for f in _of(result, "budget-missing") if f.row_code.startswith("1.4")]
