@@ -12,6 +12,8 @@ _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
 def month_values(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
+        if _period_unread(row):
+            continue
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
                 findings.append(at("month-invalid", row, field, found=row[f"{end}_text"]))
@@ -41,3 +43,13 @@ def month_order(plan) -> list[Finding]:
             if end < start:
                 findings.append(at("month-order", row, "month_to", found=row["to_text"], expected=row["from_text"]))
     return findings
+
+
+def _period_unread(row: dict) -> bool:
+    period = row.get("period")
+    return row["from_kind"] == "invalid" and bool(period) and row["from_text"] == period
+
+
+def period_unread(plan) -> list[Finding]:
+    """A single time column (``Thời gian thực hiện``) holding a text that says no months: kept as written."""
+    return [at("period-unread", row, "period", found=row["period"]) for row in plan.rows("plan") if _period_unread(row)]
