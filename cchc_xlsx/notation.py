@@ -429,10 +429,10 @@ def _parse_period_text(text: str, plan_year: int) -> tuple[Month, Month]:
         y1, y2 = year_of(match.group(2)), year_of(match.group(4))
         result = span(int(match.group(1)), int(match.group(3)), y1 or y2, y2 or y1)
     else:
-        month = _parse_month_text(text[6:] if folded.startswith("trong thang ") else text, plan_year)
         # one month: Tháng 12/2019, T3, Trong tháng 6
+        month = _parse_month_text(text[6:] if folded.startswith("trong thang ") else text, plan_year)
         if month.kind == "month":
-            result = (month, month)
+            result = span(month.month, month.month, month.year)
     if result is None:
         return Month("invalid", text=text), Month("invalid", text=text)
     return result
