@@ -149,6 +149,8 @@ def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], in
             if {"month_from", "month_to"} & set(sub.values()):
                 # "Thời gian" over Từ tháng / Đến tháng groups them: it is not a column of its own
                 top = {c: name for c, name in top.items() if name != "period" or c in sub}
+    if r + depth < len(sheet.rows) and _column_numbers(sheet.rows[r + depth]):
+        depth += 1                      # the row numbering the columns, (1) (2) (3) …, is part of the header
     columns: dict[str, int] = {}
     for c, name in sorted(top.items()):
         columns.setdefault(name, c)
@@ -157,6 +159,19 @@ def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], in
     if budget_col is not None and budget_col in sub_units:      # "(triệu đồng)" under the budget's title
         headers["budget"] = f"{headers['budget']} ({sub_units[budget_col]})"
     return columns, extra, depth, headers
+
+
+def _column_numbers(row: list[object]) -> bool:
+    """A row that numbers the columns under a header: ``1 2 3 4 …`` or ``(1) (2) (3) …`` (three or more)."""
+    numbers = []
+    for value in row:
+        text = clean_text(value).strip("()[] .")
+        if not text:
+            continue
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
 
 
 def _sub_header(row: list[object]) -> tuple[dict[int, str] | None, dict[int, str]]:

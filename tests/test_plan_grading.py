@@ -136,3 +136,14 @@ def test_a_return_of_our_template_is_still_held_to_the_template(tmp_path, bundle
     assert ("missing-column", "error", "Cơ quan, đơn vị chủ trì") in {(f.code, f.severity, f.expected) for f in findings}
     assert ("unknown-column", "Ghi chú") in {(f.code, f.found) for f in findings}
     assert not [f for f in findings if f.code in ("monitoring-missing", "plan-budget-list")]
+
+
+@pytest.mark.parametrize("numbers", [[1, 2, 3, 4, 5, 6, 7], ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"],
+                                     ["1", "2", "3", "4", "5", "6", "7"]])
+def test_a_row_numbering_the_columns_is_part_of_the_header(tmp_path, numbers):
+    """Vietnamese tables often number their columns under the header: not a task 1."""
+    grid = plan_grid(FULL, (150, 150, 100, 50), above=UNIT, total=150, second_header=numbers)
+    plan = read_plan(write_plan(tmp_path / "numbered.xlsx", grid))
+    assert plan.plan["code"].tolist() == ["1", "1.1", "1.1.1", "1.1.2"]
+    assert plan.plan.loc[0, "content"] == "Cải cách thể chế"
+    assert not [f for f in plan.findings if f.code in ("duplicate-row", "unknown-row", "subtotal-mismatch")]

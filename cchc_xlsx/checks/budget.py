@@ -30,12 +30,13 @@ def budget_no_agency(plan) -> list[Finding]:
     """Activities with a budget but no lead or funded agency: their money is counted for no agency.
 
     One warning per row, with the amount; a table without a lead column (a budget list) gets one
-    note per table with the sum instead (``budget-unassigned``).
+    note per table with the sum instead (``budget-unassigned``). A lead the registry does not know
+    is ``agency-unknown`` already (agencies.agency_unknown), not said again here.
     """
     findings = []
     unassigned: dict[tuple[str, str], list[int]] = {}
     for row in plan.rows("plan", "activity"):
-        if row["funded_agency"] or row["budget"] != row["budget"] or row["budget"] <= 0:
+        if row["funded_agency"] or row["lead"] or row["budget"] != row["budget"] or row["budget"] <= 0:
             continue
         if cell_of(row, "lead"):
             findings.append(at("budget-no-agency", row, "budget", found=trieu(dong(row["budget"]))))
