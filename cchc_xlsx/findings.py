@@ -41,8 +41,8 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The file cannot be matched to an agency of the plan (agency: {found}); its rows are not used."),
     # structure
     "missing-column": ("error",
-        "Thiếu cột «{expected}» trong bảng {table}. Hãy khôi phục cột này như trong biểu mẫu.",
-        "Column «{expected}» is missing from the {table} table. Restore it as in the template."),
+        "Thiếu cột «{expected}» trong bảng {table}.{reason}",
+        "Column «{expected}» is missing from the {table} table.{reason}"),
     "unknown-column": ("info",
         "Cột «{found}» không thuộc biểu mẫu nên không được đọc.",
         "Column «{found}» is not part of the template and is not read."),
@@ -81,8 +81,8 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Hoạt động {row_code} chưa có ngân sách dự kiến (ô trống, không phải 0). Ghi số triệu đồng, hoặc 0 nếu không dùng ngân sách.",
         "Activity {row_code} has no budget (blank, not 0). Write million đồng, or 0 if it needs none."),
     "budget-unit": ("error",
-        "Ngân sách của dòng {row_code} là {found}: có vẻ ghi bằng đồng thay vì {unit} (gợi ý: {expected}).{reason}",
-        "The budget of row {row_code} is {found}: it looks like đồng, not {unit} (maybe {expected}).{reason}"),
+        "Ngân sách của dòng {row_code} là {found}: có vẻ ghi bằng {written_unit} thay vì {unit} (gợi ý: {expected}).{reason}",
+        "The budget of row {row_code} is {found}: it looks like {written_unit}, not {unit} (maybe {expected}).{reason}"),
     "unit-inferred": ("warning",
         "Bảng {table} không ghi đơn vị tính, nhưng mọi khoản kinh phí của các hoạt động đều từ {found} trở lên, như ghi bằng đồng: bảng được đọc theo đồng. Hãy ghi «ĐVT: đồng» trên bảng.",
         "The {table} table states no unit, but every activity's budget is {found} or more, as if in đồng: it is read in đồng. Write «ĐVT: đồng» above the table."),
@@ -169,7 +169,7 @@ class Finding:
         template = CODES[self.code][1 if lang == "vi" else 2]
         values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
         values.update({"reason": "", "inherit": "", "level": "", "table": "",
-                       "unit": "triệu đồng" if lang == "vi" else "million đồng"})
+                       "unit": "triệu đồng" if lang == "vi" else "million đồng", "written_unit": "đồng"})
         for key, value in self.params.items():
             # a (vi, en) pair where the wording depends on the language
             values[key] = (value[0] if lang == "vi" else value[1]) if isinstance(value, tuple) else value

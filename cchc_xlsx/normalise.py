@@ -37,6 +37,8 @@ __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COL
 #: taken for a figure written in đồng: the one rule for a row that stands out from its table's
 #: unit, applied here, at normalisation, so that ``read``, ``check`` and ``consolidate`` agree.
 DONG_THRESHOLD = 100_000
+#: In a table in đồng, an activity's figure under this many đồng (above 0) was written in triệu đồng.
+DONG_FLOOR = 1_000
 
 PLAN_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object", "content": "object",
@@ -315,6 +317,15 @@ def table_form(table: RawTable) -> str:
     return "budget_list" if not (names & _TIME_FIELDS) and "lead" not in names else "plan"
 
 
+_MISSING_ADVICE = {
+    "error": (" Hãy khôi phục cột này như trong biểu mẫu.", " Restore it as in the template."),
+    "warning": (" Phần này của kế hoạch không được đọc và không được kiểm tra.",
+                " That part of the plan is neither read nor checked."),
+    "info": (" Mẫu kế hoạch này không có cột đó; không cần bổ sung.",
+             " This form of plan has no such column; nothing to add."),
+}
+
+
 def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Finding]:
     """Findings on a table's columns, graded by what the table is.
 
@@ -334,7 +345,8 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
 
     def missing(name: str, severity: str = "", label: str = "") -> None:
         findings.append(Finding("missing-column", severity=severity, file=file, sheet=sheet, cell=header_cell,
-                                expected=label or FIELD_LABELS[name], params={"table": table_name}))
+                                expected=label or FIELD_LABELS[name],
+                                params={"table": table_name, "reason": _MISSING_ADVICE[severity or "error"]}))
 
     extra = dict(table.extra_columns)
     if template:
@@ -410,7 +422,8 @@ def _budget_rule(table: RawTable, unit: Unit, file: str):
     activity whose budget, so read, is at or above :data:`DONG_THRESHOLD` triệu đồng stands out
     from its table's unit: it is taken for đồng, corrected (÷ 1 000 000 from đồng), reported
     (``budget-unit``, with the figure to write in the table's unit), and the corrected value is the
-    one every total uses.
+    one every total uses. In a table in đồng, a figure under :data:`DONG_FLOOR` đồng is taken for
+    triệu đồng the same way.
     """
     column = table.columns.get("budget")
     if column is None:
@@ -439,6 +452,15 @@ def _budget_rule(table: RawTable, unit: Unit, file: str):
                                     cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
                                     found=record["budget_text"], expected=_vn(written), params=params))
             record["budget"] = corrected
+        elif row_unit.exponent == 0 and 0 < written < DONG_FLOOR and record["level"] == "activity":
+            # the other way round: a figure in triệu đồng in a table in đồng (150 among 100.000.000)
+            params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
+                                 " Counted in million đồng for now; correct the file."),
+                      "unit": ("đồng", "đồng"), "written_unit": ("triệu đồng", "million đồng")}
+            findings.append(Finding("budget-unit", agency=record["funded_agency"], file=file, sheet=sheet,
+                                    cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
+                                    found=record["budget_text"], expected=_vn(written * 1_000_000), params=params))
+            record["budget"] = written
 
     return rule
 

@@ -59,7 +59,7 @@ def unit_summary(plan: Plan) -> dict:
 _TEXT = {
     "vi": {
         "title": "Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
-        "district": "Kế hoạch CCHC {district} ({province}) năm {year} (Quyết định {decision})",
+        "district": "Kế hoạch CCHC {district}{of_province} năm {year} (Quyết định {decision})",
         "unit": "Đơn vị tính của bảng: {unit} (ghi «{unit_text}»); các số dưới đây đã quy ra triệu đồng.",
         "counts": "Phụ lục 1: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
         "counts2": "Phụ lục 2: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
@@ -76,7 +76,7 @@ _TEXT = {
     },
     "en": {
         "title": "CCHC plan {province} {year} (decision {decision})",
-        "district": "CCHC plan {district} ({province}) {year} (decision {decision})",
+        "district": "CCHC plan {district}{of_province} {year} (decision {decision})",
         "unit": "The table's unit: {unit} (written «{unit_text}»); the figures below are in million đồng.",
         "counts": "Phụ lục 1: {task} tasks, {output} outputs, {activity} activities",
         "counts2": "Phụ lục 2: {task} tasks, {output} outputs, {activity} activities",
@@ -115,6 +115,7 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
     """The summary as lines a person reads (Vietnamese by default)."""
     t = _TEXT["vi" if lang == "vi" else "en"]
     identity = {k: v or "?" for k, v in summary["plan"].items()}
+    identity["of_province"] = f" ({summary['plan']['province']})" if summary["plan"].get("province") else ""
     lines = [t["district" if summary["plan"].get("district") else "title"].format(**identity)]
     if summary.get("unit", "triệu đồng") != "triệu đồng":
         lines.append(t["unit"].format(unit=summary["unit"], unit_text=summary["unit_text"] or "—"))

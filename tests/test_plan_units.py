@@ -214,3 +214,15 @@ def test_the_unit_survives_the_plan_cache(tmp_path, monkeypatch):
     second = cached_plan(path, default_registry(), "calamine", lambda: pytest.fail("read again"))
     assert (second.unit, second.unit_text, second.unit_factor) == (first.unit, "đồng", 1e-6)
     assert plan_summary(second)["unit"] == "đồng" and not math.isnan(second.stated_total)
+
+
+def test_a_figure_in_trieu_in_a_dong_table_is_corrected_the_other_way(tmp_path, capsys):
+    budgets = ("150.000.000", "150.000.000", 100, "50.000.000")
+    path = write_plan(tmp_path / "trieu-in-dong.xlsx", plan_grid(_columns(), budgets, above=["ĐVT: đồng"],
+                                                                  total="150.000.000"))
+    code, data = _read_json(path, capsys)
+    said = [f for f in data["findings"] if f["code"] == "budget-unit"]
+    assert [(f["row_code"], f["cell"], f["found"], f["expected"]) for f in said] == [("1.1.1", "E5", "100", "100.000.000")]
+    assert "có vẻ ghi bằng triệu đồng thay vì đồng" in said[0]["message"]
+    assert data["total"] == 150 and code == 1
+    assert not [f for f in data["findings"] if f["code"] in ("subtotal-mismatch", "total-mismatch")]
