@@ -139,9 +139,12 @@ def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], in
     depth = 1
     sub_units: dict[int, str] = {}
     if r + 1 < len(sheet.rows):
-        sub, sub_units = _sub_header(sheet.rows[r + 1])
+        sub, sub_units, parts = _sub_header(sheet.rows[r + 1], top, texts)
         if sub is not None and parse_label(sheet.value(r + 1, _first(top, "code"))) is None:
             depth = 2
+            for c, part in parts.items():      # a share of the budget (NS tỉnh …) under its group: not read
+                top.pop(c, None)
+                extra[c] = part
             for c, name in sub.items():
                 top[c] = name  # the sub-header names the column; its group header does not
                 texts[c] = clean_text(sheet.rows[r + 1][c])
@@ -174,17 +177,29 @@ def _column_numbers(row: list[object]) -> bool:
     return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
 
 
-def _sub_header(row: list[object]) -> tuple[dict[int, str] | None, dict[int, str]]:
-    """The row under a header, when it is a second header row: (column -> field, column -> unit text).
+def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
+                ) -> tuple[dict[int, str] | None, dict[int, str], dict[int, str]]:
+    """The row under a header, when it is a second header row: (column -> field, column -> unit
+    text, column -> share of the budget).
 
-    Its cells are all column titles (Từ tháng, Đến tháng …) or money units (``(triệu đồng)`` under
-    the budget); otherwise (None, {}).
+    Its cells are column titles (Từ tháng, Đến tháng …), money units (``(triệu đồng)`` under the
+    budget), or, under a budget title spanning several columns, its total (``Tổng số``: the budget)
+    and its shares (``NS tỉnh``, ``NS huyện``: kept as ``Kinh phí: NS tỉnh``, not read); otherwise
+    (None, {}, {}).
     """
     fields: dict[int, str] = {}
     units: dict[int, str] = {}
+    parts: dict[int, str] = {}
     for c, value in enumerate(row):
         text = clean_text(value)
         if not text:
+            continue
+        owner = max((k for k in texts if k <= c), default=None)
+        if owner is not None and top.get(owner) == "budget" and parse_unit(text) is None:
+            if fold(text) in _TOTAL_WORDS:
+                fields[c] = "budget"
+            else:
+                parts[c] = f"{texts[owner]}: {text}"
             continue
         name = header_field(text)
         if name:
@@ -192,8 +207,11 @@ def _sub_header(row: list[object]) -> tuple[dict[int, str] | None, dict[int, str
         elif parse_unit(text) is not None:
             units[c] = text
         else:
-            return None, {}
-    return (fields, units) if fields or units else (None, {})
+            return None, {}, {}
+    return (fields, units, parts) if fields or units or parts else (None, {}, {})
+
+
+_TOTAL_WORDS = {"tong", "tong so", "tong cong", "cong", "tong kinh phi", "tong du toan", "tong ngan sach"}
 
 
 def _table_unit(sheet: Sheet, r: int, headers: dict[str, str], start: int) -> tuple[Unit | None, str, tuple | None]:

@@ -147,3 +147,19 @@ def test_a_row_numbering_the_columns_is_part_of_the_header(tmp_path, numbers):
     assert plan.plan["code"].tolist() == ["1", "1.1", "1.1.1", "1.1.2"]
     assert plan.plan.loc[0, "content"] == "Cải cách thể chế"
     assert not [f for f in plan.findings if f.code in ("duplicate-row", "unknown-row", "subtotal-mismatch")]
+
+
+def test_a_budget_split_into_shares_under_its_title(tmp_path, capsys):
+    """``Kinh phí (triệu đồng)`` over ``Tổng số | NS tỉnh | NS huyện``: the total is the budget, the
+    shares are said (not read), and the second header row is not a row of the plan."""
+    columns = [("STT", "code"), ("Nội dung công việc", "content"), ("Kinh phí (triệu đồng)", "budget"),
+               ("", "province_share"), ("", "district_share"), ("Đơn vị thực hiện", "lead")]
+    grid = plan_grid(columns, (150, 150, 100, 50), total=150,
+                     second_header=[None, None, "Tổng số", "NS tỉnh", "NS huyện", None],
+                     values={"1.1.1": {"province_share": 60, "district_share": 40}})
+    code, data = _read_json(write_plan(tmp_path / "shares.xlsx", grid, monitoring=False), capsys)
+    assert (data["unit"], data["total"], data["stated_total"]) == ("triệu đồng", 150, 150)
+    assert {f["found"] for f in data["findings"] if f["code"] == "unknown-column"} == {
+        "Kinh phí (triệu đồng): NS tỉnh", "Kinh phí (triệu đồng): NS huyện"}
+    assert not [f for f in data["findings"] if f["code"] in ("unknown-row", "subtotal-mismatch")]
+    assert data["budget_by_agency"] == {"Sở Tư pháp": 100, "Sở Nội vụ": 50}
