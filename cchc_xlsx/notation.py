@@ -367,6 +367,8 @@ _Q = r"(?:iv|iii|ii|i|[1-4])"
 _QUARTERS = re.compile(rf"quy ({_Q}(?: (?:va |den |toi |quy |va quy |den quy )*{_Q})*)(?: nam)?(?: (\d{{4}}))?")
 _MONTHS_RANGE = re.compile(r"(?:tu )?(?:thang |t ?)?(\d{1,2})(?: (?:nam )?(\d{4}))? (?:den |toi |va )?(?:thang |t ?)?"
                            r"(\d{1,2})(?: (?:nam )?(\d{4}))?")
+_MONTHS_LIST = re.compile(r"(?:tu |trong )?(?:thang |t ?)?\d{1,2}(?: (?:den |toi |va )?(?:thang |t ?)?\d{1,2})+"
+                          r"(?: (?:nam )?(\d{4}))?")
 _PART_OF_YEAR = re.compile(r"(\d{1,2}) thang (dau|cuoi) nam(?: (\d{4}))?")
 _HALF = re.compile(r"nua (dau|cuoi) nam(?: (\d{4}))?")
 _WHOLE_YEAR = re.compile(r"(?:ca nam|trong nam|nam|quanh nam|hang nam|hang quy|hang thang|thuong xuyen|lien tuc|"
@@ -428,6 +430,9 @@ def _parse_period_text(text: str, plan_year: int) -> tuple[Month, Month]:
     elif (match := _MONTHS_RANGE.fullmatch(folded)) and not folded.isdigit():
         y1, y2 = year_of(match.group(2)), year_of(match.group(4))
         result = span(int(match.group(1)), int(match.group(3)), y1 or y2, y2 or y1)
+    elif (match := _MONTHS_LIST.fullmatch(folded)):           # Tháng 3, 4 và 5
+        months = [int(n) for n in re.findall(r"\d+", folded[:match.start(1)] if match.group(1) else folded)]
+        result = span(min(months), max(months), year_of(match.group(1)))
     else:
         # one month: Tháng 12/2019, T3, Trong tháng 6
         month = _parse_month_text(text[6:] if folded.startswith("trong thang ") else text, plan_year)

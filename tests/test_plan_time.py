@@ -36,6 +36,8 @@ TIME_FORMS = [
     ("Trước ngày 15/9/2019", 1, 2019, 9, 2019),
     ("Tháng 12/2019", 12, 2019, 12, 2019),
     ("Tháng 5", 5, 2019, 5, 2019),
+    ("Tháng 3, 4 và 5", 3, 2019, 5, 2019),
+    ("Tháng 9, 10, 11, 12 năm 2020", 9, 2020, 12, 2020),
     ("Trong tháng 8", 8, 2019, 8, 2019),
 ]
 PERIOD_COLUMNS = [(("Thời gian thực hiện", "period") if name == "month_from" else (title, name))
