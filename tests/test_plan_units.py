@@ -226,3 +226,10 @@ def test_a_figure_in_trieu_in_a_dong_table_is_corrected_the_other_way(tmp_path, 
     assert "có vẻ ghi bằng triệu đồng thay vì đồng" in said[0]["message"]
     assert data["total"] == 150 and code == 1
     assert not [f for f in data["findings"] if f["code"] in ("subtotal-mismatch", "total-mismatch")]
+
+
+def test_consolidate_json_shows_the_plans_unit(tmp_path, capsys):
+    path = write_plan(tmp_path / "dong.xlsx", plan_grid(_columns(), DONG, above=["ĐVT: đồng"], total="150.000.000"))
+    assert main(["consolidate", "--plan", str(path), "-o", str(tmp_path / "out.xlsx"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["unit"], data["unit_text"], data["total"], data["stated_total"]) == ("đồng", "đồng", 150, 150)
