@@ -24,21 +24,15 @@ import pandas as pd
 
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
-from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
+from .forms import DONG_THRESHOLD, budget_rule, cell_columns, grade_columns, table_form, table_unit
 from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, parse_frequency, parse_month, parse_number,
-                       parse_period, parse_unit)
+                       parse_period)
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
 __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COLUMNS", "MONITORING_COLUMNS",
            "ALLOCATION_COLUMNS", "DONG_THRESHOLD"]
 
-#: An activity's budget at or above this many triệu đồng (100 tỷ) once read in its table's unit is
-#: taken for a figure written in đồng: the one rule for a row that stands out from its table's
-#: unit, applied here, at normalisation, so that ``read``, ``check`` and ``consolidate`` agree.
-DONG_THRESHOLD = 100_000
-#: In a table in đồng, an activity's figure under this many đồng (above 0) was written in triệu đồng.
-DONG_FLOOR = 1_000
 
 PLAN_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object", "content": "object",
@@ -237,10 +231,10 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
               registry: Registry | None = None, *, template: bool = False) -> tuple[dict[str, list[dict]], list[Finding], dict]:
     """Raw tables -> frame records (plan, monitoring, allocation), structure findings and totals.
 
-    Budgets are converted to triệu đồng from their table's unit (see :func:`_budget_rule`).
+    Budgets are converted to triệu đồng from their table's unit (see :func:`cchc_xlsx.forms.budget_rule`).
     ``template``: the file is a return of our template, whose columns are known: a column of the
     template it lacks is an error, any other column is not read; otherwise (a plan as a province
-    writes it) the columns are graded by what the table is (see :func:`grade_columns`).
+    writes it) the columns are graded by what the table is (see :func:`cchc_xlsx.forms.grade_columns`).
     ``totals`` holds the stated totals as written (``stated_total_raw``, ``allocation_total_raw``),
     the unit of the first plan table (``unit``: a Unit, ``unit_source``) and ``plan_forms`` (one of
     ``plan``/``budget_list`` per plan table).
@@ -253,16 +247,16 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     seen: dict[tuple[str, str], tuple[str, int, int]] = {}
     for table in tables:
         sheet = table.sheet.name
-        cells = _cells_string(_cell_columns(table.columns))
+        cells = _cells_string(cell_columns(table.columns))
         findings += grade_columns(table, file, template)
         if table.kind == "plan":
             totals.setdefault("plan_forms", []).append(table_form(table))
-        unit, unit_findings = _table_unit(table, file, template)
+        unit, unit_findings = table_unit(table, file, template)
         findings += unit_findings
         if table.kind == "plan" and "unit" not in totals:
             totals["unit"] = unit
             totals["unit_source"] = table.unit_source or ("inferred" if unit is not TRIEU else "")
-        rule = _budget_rule(table, unit, file) if table.kind == "plan" else None
+        rule = budget_rule(table, unit, file) if table.kind == "plan" else None
         proposals = []
         build = _plan_record if table.kind == "plan" else _monitoring_record
         kept = records[table.kind]
@@ -302,173 +296,6 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                         found=raw.text[:120]))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule)
     return records, findings, totals
-
-
-# --------------------------------------------------------------------------- what the table is
-#: Columns a plan of any form may well not have: their absence is only noted.
-_OPTIONAL = {"plan": ("indicator", "evidence", "partners"), "monitoring": ("indicator", "evidence")}
-_TIME_FIELDS = {"month_from", "month_to", "period"}
-
-
-def table_form(table: RawTable) -> str:
-    """``budget_list`` for a Phụ lục 1 table with no time and no lead column (a dự toán kinh phí:
-    STT, Nội dung, Kinh phí …), else ``plan``."""
-    names = set(table.columns)
-    return "budget_list" if not (names & _TIME_FIELDS) and "lead" not in names else "plan"
-
-
-_MISSING_ADVICE = {
-    "error": (" Hãy khôi phục cột này như trong biểu mẫu.", " Restore it as in the template."),
-    "warning": (" Phần này của kế hoạch không được đọc và không được kiểm tra.",
-                " That part of the plan is neither read nor checked."),
-    "info": (" Mẫu kế hoạch này không có cột đó; không cần bổ sung.",
-             " This form of plan has no such column; nothing to add."),
-}
-
-
-def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Finding]:
-    """Findings on a table's columns, graded by what the table is.
-
-    A return of our template (``template``): every template column it lacks is an error
-    (``missing-column``), every other column is not read (``unknown-column``). A plan as written:
-    a budget list is valid, with a note that it has no time or lead columns (``plan-budget-list``);
-    a plan missing its time, lead or budget column gets a warning (one for the time, whether it is
-    written as Từ tháng / Đến tháng or as one Thời gian column); indicator, evidence and partners
-    missing are notes. Rule: issue 11, "what a plan of this form needs".
-    """
-    sheet = table.sheet.name
-    header_cell = cell_ref(table.header_rows[0], 0)
-    table_name = "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"
-    expected = PLAN_FIELDS if table.kind == "plan" else MONITORING_FIELDS
-    names = set(table.columns)
-    findings = []
-
-    def missing(name: str, severity: str = "", label: str = "") -> None:
-        findings.append(Finding("missing-column", severity=severity, file=file, sheet=sheet, cell=header_cell,
-                                expected=label or FIELD_LABELS[name],
-                                params={"table": table_name, "reason": _MISSING_ADVICE[severity or "error"]}))
-
-    extra = dict(table.extra_columns)
-    if template:
-        for name in expected:
-            if name not in names and name != "reporter":
-                missing(name)
-        for name, col in table.columns.items():          # kept in a plan, not part of the template
-            if name not in expected:
-                extra[col] = table.headers.get(name, name)
-    elif table.kind == "plan" and table_form(table) == "budget_list":
-        findings.append(Finding("plan-budget-list", file=file, sheet=sheet, cell=header_cell,
-                                params={"table": table_name}))
-        if "budget" not in names:
-            missing("budget", "warning")
-    else:
-        for name in expected:
-            if name in names or name == "reporter" or name in _TIME_FIELDS:
-                continue
-            missing(name, "info" if name in _OPTIONAL[table.kind] else "warning")
-        if table.kind == "plan" and not names & _TIME_FIELDS:
-            missing("month_from", "warning", "Thời gian (Từ tháng / Đến tháng, hoặc Thời gian thực hiện)")
-        elif table.kind == "plan" and "period" not in names:
-            for name in ("month_from", "month_to"):
-                if name not in names:
-                    missing(name, "warning")
-    for col in sorted(extra):
-        findings.append(Finding("unknown-column", file=file, sheet=sheet,
-                                cell=cell_ref(table.header_rows[0], col), found=extra[col]))
-    return findings
-
-
-def _cell_columns(columns: dict[str, int]) -> dict[str, int]:
-    """The table's columns for ``cells``: a single time column stands for both month ends."""
-    if "period" in columns and "month_from" not in columns and "month_to" not in columns:
-        return columns | {"month_from": columns["period"], "month_to": columns["period"]}
-    return columns
-
-
-# --------------------------------------------------------------------------- units
-def _table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[Finding]]:
-    """The unit a table's figures are read in (triệu đồng when it states none), and findings on it."""
-    findings = []
-    if table.unit_conflict is not None:
-        header, line = table.unit_conflict
-        findings.append(Finding("unit-conflict", file=file, sheet=table.sheet.name,
-                                cell=cell_ref(table.header_rows[0], table.columns.get("budget", 0)),
-                                found=header.text, expected=line.text))
-    if table.unit is not None or table.kind != "plan" or "budget" not in table.columns:
-        return table.unit or TRIEU, findings
-    # No unit stated: triệu đồng, unless every budget of an activity is as large as a figure in đồng
-    # (one finding for the table, instead of one budget-unit per row).
-    budgets = []
-    for raw in table.rows:
-        if raw.role == "item" and raw.label.level == "activity":
-            try:
-                value = parse_number(raw.values.get("budget"))
-            except NotANumber:
-                continue
-            if value:
-                budgets.append(value)
-    if len(budgets) >= 2 and min(budgets) >= DONG_THRESHOLD and not template:
-        findings.append(Finding("unit-inferred", file=file, sheet=table.sheet.name,
-                                cell=cell_ref(table.header_rows[0], table.columns["budget"]),
-                                found=_vn(min(budgets)), params={"table": "Phụ lục 1"}))
-        return Unit("đồng", 0), findings
-    return TRIEU, findings
-
-
-def _budget_rule(table: RawTable, unit: Unit, file: str):
-    """The function that puts a plan record's budget in triệu đồng, in place, with its findings.
-
-    The budget is read in the row's unit (a unit column's money unit, else the table's). An
-    activity whose budget, so read, is at or above :data:`DONG_THRESHOLD` triệu đồng stands out
-    from its table's unit: it is taken for đồng, corrected (÷ 1 000 000 from đồng), reported
-    (``budget-unit``, with the figure to write in the table's unit), and the corrected value is the
-    one every total uses. In a table in đồng, a figure under :data:`DONG_FLOOR` đồng is taken for
-    triệu đồng the same way.
-    """
-    column = table.columns.get("budget")
-    if column is None:
-        return None
-    unit_column = "unit" in table.columns
-    sheet = table.sheet.name
-    plain = unit.exponent == 6 and not unit_column
-
-    def rule(record: dict, raw: RawRow, findings: list[Finding]) -> None:
-        written = budget = record["budget"]          # as written, in the row's unit
-        if budget != budget:
-            return
-        row_unit = unit
-        if unit_column:
-            row_unit = parse_unit(clean_text(raw.values.get("unit"))) or unit
-        if not plain:
-            budget = record["budget"] = row_unit.to_trieu(written)
-        if budget >= DONG_THRESHOLD and row_unit.exponent and record["level"] == "activity":
-            corrected = written / 1_000_000                      # the figure, taken for đồng
-            written = written / 10 ** row_unit.exponent         # what to write, in the row's unit
-            params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
-                                 " Counted in million đồng for now; correct the file.")}
-            if row_unit.exponent != 6:
-                params["unit"] = (row_unit.name, row_unit.name)
-            findings.append(Finding("budget-unit", agency=record["funded_agency"], file=file, sheet=sheet,
-                                    cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
-                                    found=record["budget_text"], expected=_vn(written), params=params))
-            record["budget"] = corrected
-        elif row_unit.exponent == 0 and 0 < written < DONG_FLOOR and record["level"] == "activity":
-            # the other way round: a figure in triệu đồng in a table in đồng (150 among 100.000.000)
-            params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
-                                 " Counted in million đồng for now; correct the file."),
-                      "unit": ("đồng", "đồng"), "written_unit": ("triệu đồng", "million đồng")}
-            findings.append(Finding("budget-unit", agency=record["funded_agency"], file=file, sheet=sheet,
-                                    cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
-                                    found=record["budget_text"], expected=_vn(written * 1_000_000), params=params))
-            record["budget"] = written
-
-    return rule
-
-
-def _vn(value: float) -> str:
-    """A figure in Vietnamese notation, every significant decimal kept: 43, 1.949, 3,4."""
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
