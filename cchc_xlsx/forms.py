@@ -14,7 +14,7 @@ from .tables import RawRow, RawTable
 from .workbook import cell_ref
 
 __all__ = ["DONG_THRESHOLD", "DONG_FLOOR", "table_form", "grade_columns", "cell_columns", "table_unit",
-           "budget_rule"]
+           "budget_rule", "budget_from_parts"]
 
 #: An activity's budget at or above this many triệu đồng (100 tỷ) once read in its table's unit is
 #: taken for a figure written in đồng: the one rule for a row that stands out from its table's
@@ -28,6 +28,10 @@ DONG_FLOOR = 1_000
 #: Columns a plan of any form may well not have: their absence is only noted.
 _OPTIONAL = {"plan": ("indicator", "evidence", "partners"), "monitoring": ("indicator", "evidence")}
 _TIME_FIELDS = {"month_from", "month_to", "period"}
+
+
+def _has_budget(names: set[str]) -> bool:
+    return "budget" in names or "budget_part_1" in names
 
 
 def table_form(table: RawTable) -> str:
@@ -79,11 +83,11 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
     elif table.kind == "plan" and table_form(table) == "budget_list":
         findings.append(Finding("plan-budget-list", file=file, sheet=sheet, cell=header_cell,
                                 params={"table": table_name}))
-        if "budget" not in names:
+        if not _has_budget(names):
             missing("budget", "warning")
     else:
         for name in expected:
-            if name in names or name == "reporter" or name in _TIME_FIELDS:
+            if name in names or name == "reporter" or name in _TIME_FIELDS or (name == "budget" and _has_budget(names)):
                 continue
             missing(name, "info" if name in _OPTIONAL[table.kind] else "warning")
         if table.kind == "plan" and not names & _TIME_FIELDS:
@@ -99,10 +103,35 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
 
 
 def cell_columns(columns: dict[str, int]) -> dict[str, int]:
-    """The table's columns for ``cells``: a single time column stands for both month ends."""
+    """The table's columns for ``cells``: a single time column stands for both month ends, the first
+    share of a budget split without a total for the budget."""
     if "period" in columns and "month_from" not in columns and "month_to" not in columns:
-        return columns | {"month_from": columns["period"], "month_to": columns["period"]}
+        columns = columns | {"month_from": columns["period"], "month_to": columns["period"]}
+    if "budget_part_1" in columns and "budget" not in columns:
+        columns = columns | {"budget": columns["budget_part_1"]}
     return columns
+
+
+def budget_from_parts(values: dict[str, object]) -> object:
+    """The budget of a row whose table splits it into shares with no total (``Kinh phí`` over ``NS
+    tỉnh | NS huyện``): their sum, or, when a share is not a number, the shares' texts joined (read
+    as not a number, and said); None when every share is blank."""
+    total, texts, numbers = 0.0, [], True
+    for i in range(1, 100):
+        name = f"budget_part_{i}"
+        if name not in values:
+            break
+        text = clean_text(values[name])
+        if not text:
+            continue
+        texts.append(text)
+        try:
+            total += parse_number(values[name])
+        except NotANumber:
+            numbers = False
+    if not texts:
+        return None
+    return total if numbers else " + ".join(texts)
 
 
 # --------------------------------------------------------------------------- units
@@ -114,7 +143,7 @@ def table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[F
         findings.append(Finding("unit-conflict", file=file, sheet=table.sheet.name,
                                 cell=cell_ref(table.header_rows[0], table.columns.get("budget", 0)),
                                 found=header.text, expected=line.text))
-    if table.unit is not None or table.kind != "plan" or "budget" not in table.columns:
+    if table.unit is not None or table.kind != "plan" or not _has_budget(set(table.columns)):
         return table.unit or TRIEU, findings
     # No unit stated: triệu đồng, unless every budget of an activity is as large as a figure in đồng
     # (one finding for the table, instead of one budget-unit per row).
@@ -122,14 +151,15 @@ def table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[F
     for raw in table.rows:
         if raw.role == "item" and raw.label.level == "activity":
             try:
-                value = parse_number(raw.values.get("budget"))
+                budget = raw.values.get("budget")
+                value = parse_number(budget if budget is not None else budget_from_parts(raw.values))
             except NotANumber:
                 continue
             if value:
                 budgets.append(value)
     if len(budgets) >= 2 and min(budgets) >= DONG_THRESHOLD and not template:
         findings.append(Finding("unit-inferred", file=file, sheet=table.sheet.name,
-                                cell=cell_ref(table.header_rows[0], table.columns["budget"]),
+                                cell=cell_ref(table.header_rows[0], cell_columns(table.columns)["budget"]),
                                 found=_vn(min(budgets)), params={"table": "Phụ lục 1"}))
         return Unit("đồng", 0), findings
     return TRIEU, findings
@@ -145,7 +175,7 @@ def budget_rule(table: RawTable, unit: Unit, file: str):
     one every total uses. In a table in đồng, a figure under :data:`DONG_FLOOR` đồng is taken for
     triệu đồng the same way.
     """
-    column = table.columns.get("budget")
+    column = table.columns.get("budget", table.columns.get("budget_part_1"))
     if column is None:
         return None
     unit_column = "unit" in table.columns

@@ -24,7 +24,8 @@ import pandas as pd
 
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
-from .forms import DONG_THRESHOLD, budget_rule, cell_columns, grade_columns, table_form, table_unit
+from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns, grade_columns, table_form,
+                    table_unit)
 from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, parse_frequency, parse_month, parse_number,
                        parse_period)
 from .tables import RawRow, RawTable
@@ -337,6 +338,8 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     if period is not None and month_from.kind == "missing" and month_to.kind == "missing":
         month_from, month_to = parse_period(period, plan_year)        # Quý II, Tháng 3-6, Cả năm …
     budget_value = get("budget")
+    if budget_value is None and "budget_part_1" in v:
+        budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
     try:
         budget = parse_number(budget_value)
     except NotANumber:

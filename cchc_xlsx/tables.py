@@ -142,9 +142,13 @@ def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], in
         sub, sub_units, parts = _sub_header(sheet.rows[r + 1], top, texts)
         if sub is not None and parse_label(sheet.value(r + 1, _first(top, "code"))) is None:
             depth = 2
-            for c, part in parts.items():      # a share of the budget (NS tỉnh …) under its group: not read
+            whole = "budget" in sub.values()
+            for i, (c, part) in enumerate(sorted(parts.items()), start=1):
                 top.pop(c, None)
-                extra[c] = part
+                if whole:                       # a share of the budget (NS tỉnh …) beside its total: not read
+                    extra[c] = part
+                else:                           # shares without a total: the budget is their sum
+                    top[c], texts[c] = f"budget_part_{i}", part
             for c, name in sub.items():
                 top[c] = name  # the sub-header names the column; its group header does not
                 texts[c] = clean_text(sheet.rows[r + 1][c])
@@ -184,7 +188,8 @@ def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
 
     Its cells are column titles (Từ tháng, Đến tháng …), money units (``(triệu đồng)`` under the
     budget), or, under a budget title spanning several columns, its total (``Tổng số``: the budget)
-    and its shares (``NS tỉnh``, ``NS huyện``: kept as ``Kinh phí: NS tỉnh``, not read); otherwise
+    and its shares (``NS tỉnh``, ``NS huyện``: named ``Kinh phí: NS tỉnh``; not read beside a total,
+    summed into the budget without one); otherwise
     (None, {}, {}).
     """
     fields: dict[int, str] = {}
@@ -222,7 +227,8 @@ def _table_unit(sheet: Sheet, r: int, headers: dict[str, str], start: int) -> tu
     1.000 đồng``): where Vietnamese documents state it. ``conflict`` is (header unit, line unit) when
     both are stated and differ; the header's is used.
     """
-    header = unit_in_text(headers.get("budget", "")) if "budget" in headers else None
+    title = headers.get("budget", headers.get("budget_part_1"))
+    header = unit_in_text(title) if title else None
     line = None
     for above in range(max(start, r - 8), r):
         for value in sheet.rows[above]:

@@ -163,3 +163,20 @@ def test_a_budget_split_into_shares_under_its_title(tmp_path, capsys):
         "Kinh phí (triệu đồng): NS tỉnh", "Kinh phí (triệu đồng): NS huyện"}
     assert not [f for f in data["findings"] if f["code"] in ("unknown-row", "subtotal-mismatch")]
     assert data["budget_by_agency"] == {"Sở Tư pháp": 100, "Sở Nội vụ": 50}
+
+
+@pytest.mark.parametrize("unit_title, shares, expected", [
+    ("Kinh phí (triệu đồng)", {"1.1.1": (60, 40), "1.1.2": (50, None)}, (100, 50)),
+    ("Dự toán (đồng)", {"1.1.1": ("60.000.000", "40.000.000"), "1.1.2": ("50.000.000", None)}, (100, 50)),
+])
+def test_a_budget_split_into_shares_without_a_total_is_their_sum(tmp_path, capsys, unit_title, shares, expected):
+    columns = [("STT", "code"), ("Nội dung công việc", "content"), (unit_title, "province_share"),
+               ("", "district_share"), ("Đơn vị thực hiện", "lead")]
+    values = {code: {"province_share": a, "district_share": b} for code, (a, b) in shares.items()}
+    grid = plan_grid(columns, (None,) * 4, second_header=[None, None, "NS tỉnh", "NS huyện", None], values=values)
+    code, data = _read_json(write_plan(tmp_path / "shares-only.xlsx", grid, monitoring=False), capsys)
+    assert data["total"] == sum(expected)
+    assert data["budget_by_agency"] == {"Sở Tư pháp": expected[0], "Sở Nội vụ": expected[1]}
+    assert not [f for f in data["findings"] if f["code"] in ("unknown-row", "unknown-column", "budget-unit",
+                                                             "budget-not-number")]
+    assert not [f for f in data["findings"] if f["code"] == "missing-column" and f["expected"] == "Ngân sách dự kiến"]
