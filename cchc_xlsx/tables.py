@@ -104,8 +104,8 @@ def _could_be_header(row: list[object]) -> bool:
     return any(isinstance(v, str) and len(v) <= 12 and fold(v) in _CODE_HEADERS for v in row)
 
 
-def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int] | None:
-    """If row r starts a header: (field -> column, extra columns, number of header rows)."""
+def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int, dict[str, str]] | None:
+    """If row r starts a header: (field -> column, extra columns, number of header rows, field -> title)."""
     row = sheet.rows[r]
     if not _could_be_header(row):
         return None
@@ -189,8 +189,7 @@ def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
     Its cells are column titles (Từ tháng, Đến tháng …), money units (``(triệu đồng)`` under the
     budget), or, under a budget title spanning several columns, its total (``Tổng số``: the budget)
     and its shares (``NS tỉnh``, ``NS huyện``: named ``Kinh phí: NS tỉnh``; not read beside a total,
-    summed into the budget without one); otherwise
-    (None, {}, {}).
+    summed into the budget without one); otherwise (None, {}, {}).
     """
     fields: dict[int, str] = {}
     units: dict[int, str] = {}
@@ -200,7 +199,7 @@ def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
         if not text:
             continue
         owner = max((k for k in texts if k <= c), default=None)
-        if owner is not None and top.get(owner) == "budget" and parse_unit(text) is None:
+        if owner is not None and top.get(owner) == "budget" and parse_unit(text) is None and not _is_number(text):
             if fold(text) in _TOTAL_WORDS:
                 fields[c] = "budget"
             else:
@@ -217,6 +216,13 @@ def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
 
 
 _TOTAL_WORDS = {"tong", "tong so", "tong cong", "cong", "tong kinh phi", "tong du toan", "tong ngan sach"}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except NotANumber:
+        return False
 
 
 def _table_unit(sheet: Sheet, r: int, headers: dict[str, str], start: int) -> tuple[Unit | None, str, tuple | None]:
