@@ -212,6 +212,15 @@ def _cmd_print(args) -> int:
     return EXIT_OK
 
 
+def _json_error(args, code: str, file: str, message: str) -> None:
+    """With ``--json``, a command that cannot go on still prints one JSON object on stdout:
+    ``{"error": {"code", "file", "message"}}`` (codes: file-unreadable, file-skipped, wrong-template,
+    unusable-input), besides its line on stderr and exit code 2."""
+    if getattr(args, "json", False):
+        json.dump({"error": {"code": code, "file": file, "message": message}}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -227,10 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     except FileProblem as problem:
         label = "Lỗi" if lang == "vi" else "Error"
         print(f"{label}: {problem.path}: {problem.message(lang)}", file=sys.stderr)
+        code = getattr(problem, "code", "") or ("file-skipped" if problem.skipped else "file-unreadable")
+        _json_error(args, code, str(problem.path), problem.message(lang))
         return EXIT_UNUSABLE
     except (ToolError, OSError, ValueError) as error:
         label = "Lỗi" if lang == "vi" else "Error"
-        print(f"{label}: {' '.join(str(error).split())}", file=sys.stderr)
+        message = " ".join(str(error).split())
+        print(f"{label}: {message}", file=sys.stderr)
+        _json_error(args, "unusable-input", str(getattr(error, "filename", "") or ""), message)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130

@@ -19,7 +19,8 @@ The orchestrator reads as its list of stages (see :func:`consolidate`). The rule
 - a plan row missing from its agency's return keeps the plan's values (``missing-row``); an agency
   that sent nothing keeps the plan's values for all its rows (``missing-return``);
 - of two returns of one agency the one saved last is used (``duplicate-return`` on the other);
-- a budget that looks written in đồng is counted in triệu đồng (÷ 1 000 000) and reported (``budget-unit``);
+- a budget that looks written in đồng is counted in triệu đồng (÷ 1 000 000) and reported (``budget-unit``):
+  the rule of every file read, applied when it is normalised (:data:`cchc_xlsx.normalise.DONG_THRESHOLD`);
 - output and task budgets are recomputed from their activities (returned subtotals are checked in
   their own file, never trusted).
 """
@@ -40,7 +41,6 @@ import pandas as pd
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .checks.budget import DONG_THRESHOLD
 from .findings import Finding, ToolError
 from .normalise import Plan, cell_of
 from .notation import fold
@@ -276,7 +276,6 @@ class _Merge:
                 if k not in changed and (k != "lead_agencies" or "lead" not in changed))
             for key in keys:
                 target[key] = row[key]
-            self._budget_unit(target, ret)
             self.used[name] += 1
         seen_monitoring: set[str] = set()
         for row in ret.plan.rows("monitoring"):
@@ -342,17 +341,6 @@ class _Merge:
         self.findings.append(Finding("unknown-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
                                      cell=cell_of(row, "code"), row_code=row["code"], found=vi))
 
-    def _budget_unit(self, target: dict, ret: ReturnFile) -> None:
-        budget = target["budget"]
-        if budget == budget and budget >= DONG_THRESHOLD:
-            converted = budget / 1_000_000
-            self.findings.append(Finding(
-                "budget-unit", agency=ret.agency, file=ret.name, sheet=target["sheet"], cell=cell_of(target, "budget"),
-                row_code=target["code"], field="budget", found=target["budget_text"], expected=f"{converted:g}",
-                params={"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
-                                   " Counted in million đồng for now; correct the file.")}))
-            target["budget"] = converted
-
     def _propose(self, row: dict, ret: ReturnFile) -> str:
         parent = row["parent_code"]
         n = 1
@@ -402,7 +390,8 @@ class _Merge:
                                  year=source.year, province=source.province, decision=source.decision,
                                  decision_date=source.decision_date, stated_total=source.stated_total,
                                  stated_total_at=source.stated_total_at, allocation_total=source.allocation_total,
-                                 registry=self.registry)
+                                 registry=self.registry, unit=source.unit, unit_text=source.unit_text,
+                                 unit_factor=source.unit_factor, district=source.district)
 
 
 _SIMILAR = 0.8      # how alike two proposals' contents must be to pair them (difflib's ratio)

@@ -41,14 +41,20 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The file cannot be matched to an agency of the plan (agency: {found}); its rows are not used."),
     # structure
     "missing-column": ("error",
-        "Thiếu cột «{expected}» trong bảng {table}. Hãy khôi phục cột này như trong biểu mẫu.",
-        "Column «{expected}» is missing from the {table} table. Restore it as in the template."),
+        "Thiếu cột «{expected}» trong bảng {table}.{reason}",
+        "Column «{expected}» is missing from the {table} table.{reason}"),
     "unknown-column": ("info",
         "Cột «{found}» không thuộc biểu mẫu nên không được đọc.",
         "Column «{found}» is not part of the template and is not read."),
     "missing-row": ("error",
         "Thiếu dòng {row_code} của kế hoạch; giữ nguyên số liệu trong kế hoạch.",
         "Row {row_code} of the plan is missing; the plan's figures are kept."),
+    "plan-budget-list": ("info",
+        "Bảng {table} là danh sách kinh phí (không có cột thời gian và cơ quan chủ trì): chỉ nội dung và kinh phí được đọc và kiểm tra.",
+        "The {table} table is a budget list (no time or lead agency columns): only contents and budgets are read and checked."),
+    "monitoring-missing": ("warning",
+        "Không có Phụ lục 2 (bảng phân công theo dõi, đánh giá): tần suất và người thu thập số liệu không được kiểm tra. Nếu kế hoạch có bảng này, hãy đưa vào cùng tệp.",
+        "There is no Phụ lục 2 (monitoring table): frequencies and collectors are not checked. If the plan has one, put it in the same file."),
     "unknown-row": ("warning",
         "Dòng không dùng được: «{found}». Dòng này không được tính.",
         "Row not used: «{found}». It is not counted."),
@@ -95,8 +101,20 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Hoạt động {row_code} chưa có ngân sách dự kiến (ô trống, không phải 0). Ghi số triệu đồng, hoặc 0 nếu không dùng ngân sách.",
         "Activity {row_code} has no budget (blank, not 0). Write million đồng, or 0 if it needs none."),
     "budget-unit": ("error",
-        "Ngân sách của dòng {row_code} là {found}: có vẻ ghi bằng đồng thay vì triệu đồng (gợi ý: {expected}).{reason}",
-        "The budget of row {row_code} is {found}: it looks like đồng, not million đồng (maybe {expected}).{reason}"),
+        "Ngân sách của dòng {row_code} là {found}: có vẻ ghi bằng {written_unit} thay vì {unit} (gợi ý: {expected}).{reason}",
+        "The budget of row {row_code} is {found}: it looks like {written_unit}, not {unit} (maybe {expected}).{reason}"),
+    "unit-inferred": ("warning",
+        "Bảng {table} không ghi đơn vị tính, nhưng mọi khoản kinh phí của các hoạt động đều từ {found} trở lên, như ghi bằng đồng: bảng được đọc theo đồng. Hãy ghi «ĐVT: đồng» trên bảng.",
+        "The {table} table states no unit, but every activity's budget is {found} or more, as if in đồng: it is read in đồng. Write «ĐVT: đồng» above the table."),
+    "unit-conflict": ("warning",
+        "Đơn vị tính ghi hai cách: «{found}» ở tiêu đề cột kinh phí và «{expected}» ở dòng ĐVT; đọc theo tiêu đề cột. Hãy sửa cho thống nhất.",
+        "The unit is stated twice: «{found}» in the budget column's title and «{expected}» in the ĐVT line; the column title is used. Make them agree."),
+    "budget-no-agency": ("warning",
+        "Dòng {row_code} có kinh phí {found} triệu đồng nhưng không có cơ quan chủ trì hay đơn vị được cấp kinh phí: khoản này không tính cho đơn vị nào. Hãy ghi cơ quan chủ trì.",
+        "Row {row_code} has a budget of {found} million đồng but no lead or funded agency: it is counted for no agency. Write its lead agency."),
+    "budget-unassigned": ("info",
+        "{found} triệu đồng ({expected} dòng) không gắn với cơ quan nào vì bảng không có cột cơ quan chủ trì.",
+        "{found} million đồng ({expected} rows) belong to no agency: the table has no lead agency column."),
     "subtotal-mismatch": ("error",
         "Tổng ngân sách của {level} {row_code} ghi {found} triệu đồng, nhưng cộng các dòng con được {expected}.",
         "The {level} {row_code} states {found} million đồng, but its rows add up to {expected}."),
@@ -113,6 +131,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "month-missing": ("warning",
         "Hoạt động {row_code} chưa có {expected}.",
         "Activity {row_code} has no {expected}."),
+    "period-unread": ("warning",
+        "Không đọc được thời gian thực hiện của dòng {row_code}: «{found}»; giữ nguyên văn bản, không tính vào lịch. Ghi ví dụ «Quý II», «Tháng 3-6», «6 tháng đầu năm», «Cả năm», «Trước 30/6».",
+        "The time of row {row_code} cannot be read: «{found}»; it is kept as text, outside the calendar. Write e.g. «Quý II», «Tháng 3-6», «6 tháng đầu năm», «Cả năm», «Trước 30/6»."),
     "month-order": ("error",
         "Hoạt động {row_code} kết thúc ({found}) trước khi bắt đầu ({expected}).",
         "Activity {row_code} ends ({found}) before it starts ({expected})."),
@@ -167,7 +188,8 @@ class Finding:
     def message(self, lang: str = "vi") -> str:
         template = CODES[self.code][1 if lang == "vi" else 2]
         values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
-        values.update({"reason": "", "inherit": "", "level": "", "table": ""})
+        values.update({"reason": "", "inherit": "", "level": "", "table": "",
+                       "unit": "triệu đồng" if lang == "vi" else "million đồng", "written_unit": "đồng"})
         for key, value in self.params.items():
             # a (vi, en) pair where the wording depends on the language
             values[key] = (value[0] if lang == "vi" else value[1]) if isinstance(value, tuple) else value

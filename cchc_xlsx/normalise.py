@@ -24,20 +24,24 @@ import pandas as pd
 
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
-from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
-from .notation import Label, NotANumber, clean_text, parse_frequency, parse_month, parse_number
+from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns, grade_columns, table_form,
+                    table_unit)
+from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, parse_frequency, parse_month, parse_number,
+                       parse_period)
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
 __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COLUMNS", "MONITORING_COLUMNS",
-           "ALLOCATION_COLUMNS"]
+           "ALLOCATION_COLUMNS", "DONG_THRESHOLD"]
+
 
 PLAN_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object", "content": "object",
     "indicator": "object", "evidence": "object",
     "month_from": "Int64", "year_from": "Int64", "from_kind": "object", "from_text": "object",
     "month_to": "Int64", "year_to": "Int64", "to_kind": "object", "to_text": "object",
-    "budget": "float64", "budget_text": "object",
+    "period": "object",
+    "budget": "float64", "budget_text": "object", "funding_source": "object", "note": "object",
     "lead": "object", "lead_agencies": "object", "partners": "object", "partner_agencies": "object",
     "funded_agency": "object", "proposed": "bool",
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
@@ -69,7 +73,8 @@ class Plan:
                  allocation: pd.DataFrame | None = None, *, year: int | None = None, province: str = "",
                  decision: str = "", decision_date: str = "", stated_total: float | None = None,
                  stated_total_at: tuple[str, str, str] = ("", "", ""), allocation_total: float | None = None,
-                 findings: list[Finding] | None = None, registry: Registry | None = None):
+                 findings: list[Finding] | None = None, registry: Registry | None = None,
+                 unit: str = "triệu đồng", unit_text: str = "", unit_factor: float = 1.0, district: str = ""):
         self._frames: dict[str, pd.DataFrame | None] = {"plan": plan, "monitoring": monitoring,
                                                         "allocation": allocation}
         self._records: dict[str, list[dict]] = {}
@@ -82,6 +87,10 @@ class Plan:
         self.allocation_total = allocation_total    # the Tổng cộng under Trong đó, đồng
         self.findings: list[Finding] = findings if findings is not None else []
         self.registry = registry
+        self.unit = unit                            # the unit Phụ lục 1 states (canonical name); budgets are
+        self.unit_text = unit_text                  # in triệu đồng whatever it is; as written ("" if unstated)
+        self.unit_factor = unit_factor              # triệu đồng per unit written (1e-6 for đồng)
+        self.district = district                    # "huyện Krông Pắc" for a district's plan, else ""
         self._cache: dict = {}                      # derived values, per table version (rows(), plan_id())
         self._columns: dict[str, dict[str, list]] = {}   # rows as columns (see __getstate__)
 
@@ -220,8 +229,17 @@ def funded_agency(lead: AgencyCell, partners: AgencyCell) -> str:
 
 
 def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
-              registry: Registry | None = None) -> tuple[dict[str, list[dict]], list[Finding], dict]:
-    """Raw tables -> frame records (plan, monitoring, allocation), structure findings and totals."""
+              registry: Registry | None = None, *, template: bool = False) -> tuple[dict[str, list[dict]], list[Finding], dict]:
+    """Raw tables -> frame records (plan, monitoring, allocation), structure findings and totals.
+
+    Budgets are converted to triệu đồng from their table's unit (see :func:`cchc_xlsx.forms.budget_rule`).
+    ``template``: the file is a return of our template, whose columns are known: a column of the
+    template it lacks is an error, any other column is not read; otherwise (a plan as a province
+    writes it) the columns are graded by what the table is (see :func:`cchc_xlsx.forms.grade_columns`).
+    ``totals`` holds the stated totals as written (``stated_total_raw``, ``allocation_total_raw``),
+    the unit of the first plan table (``unit``: a Unit, ``unit_source``) and ``plan_forms`` (one of
+    ``plan``/``budget_list`` per plan table).
+    """
     registry = registry or default_registry()
     file = Path(path).name
     records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
@@ -230,17 +248,16 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     seen: dict[tuple[str, str], tuple[str, int, int]] = {}
     for table in tables:
         sheet = table.sheet.name
-        cells = _cells_string(table.columns)
-        expected = PLAN_FIELDS if table.kind == "plan" else MONITORING_FIELDS
-        table_name = "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"
-        header_cell = cell_ref(table.header_rows[0], 0)
-        for name in expected:
-            if name not in table.columns and name != "reporter":
-                findings.append(Finding("missing-column", file=file, sheet=sheet, cell=header_cell,
-                                        expected=FIELD_LABELS[name], params={"table": table_name}))
-        for col, text in table.extra_columns.items():
-            findings.append(Finding("unknown-column", file=file, sheet=sheet,
-                                    cell=cell_ref(table.header_rows[0], col), found=text))
+        cells = _cells_string(cell_columns(table.columns))
+        findings += grade_columns(table, file, template)
+        if table.kind == "plan":
+            totals.setdefault("plan_forms", []).append(table_form(table))
+        unit, unit_findings = table_unit(table, file, template)
+        findings += unit_findings
+        if table.kind == "plan" and "unit" not in totals:
+            totals["unit"] = unit
+            totals["unit_source"] = table.unit_source or ("inferred" if unit is not TRIEU else "")
+        rule = budget_rule(table, unit, file) if table.kind == "plan" else None
         proposals = []
         build = _plan_record if table.kind == "plan" else _monitoring_record
         kept = records[table.kind]
@@ -261,25 +278,29 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 record = build(raw, plan_year, registry)
                 record.update(where)
                 record["proposed"] = False
+                if rule is not None:
+                    rule(record, raw, findings)
                 kept.append(record)
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
-                records["allocation"].append(_allocation_record(raw, registry) | where | {"cells": cells_here})
+                records["allocation"].append(_allocation_record(raw, registry, unit) | where | {"cells": cells_here})
             elif raw.role == "total" and table.kind == "plan":
                 totals["stated_total_raw"] = raw.values.get("budget")
+                totals["stated_total_unit"] = unit
                 totals["stated_total_at"] = (file, sheet, cell_ref(raw.row, table.columns.get("budget", 0)))
             elif raw.role == "allocation_total":
                 totals["allocation_total_raw"] = raw.values.get("amount")
+                totals["allocation_total_unit"] = unit
             elif raw.role == "unknown":
                 findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
                                         found=raw.text[:120]))
-        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry)
+        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule)
     return records, findings, totals
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
-                      registry: Registry) -> list[Finding]:
+                      registry: Registry, rule=None) -> list[Finding]:
     """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
     findings = []
     taken = {r["code"] for r in records}
@@ -292,7 +313,10 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
         code = f"{parent}.{n}"
         taken.add(code)
         raw.label = Label("activity", code)
-        records.append(build(raw, plan_year, registry) | where | {"proposed": True})
+        record = build(raw, plan_year, registry) | where | {"proposed": True}
+        if rule is not None:
+            rule(record, raw, findings)
+        records.append(record)
         findings.append(Finding("proposed-row", file=where["file"], sheet=where["sheet"],
                                 cell=cell_ref(raw.row, table.columns.get("content", 1)), row_code=code,
                                 expected=parent, found=clean_text(raw.values.get("content"))[:120]))
@@ -310,7 +334,12 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     get = v.get
     month_from = parse_month(get("month_from"), plan_year)
     month_to = parse_month(get("month_to"), plan_year)
+    period = get("period")
+    if period is not None and month_from.kind == "missing" and month_to.kind == "missing":
+        month_from, month_to = parse_period(period, plan_year)        # Quý II, Tháng 3-6, Cả năm …
     budget_value = get("budget")
+    if budget_value is None and "budget_part_1" in v:
+        budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
     try:
         budget = parse_number(budget_value)
     except NotANumber:
@@ -326,7 +355,9 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
         "from_text": month_from.text or clean_text(get("month_from")),
         "month_to": month_to.month, "year_to": month_to.year, "to_kind": month_to.kind,
         "to_text": month_to.text or clean_text(get("month_to")),
+        "period": clean_text(period),
         "budget": math.nan if budget is None else budget, "budget_text": _number_text(budget_value),
+        "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
         "lead": lead.text, "lead_agencies": list(lead.named),
         "partners": partners.text, "partner_agencies": list(partners.named),
         "funded_agency": funded_agency(lead, partners),
@@ -347,13 +378,17 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
-def _allocation_record(raw: RawRow, registry: Registry) -> dict:
+def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU) -> dict:
+    """A line of the ``Trong đó`` split. Its amount is read in the table's unit, with the same rule
+    as budgets: one that reads as 100 tỷ or more is in đồng (the decision writes this block in
+    đồng, ``150.000.000``, under a table in triệu đồng)."""
     text = raw.values["agency"]
     agency, _ = registry.resolve(text)
     amount = parse_number(raw.values["amount"])
+    dong = amount if unit.to_trieu(amount) >= DONG_THRESHOLD else unit.to_trieu(amount) * 1_000_000
     return {
         "agency": agency.name if agency else text, "agency_text": text,
-        "amount_dong": round(amount), "amount": amount / 1e6,
+        "amount_dong": round(dong), "amount": round(dong) / 1e6,
     }
 
 

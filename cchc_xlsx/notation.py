@@ -11,7 +11,7 @@ from functools import lru_cache
 
 __all__ = [
     "fold", "clean_text", "parse_number", "parse_month", "parse_frequency", "parse_label",
-    "Month", "Frequency", "Label", "NotANumber",
+    "Month", "Frequency", "Label", "NotANumber", "Unit", "TRIEU", "parse_unit", "unit_in_text", "parse_period",
 ]
 
 
@@ -281,3 +281,163 @@ def _parse_label_text(text: str) -> Label | None:
     if _DEPTH_LEVEL[len(parts)] != level:
         return None
     return Label(level, code)
+
+
+# --------------------------------------------------------------------------- money units
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A money unit as a table states it (``ĐVT: 1.000 đồng``, ``Ngân sách (đồng)``, ``Triệu VND``).
+
+    ``name`` is canonical (``đồng``, ``nghìn đồng``, ``triệu đồng``, ``tỷ đồng``); ``text`` is the unit
+    as written; ``exponent`` is its power of ten in đồng (0, 3, 6, 9). A figure written in this unit
+    is ``to_trieu(figure)`` triệu đồng.
+    """
+
+    name: str
+    exponent: int
+    text: str = ""
+
+    @property
+    def factor(self) -> float:
+        """Triệu đồng per one unit as written: 1e-6 for đồng, 1e-3 for nghìn đồng, 1 for triệu, 1000 for tỷ."""
+        return 10.0 ** (self.exponent - 6)
+
+    def to_trieu(self, value: float) -> float:
+        """``value`` in this unit -> triệu đồng (divides by an exact power of ten, so whole đồng stay whole)."""
+        shift = self.exponent - 6
+        return value * 10 ** shift if shift >= 0 else value / 10 ** -shift
+
+
+#: The unit of a table that states none: the decision's, triệu đồng.
+TRIEU = Unit("triệu đồng", 6)
+_UNIT_NAMES = {0: "đồng", 3: "nghìn đồng", 6: "triệu đồng", 9: "tỷ đồng"}
+# Folded: an optional scale, then a currency word; a scale alone ("ĐVT: triệu") is a unit too.
+_SCALE = r"(?P<scale>ty|trieu|tr|nghin|ngan|ng|1 ?000 ?000 ?000|1 ?000 ?000|1 ?000)"
+_CURRENCY = r"(?P<currency>dong viet nam|dong|vnd|vn dong|d)"
+_UNIT = re.compile(rf"{_SCALE}?\s?{_CURRENCY}?")
+_SCALE_EXPONENT = {"ty": 9, "trieu": 6, "tr": 6, "nghin": 3, "ngan": 3, "ng": 3}
+# Where a unit is written inside a longer text: after ĐVT / Đơn vị tính, in brackets, after a comma.
+_UNIT_PLACES = (
+    re.compile(r"(?i)(?:đvt|dvt|đơn vị tính|don vi tinh|đơn vị|don vi)\s*[:.]?\s*([^();,\n]+?)(?=$|[();,\n]|\.\s)"),
+    re.compile(r"\(([^()]*)\)"),
+    re.compile(r"[,:]\s*([^,:()]+)$"),
+)
+
+
+@lru_cache(maxsize=4096)
+def parse_unit(text: str) -> Unit | None:
+    """The money unit a whole text names, or None: ``đồng``, ``VNĐ``, ``1.000 đồng``, ``nghìn đồng``,
+    ``ngàn đồng``, ``Triệu VND``, ``Tr.đ``, ``trđ``, ``tỷ đồng``, with or without diacritics, any case."""
+    folded = fold(clean_text(text)).replace("trd", "tr d").replace("ngd", "ng d")
+    match = _UNIT.fullmatch(folded)
+    if not match or not (match.group("scale") or match.group("currency")):
+        return None
+    scale = (match.group("scale") or "").replace(" ", "")
+    if (scale in ("ng", "tr") or scale[:1] == "1") and not match.group("currency"):
+        return None                       # "ng", "tr", "1000" alone are not units
+    exponent = _SCALE_EXPONENT.get(scale) if scale else 0
+    if exponent is None:                  # 1000, 1000000 …
+        exponent = len(scale) - 1
+    return Unit(_UNIT_NAMES[exponent], exponent, clean_text(text))
+
+
+def unit_in_text(text: object) -> Unit | None:
+    """The money unit a header or title text states, or None.
+
+    Read from the whole text (``Triệu VND``), else after ``ĐVT:`` / ``Đơn vị tính:`` (``ĐVT: đồng``),
+    else in brackets (``Kinh phí (nghìn đồng)``), else after the last comma (``Ngân sách, triệu đồng``).
+    """
+    text = clean_text(text)
+    if not text or len(text) > 300:
+        return None
+    unit = parse_unit(text)
+    if unit is not None:
+        return unit
+    for place in _UNIT_PLACES:
+        for match in place.finditer(text):
+            unit = parse_unit(match.group(1).strip(" .:"))
+            if unit is not None:
+                return unit
+    return None
+
+
+# --------------------------------------------------------------------------- time as written
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_Q = r"(?:iv|iii|ii|i|[1-4])"
+_QUARTERS = re.compile(rf"quy ({_Q}(?: (?:va |den |toi |quy |va quy |den quy )*{_Q})*)(?: nam)?(?: (\d{{4}}))?")
+_MONTHS_RANGE = re.compile(r"(?:tu )?(?:thang |t ?)?(\d{1,2})(?: (?:nam )?(\d{4}))? (?:den |toi |va )?(?:thang |t ?)?"
+                           r"(\d{1,2})(?: (?:nam )?(\d{4}))?")
+_MONTHS_LIST = re.compile(r"(?:tu |trong )?(?:thang |t ?)?\d{1,2}(?: (?:den |toi |va )?(?:thang |t ?)?\d{1,2})+"
+                          r"(?: (?:nam )?(\d{4}))?")
+_PART_OF_YEAR = re.compile(r"(\d{1,2}) thang (dau|cuoi) nam(?: (\d{4}))?")
+_HALF = re.compile(r"nua (dau|cuoi) nam(?: (\d{4}))?")
+_WHOLE_YEAR = re.compile(r"(?:ca nam|trong nam|nam|quanh nam|hang nam|hang quy|hang thang|thuong xuyen|lien tuc|"
+                         r"12 thang)(?: (\d{4}))?")
+_BEFORE = re.compile(r"(?:hoan thanh )?(?:truoc|cham nhat|khong qua)(?: ngay)? (?:(\d{1,2}) (?:thang )?)?(\d{1,2})"
+                     r"(?: (?:nam )?(\d{4}))?")
+_BEFORE_MONTH = re.compile(r"(?:hoan thanh )?(?:truoc|cham nhat) thang (\d{1,2})(?: (?:nam )?(\d{4}))?")
+
+
+def parse_period(value: object, plan_year: int) -> tuple[Month, Month]:
+    """A single time column (``Thời gian thực hiện``) -> (from, to) months, in ``plan_year`` unless written.
+
+    ``Quý II`` -> 4–6, ``Quý I/2019`` -> 1–3/2019, ``Quý I, II`` -> 1–6, ``Tháng 3-6`` and ``Tháng 3
+    đến tháng 6`` -> 3–6, ``6 tháng đầu năm`` -> 1–6, ``6 tháng cuối năm`` -> 7–12, ``Cả năm``, ``Năm
+    2019``, ``Trong năm``, ``Thường xuyên`` -> 1–12, ``Trước 30/6`` -> 1–6, ``Tháng 12/2019`` -> 12–12,
+    ``Từ tháng 3/2019 đến tháng 6/2019``; ``Theo yêu cầu`` -> on request; blank -> missing. Anything
+    else is ``invalid`` on both ends, its text kept (the checks report it as ``period-unread``).
+    Both ends keep the text as written.
+    """
+    if isinstance(value, (_dt.date, _dt.datetime)) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        month = parse_month(value, plan_year)
+        return month, month
+    return _parse_period_text(clean_text(value), plan_year)
+
+
+@lru_cache(maxsize=4096)
+def _parse_period_text(text: str, plan_year: int) -> tuple[Month, Month]:
+    if not text:
+        return Month("missing"), Month("missing")
+    folded = fold(text)
+    if folded in _ON_REQUEST or folded == "dot xuat":
+        return Month("on_request", text=text), Month("on_request", text=text)
+
+    def span(first: int, last: int, year: int | None, year_to: int | None = None) -> tuple[Month, Month] | None:
+        year = year or plan_year
+        if not (1 <= first <= 12 and 1 <= last <= 12):
+            return None
+        return Month("month", first, year, text), Month("month", last, year_to or year, text)
+
+    def year_of(group: str | None) -> int | None:
+        return int(group) if group else None
+
+    result = None
+    if (match := _QUARTERS.fullmatch(folded)):
+        quarters = [_ROMAN_QUARTERS[q] for q in re.findall(rf"\b{_Q}\b", match.group(1))]
+        result = span(min(quarters) * 3 - 2, max(quarters) * 3, year_of(match.group(2)))
+    elif (match := _PART_OF_YEAR.fullmatch(folded)):
+        n = int(match.group(1))
+        if 1 <= n <= 12:
+            first, last = (1, n) if match.group(2) == "dau" else (13 - n, 12)
+            result = span(first, last, year_of(match.group(3)))
+    elif (match := _HALF.fullmatch(folded)):
+        result = span(*((1, 6) if match.group(1) == "dau" else (7, 12)), year_of(match.group(2)))
+    elif (match := _WHOLE_YEAR.fullmatch(folded)):
+        result = span(1, 12, year_of(match.group(1)))
+    elif (match := _BEFORE_MONTH.fullmatch(folded)) or (match := _BEFORE.fullmatch(folded)):
+        month, year = int(match.groups()[-2]), year_of(match.groups()[-1])
+        result = span(1, month, year)
+    elif (match := _MONTHS_RANGE.fullmatch(folded)) and not folded.isdigit():
+        y1, y2 = year_of(match.group(2)), year_of(match.group(4))
+        result = span(int(match.group(1)), int(match.group(3)), y1 or y2, y2 or y1)
+    elif (match := _MONTHS_LIST.fullmatch(folded)):           # Tháng 3, 4 và 5
+        months = [int(n) for n in re.findall(r"\d+", folded[:match.start(1)] if match.group(1) else folded)]
+        result = span(min(months), max(months), year_of(match.group(1)))
+    else:
+        # one month: Tháng 12/2019, T3, Trong tháng 6
+        month = _parse_month_text(text[6:] if folded.startswith("trong thang ") else text, plan_year)
+        if month.kind == "month":
+            result = span(month.month, month.month, month.year)
+    if result is None:
+        return Month("invalid", text=text), Month("invalid", text=text)
+    return result

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .findings import ToolError
+from .findings import Finding, ToolError
 from .merged import spread_merged
-from .normalise import Plan, normalise
-from .notation import parse_number
+from .normalise import DONG_THRESHOLD, Plan, normalise
+from .notation import TRIEU, parse_number
 from .tables import find_tables, title_lines, titles_from_lines
 from .workbook import Book, FileProblem, each_sheet, open_book
 
@@ -61,10 +61,15 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
     return plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
 
 
-def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None) -> Plan:
-    """The decision's tables of an opened workbook as a Plan (findings of reading only, no checks)."""
+def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None,
+                   template: bool = False) -> Plan:
+    """The decision's tables of an opened workbook as a Plan (findings of reading only, no checks).
+
+    ``template``: the book is a return of our template (see :func:`cchc_xlsx.normalise.normalise`).
+    """
     registry = registry or default_registry()
-    plan = plan_from_parts([plan_part(book, year=year, registry=registry)], book.path, year=year, registry=registry)
+    plan = plan_from_parts([plan_part(book, year=year, registry=registry, template=template)], book.path,
+                           year=year, registry=registry, template=template)
     assert plan is not None    # one part is always the whole book
     return plan
 
@@ -84,7 +89,8 @@ class PlanPart:
     year: int                         # the year its months were read in
 
 
-def plan_part(book: Book, *, year: int | None = None, registry: Registry | None = None) -> PlanPart:
+def plan_part(book: Book, *, year: int | None = None, registry: Registry | None = None,
+              template: bool = False) -> PlanPart:
     """Find the tables of the book's sheets and normalise them (months read in ``year``, else the
     year the part's own titles or months say)."""
     registry = registry or default_registry()
@@ -93,13 +99,13 @@ def plan_part(book: Book, *, year: int | None = None, registry: Registry | None 
     lines = title_lines(book)
     months = _month_years(tables)
     part_year = year or titles_from_lines(lines).year or _most_common_year(months)
-    records, findings, totals = normalise(tables, book.path, part_year, registry)   # normalise
+    records, findings, totals = normalise(tables, book.path, part_year, registry, template=template)   # normalise
     return PlanPart(Plan.from_records(records, findings=findings + merged), totals, lines, months,
                     [t.kind for t in tables], part_year)
 
 
 def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = None,
-                    registry: Registry | None = None) -> Plan | None:
+                    registry: Registry | None = None, template: bool = False) -> Plan | None:
     """The plan the parts make, in order: the same Plan one read of the whole book gives.
 
     None when the parts cannot be put together so (a kind of table on two parts, where duplicate
@@ -108,8 +114,10 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     """
     kinds = [kind for part in parts for kind in dict.fromkeys(part.kinds)]
     if not kinds:
-        raise FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
-                          "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
+        problem = FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
+                              "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
+        problem.code = "wrong-template"     # the code --json gives (see cli._json_error)
+        raise problem
     if len(kinds) != len(set(kinds)):
         return None
     titles = titles_from_lines([line for part in parts for line in part.title_lines])
@@ -121,15 +129,34 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     totals: dict = {}
     for part in parts:
         totals.update(part.totals)
+    unit = next((part.totals["unit"] for part in parts if "unit" in part.totals), TRIEU)
+    unit_stated = next((part.totals.get("unit_source") for part in parts if "unit" in part.totals), "")
     plan = Plan.from_records(records, year=plan_year, province=titles.province, decision=titles.decision,
                              decision_date=titles.decision_date, registry=registry or default_registry(),
-                             findings=[f for part in parts for f in part.plan.findings])
+                             findings=[f for part in parts for f in part.plan.findings],
+                             unit=unit.name, unit_text=unit.text if unit_stated else "", unit_factor=unit.factor,
+                             district=titles.district)
     if "stated_total_raw" in totals:
-        plan.stated_total = _number_or_none(totals["stated_total_raw"])
+        stated = _number_or_none(totals["stated_total_raw"])
+        plan.stated_total = None if stated is None else totals["stated_total_unit"].to_trieu(stated)
         plan.stated_total_at = totals["stated_total_at"]
     if "allocation_total_raw" in totals:
-        plan.allocation_total = _number_or_none(totals["allocation_total_raw"])
+        amount, unit_of = _number_or_none(totals["allocation_total_raw"]), totals["allocation_total_unit"]
+        if amount is not None and unit_of.to_trieu(amount) < DONG_THRESHOLD:   # in the table's unit, not đồng
+            amount = round(unit_of.to_trieu(amount) * 1_000_000)
+        plan.allocation_total = amount
+    if not template:
+        forms = [form for part in parts for form in part.totals.get("plan_forms", [])]
+        plan.findings.extend(_monitoring_missing(kinds, forms, path))
     return plan
+
+
+def _monitoring_missing(kinds: list[str], forms: list[str], path: Path) -> list[Finding]:
+    """No Phụ lục 2 in a plan: a warning; for a budget list, which has none by its nature, a note."""
+    if "monitoring" in kinds or "plan" not in kinds:
+        return []
+    severity = "info" if forms and all(form == "budget_list" for form in forms) else "warning"
+    return [Finding("monitoring-missing", severity=severity, file=Path(path).name)]
 
 
 def _number_or_none(value: object) -> float | None:
@@ -144,7 +171,7 @@ def _month_years(tables) -> Counter:
     years: Counter[int] = Counter()
     for table in tables:
         for row in table.rows:
-            for name in ("month_from", "month_to"):
+            for name in ("month_from", "month_to", "period"):
                 match = _YEAR.search(str(row.values.get(name) or ""))
                 if match:
                     years[int(match.group(1))] += 1

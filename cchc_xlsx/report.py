@@ -31,7 +31,8 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
         by_agency[agency or ""] += _dong(budget)
     return {
         "plan": {"year": plan.year, "province": plan.province, "decision": plan.decision,
-                 "decision_date": plan.decision_date},
+                 "decision_date": plan.decision_date, "district": plan.district},
+        **unit_summary(plan),
         "counts": {
             "plan": {level: int((frame["level"] == level).sum()) for level in levels},
             "monitoring": {level: int((plan.monitoring["level"] == level).sum()) for level in levels},
@@ -51,9 +52,18 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
     }
 
 
+def unit_summary(plan: Plan) -> dict:
+    """The unit Phụ lục 1 states: ``unit`` (canonical: đồng, nghìn đồng, triệu đồng, tỷ đồng; triệu
+    đồng when none is stated), ``unit_text`` (as written, "" when not stated) and ``unit_factor``
+    (triệu đồng per unit written). Every figure of the summary is in triệu đồng whatever the unit."""
+    return {"unit": plan.unit, "unit_text": plan.unit_text, "unit_factor": plan.unit_factor}
+
+
 _TEXT = {
     "vi": {
         "title": "Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
+        "district": "Kế hoạch CCHC {district}{of_province} năm {year} (Quyết định {decision})",
+        "unit": "Đơn vị tính của bảng: {unit} (ghi «{unit_text}»); các số dưới đây đã quy ra triệu đồng.",
         "counts": "Phụ lục 1: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
         "counts2": "Phụ lục 2: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
         "total": "Tổng ngân sách các hoạt động: {total} triệu đồng (dòng Tổng cộng ghi: {stated})",
@@ -69,6 +79,8 @@ _TEXT = {
     },
     "en": {
         "title": "CCHC plan {province} {year} (decision {decision})",
+        "district": "CCHC plan {district}{of_province} {year} (decision {decision})",
+        "unit": "The table's unit: {unit} (written «{unit_text}»); the figures below are in million đồng.",
         "counts": "Phụ lục 1: {task} tasks, {output} outputs, {activity} activities",
         "counts2": "Phụ lục 2: {task} tasks, {output} outputs, {activity} activities",
         "total": "Activities' total budget: {total} million đồng (the Tổng cộng row states: {stated})",
@@ -105,8 +117,12 @@ def _where(f: dict, show_file: bool) -> str:
 def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_file: bool = False) -> str:
     """The summary as lines a person reads (Vietnamese by default)."""
     t = _TEXT["vi" if lang == "vi" else "en"]
-    lines = [t["title"].format(**{k: v or "?" for k, v in summary["plan"].items()}),
-             t["counts"].format(**summary["counts"]["plan"]),
+    identity = {k: v or "?" for k, v in summary["plan"].items()}
+    identity["of_province"] = f" ({summary['plan']['province']})" if summary["plan"].get("province") else ""
+    lines = [t["district" if summary["plan"].get("district") else "title"].format(**identity)]
+    if summary.get("unit", "triệu đồng") != "triệu đồng":
+        lines.append(t["unit"].format(unit=summary["unit"], unit_text=summary["unit_text"] or "—"))
+    lines += [t["counts"].format(**summary["counts"]["plan"]),
              t["counts2"].format(**summary["counts"]["monitoring"]),
              t["total"].format(total=_num(summary["total"]), stated=_num(summary["stated_total"])),
              t["by_task"]]

@@ -112,7 +112,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.saved = saved_at(path)
     result.meta = _metadata(book)
     try:
-        result.plan = plan_from_book(book, year=year, registry=registry)
+        result.plan = plan_from_book(book, year=year, registry=registry, template=True)
     except FileProblem:
         result.status = "unreadable"
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .notation import clean_text, fold, parse_label, parse_number, NotANumber, Label
+from .notation import clean_text, fold, parse_label, parse_number, parse_unit, unit_in_text, NotANumber, Label, Unit
 from .workbook import Book, Sheet
 
 __all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "title_lines",
@@ -26,18 +26,24 @@ _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
     ("evidence", re.compile(r"tai lieu.*")),
     ("month_from", re.compile(r"tu thang.*|bat dau")),
     ("month_to", re.compile(r"den thang.*|ket thuc")),
-    ("budget", re.compile(r".*(ngan sach|kinh phi).*")),
-    ("lead", re.compile(r".*chu tri.*")),
+    # one time column (Thời gian thực hiện: Quý II, Tháng 3-6 …); over Từ tháng / Đến tháng it is a group
+    ("period", re.compile(r"thoi gian(?: thuc hien| hoan thanh| du kien| trien khai)?(?: .*)?")),
+    # where the money comes from (ngân sách tỉnh, trung ương, lồng ghép …): not the budget
+    ("funding_source", re.compile(r"nguon(?: kinh phi| von| ngan sach| tai chinh)?(?: .*)?")),
+    ("budget", re.compile(r".*(ngan sach|kinh phi).*|du toan.*|thanh tien.*|so tien.*")),
+    ("unit", re.compile(r"dvt|don vi tinh")),        # a unit column: its money units are read per row
+    ("lead", re.compile(r".*chu tri.*|(?:co quan|don vi)(?: don vi| co quan)? thuc hien.*")),
     ("partners", re.compile(r".*phoi hop.*")),
     ("frequency", re.compile(r".*(tan suat|tuan suat).*")),
     ("collector", re.compile(r".*thu thap so lieu.*|nguoi thu thap.*")),
     ("reporter", re.compile(r"bao cao|nguoi bao cao.*")),
+    ("note", re.compile(r"ghi chu.*")),
 ]
 # Texts that only group sub-headers ("Thời gian" over Từ tháng / Đến tháng).
-_GROUP_HEADERS = re.compile(r"thoi gian.*|trach nhiem.*|thoi gian thuc hien.*")
+_GROUP_HEADERS = re.compile(r"trach nhiem.*")
 # The spare rows of a template: "Đề xuất mới (1.1)".
 _PROPOSAL = re.compile(r"de xuat moi (\d+ \d+)")
-_PLAN_MARKERS = {"budget", "lead", "month_from", "month_to", "partners"}
+_PLAN_MARKERS = {"budget", "lead", "month_from", "month_to", "partners", "period", "funding_source"}
 _MONITORING_MARKERS = {"frequency", "collector", "reporter"}
 _TITLE_STARTS = ("phu luc", "ban hanh kem theo", "dvt", "don vi tinh", "ke hoach", "bang phan cong",
                  "quyet dinh", "ve viec", "uy ban nhan dan", "ubnd tinh")
@@ -75,6 +81,10 @@ class RawTable:
     header_rows: list[int]
     extra_columns: dict[int, str] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)   # field -> its header text as written
+    unit: Unit | None = None       # the money unit the table states (None: not stated)
+    unit_source: str = ""          # where: "header" (the budget column's title) or "line" (ĐVT: above)
+    unit_conflict: tuple[Unit, Unit] | None = None   # (header, line) when they disagree
 
 
 def find_tables(book: Book) -> list[RawTable]:
@@ -94,40 +104,151 @@ def _could_be_header(row: list[object]) -> bool:
     return any(isinstance(v, str) and len(v) <= 12 and fold(v) in _CODE_HEADERS for v in row)
 
 
-def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int] | None:
-    """If row r starts a header: (field -> column, extra columns, number of header rows)."""
+def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int, dict[str, str]] | None:
+    """If row r starts a header: (field -> column, extra columns, number of header rows, field -> title)."""
     row = sheet.rows[r]
     if not _could_be_header(row):
         return None
     top: dict[int, str] = {}
     groups: set[int] = set()
     extra: dict[int, str] = {}
+    texts: dict[int, str] = {}
+    unit_only: int | None = None
     for c, value in enumerate(row):
         text = clean_text(value)
         if not text:
             continue
+        texts[c] = text
         name = header_field(text)
         if name:
             top[c] = name
         elif _GROUP_HEADERS.fullmatch(fold(text)):
             groups.add(c)
+        elif unit_only is None and parse_unit(text) is not None:
+            unit_only = c               # a budget column titled by its unit alone ("Triệu VND")
         else:
             extra[c] = text
+    if unit_only is not None:
+        if "budget" in top.values():
+            extra[unit_only] = texts[unit_only]
+        else:
+            top[unit_only] = "budget"
     names = set(top.values())
     if "code" not in names or "content" not in names or len(names) < 3:
         return None
     depth = 1
+    sub_units: dict[int, str] = {}
     if r + 1 < len(sheet.rows):
-        sub = {c: header_field(v) for c, v in enumerate(sheet.rows[r + 1]) if clean_text(v)}
-        if sub and all(sub.values()) and parse_label(sheet.value(r + 1, _first(top, "code"))) is None:
+        sub, sub_units, parts = _sub_header(sheet.rows[r + 1], top, texts)
+        if sub is not None and parse_label(sheet.value(r + 1, _first(top, "code"))) is None:
             depth = 2
+            whole = "budget" in sub.values()
+            for i, (c, part) in enumerate(sorted(parts.items()), start=1):
+                top.pop(c, None)
+                if whole:                       # a share of the budget (NS tỉnh …) beside its total: not read
+                    extra[c] = part
+                else:                           # shares without a total: the budget is their sum
+                    top[c], texts[c] = f"budget_part_{i}", part
             for c, name in sub.items():
                 top[c] = name  # the sub-header names the column; its group header does not
+                texts[c] = clean_text(sheet.rows[r + 1][c])
                 extra.pop(c, None)
+            if {"month_from", "month_to"} & set(sub.values()):
+                # "Thời gian" over Từ tháng / Đến tháng groups them: it is not a column of its own
+                top = {c: name for c, name in top.items() if name != "period" or c in sub}
+    if r + depth < len(sheet.rows) and _column_numbers(sheet.rows[r + depth]):
+        depth += 1                      # the row numbering the columns, (1) (2) (3) …, is part of the header
     columns: dict[str, int] = {}
     for c, name in sorted(top.items()):
         columns.setdefault(name, c)
-    return columns, extra, depth
+    headers = {name: texts.get(c, "") for name, c in columns.items()}
+    budget_col = columns.get("budget")
+    if budget_col is not None and budget_col in sub_units:      # "(triệu đồng)" under the budget's title
+        headers["budget"] = f"{headers['budget']} ({sub_units[budget_col]})"
+    return columns, extra, depth, headers
+
+
+def _column_numbers(row: list[object]) -> bool:
+    """A row that numbers the columns under a header: ``1 2 3 4 …`` or ``(1) (2) (3) …`` (three or more)."""
+    numbers = []
+    for value in row:
+        text = clean_text(value).strip("()[] .")
+        if not text:
+            continue
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
+
+
+def _sub_header(row: list[object], top: dict[int, str], texts: dict[int, str]
+                ) -> tuple[dict[int, str] | None, dict[int, str], dict[int, str]]:
+    """The row under a header, when it is a second header row: (column -> field, column -> unit
+    text, column -> share of the budget).
+
+    Its cells are column titles (Từ tháng, Đến tháng …), money units (``(triệu đồng)`` under the
+    budget), or, under a budget title spanning several columns, its total (``Tổng số``: the budget)
+    and its shares (``NS tỉnh``, ``NS huyện``: named ``Kinh phí: NS tỉnh``; not read beside a total,
+    summed into the budget without one); otherwise (None, {}, {}).
+    """
+    fields: dict[int, str] = {}
+    units: dict[int, str] = {}
+    parts: dict[int, str] = {}
+    for c, value in enumerate(row):
+        text = clean_text(value)
+        if not text:
+            continue
+        owner = max((k for k in texts if k <= c), default=None)
+        if owner is not None and top.get(owner) == "budget" and parse_unit(text) is None and not _is_number(text):
+            if fold(text) in _TOTAL_WORDS:
+                fields[c] = "budget"
+            else:
+                parts[c] = f"{texts[owner]}: {text}"
+            continue
+        name = header_field(text)
+        if name:
+            fields[c] = name
+        elif parse_unit(text) is not None:
+            units[c] = text
+        else:
+            return None, {}, {}
+    return (fields, units, parts) if fields or units or parts else (None, {}, {})
+
+
+_TOTAL_WORDS = {"tong", "tong so", "tong cong", "cong", "tong kinh phi", "tong du toan", "tong ngan sach"}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except NotANumber:
+        return False
+
+
+def _table_unit(sheet: Sheet, r: int, headers: dict[str, str], start: int) -> tuple[Unit | None, str, tuple | None]:
+    """The money unit of a table whose header is at row r: (unit, where it is stated, conflict).
+
+    From the budget column's title (``Ngân sách (đồng)``, ``Kinh phí (nghìn đồng)``, ``Triệu VND``),
+    else from a line above the header, from row ``start`` on (``ĐVT: triệu đồng``, ``Đơn vị tính:
+    1.000 đồng``): where Vietnamese documents state it. ``conflict`` is (header unit, line unit) when
+    both are stated and differ; the header's is used.
+    """
+    title = headers.get("budget", headers.get("budget_part_1"))
+    header = unit_in_text(title) if title else None
+    line = None
+    for above in range(max(start, r - 8), r):
+        for value in sheet.rows[above]:
+            if type(value) is str and value and _UNIT_LINE.search(fold(value)):
+                line = unit_in_text(value) or line
+    if header is not None:
+        conflict = (header, line) if line is not None and line.exponent != header.exponent else None
+        return header, "header", conflict
+    if line is not None:
+        return line, "line", None
+    return None, "", None
+
+
+_UNIT_LINE = re.compile(r"\b(?:dvt|don vi tinh|don vi)\b")
 
 
 def _first(top: dict[int, str], name: str) -> int:
@@ -142,6 +263,7 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
     rows = sheet.rows
     width = max(map(len, rows), default=0)
     names, code_col, last_col, getter = (), 0, width, None      # of the current table, set at its header
+    table_end = 0                                                # the first row after the last table
     while r < len(rows):
         if table is not None and not in_allocation:
             # most rows are tasks, outputs and activities: a labelled code cell is never a header
@@ -154,12 +276,15 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
                     continue
         header = _header_at(sheet, r)
         if header:
-            columns, extra, depth = header
+            columns, extra, depth, headers = header
             kind = _kind(columns)
             if table is not None and table.kind == kind and table.columns == columns:
                 table.header_rows.extend(range(r, r + depth))  # repeated at a page break
             else:
-                table = RawTable(kind, sheet, columns, list(range(r, r + depth)), extra)
+                if table is not None:
+                    table_end = (table.rows[-1].row if table.rows else table.header_rows[-1]) + 1
+                table = RawTable(kind, sheet, columns, list(range(r, r + depth)), extra, headers=headers)
+                table.unit, table.unit_source, table.unit_conflict = _table_unit(sheet, r, headers, table_end)
                 tables.append(table)
                 in_allocation = False
                 names, code_col, last_col = tuple(columns), columns["code"], max(columns.values())
@@ -248,6 +373,7 @@ class Titles:
     lines: list[str] = field(default_factory=list)
     year: int | None = None
     province: str = ""
+    district: str = ""             # "huyện Krông Pắc" when the plan is a district's
     decision: str = ""
     decision_date: str = ""
 
@@ -264,15 +390,77 @@ def title_lines(book: Book) -> list[str]:
 
 
 def titles_from_lines(lines: list[str]) -> Titles:
-    """What title lines say: year, province, decision number and date."""
+    """What title lines say: year, province (and district), decision number and date.
+
+    Read in any case (``ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG``, ``UBND huyện Krông Pắc``) and from
+    ``(Kèm theo Quyết định số 123/QĐ-UBND ngày 15/01/2019 của …)``. A name written in capitals is
+    given in the usual case (``Lâm Đồng``).
+    """
     titles = Titles(lines=list(lines))
     joined = "\n".join(titles.lines)
-    year = re.search(r"(?i)(?:kế hoạch|phụ lục|cchc|ngân sách)[^\n]*?\bnăm\s+(\d{4})", joined)
+    year = re.search(r"(?i)(?:kế hoạch|phụ lục|cchc|ngân sách|dự toán|kinh phí|cải cách hành chính)[^\n]*?\bnăm\s+(\d{4})",
+                     joined)
     titles.year = int(year.group(1)) if year else None
-    province = re.search(r"tỉnh\s+([A-ZĐÂĂÊÔƠƯ][^\s,.;()]*(?:\s+[A-ZĐÂĂÊÔƠƯ][^\s,.;()]*)*)", joined)
-    titles.province = province.group(1) if province else ""
-    decision = re.search(r"Quyết định số\s*([0-9]+\s*/\s*[^\s,;()]+)", joined)
+    titles.province, titles.district = _place(titles.lines)
+    decision = _DECISION.search(joined)
     titles.decision = decision.group(1).replace(" ", "") if decision else ""
-    date = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", joined)
+    # the decision's own date first (right after its number), else any date in words
+    after = joined[decision.end():decision.end() + 60] if decision else ""
+    date = _DATE.match(after) or _DATE_IN_WORDS.search(joined)
     titles.decision_date = f"{int(date.group(1)):02d}/{int(date.group(2)):02d}/{date.group(3)}" if date else ""
     return titles
+
+
+_DECISION = re.compile(r"(?i)(?:quyết định|qđ)\s+số\s*:?\s*(\d+\s*/\s*[^\s,;()]+)")
+_DATE = re.compile(r"(?i)\s*,?\s*ngày\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{4})")
+_DATE_IN_WORDS = re.compile(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+#: The place words of an administrative title, folded: province level, then district level.
+_PROVINCE_WORDS = ("tinh",)
+_DISTRICT_WORDS = ("huyen", "thi xa", "quan", "thanh pho")
+#: The five cities that are provinces: "thành phố Hà Nội" is a province, "thành phố Buôn Ma Thuột" a district.
+_CITY_PROVINCES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"}
+_PLACE = re.compile(r"(?i)\b(tỉnh|huyện|thị xã|quận|thành phố|tp\.?)\s+")
+#: Words that end a place name written in capitals (``TỈNH LÂM ĐỒNG NĂM 2019``).
+_NAME_ENDS = {"nam", "ve", "giai", "doan", "ban", "hanh", "kem", "theo", "quyet", "dinh", "so", "ngay", "thang",
+              "cua", "ke", "hoach", "thuc", "hien", "den", "tu", "dot", "va", "cong", "hoa", "xa", "hoi", "chu",
+              "nghia", "viet"}
+
+
+def _place(lines: list[str]) -> tuple[str, str]:
+    """(province, district such as ``huyện Krông Pắc``) named in the title lines, first mention first."""
+    province = district = ""
+    for line in lines:
+        for match in _PLACE.finditer(line):
+            kind = fold(match.group(1)).replace("tp", "thanh pho")
+            name = _place_name(line[match.end():match.end() + 80])
+            if not name:
+                continue
+            if kind in _PROVINCE_WORDS or (kind == "thanh pho" and fold(name) in _CITY_PROVINCES):
+                province = province or name
+            elif not district:
+                district = f"{match.group(1).lower().replace('tp.', 'thành phố').replace('tp', 'thành phố')} {name}"
+        if province and district:
+            break
+    return province, district
+
+
+def _place_name(text: str) -> str:
+    """The name at the start of ``text``: its capitalised words (``Đắk Lắk``, ``Bà Rịa - Vũng Tàu``), or,
+    in a line of capitals, its words up to one that is not part of a name (``LÂM ĐỒNG NĂM 2019``)."""
+    words = []
+    for word in re.split(r"\s+", text.strip()):
+        bare = word.strip(",.;:()\"“”")
+        if bare == "-" and words:
+            words.append("-")
+            continue
+        if not bare or not bare[0].isupper() or bare[0].isdigit() or fold(bare) in _NAME_ENDS and bare.isupper():
+            break
+        words.append(bare)
+        if bare != word.rstrip(")\"”") or len(words) - words.count("-") == 4:   # punctuation ends the name
+            break
+    while words and words[-1] == "-":
+        words.pop()
+    name = " ".join(words)
+    if name.isupper():                 # LÂM ĐỒNG -> Lâm Đồng; CƯ M'GAR -> Cư M'gar
+        name = " ".join(w if w == "-" else w[0] + w[1:].lower() for w in name.split())
+    return name

@@ -16,10 +16,12 @@ __all__ = ["CHECKS", "run_checks"]
 CHECKS: list[Callable] = [
     budget.budget_values,
     budget.budget_missing,
+    budget.budget_no_agency,
     budget.subtotals,
     budget.grand_total,
     budget.allocation,
     months.month_values,
+    months.period_unread,
     months.month_missing,
     months.month_order,
     agencies.agency_corrected,

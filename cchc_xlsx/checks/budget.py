@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding
-from ..normalise import cell_of
+from ..normalise import DONG_THRESHOLD, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
 from ._common import LEVEL_WORDS, at, dong, trieu
-
-#: A budget at or above this many million đồng (100 tỷ) is taken for a figure written in đồng.
-DONG_THRESHOLD = 100_000
 
 
 def budget_values(plan) -> list[Finding]:
-    """Budgets that are not numbers, negative, or written in đồng instead of triệu đồng."""
+    """Budgets that are not numbers, or negative.
+
+    A budget written in đồng instead of its table's unit is corrected and reported when the file is
+    normalised (``budget-unit``, :data:`cchc_xlsx.normalise.DONG_THRESHOLD`), so that every command
+    counts the corrected value.
+    """
     findings = []
     for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
@@ -21,14 +23,35 @@ def budget_values(plan) -> list[Finding]:
             findings.append(at("budget-not-number", row, "budget", found=text))
         elif value < 0:
             findings.append(at("budget-negative", row, "budget", found=text))
-        elif value >= DONG_THRESHOLD and row["level"] == "activity":   # a large subtotal can be right
-            findings.append(at("budget-unit", row, "budget", found=text, expected=trieu(round(value))))
+    return findings
+
+
+def budget_no_agency(plan) -> list[Finding]:
+    """Activities with a budget but no lead or funded agency: their money is counted for no agency.
+
+    One warning per row, with the amount; a table without a lead column (a budget list) gets one
+    note per table with the sum instead (``budget-unassigned``). A lead the registry does not know
+    is ``agency-unknown`` already (agencies.agency_unknown), not said again here.
+    """
+    findings = []
+    unassigned: dict[tuple[str, str], list[int]] = {}
+    for row in plan.rows("plan", "activity"):
+        if row["funded_agency"] or row["lead"] or row["budget"] != row["budget"] or row["budget"] <= 0:
+            continue
+        if cell_of(row, "lead"):
+            findings.append(at("budget-no-agency", row, "budget", found=trieu(dong(row["budget"]))))
+        else:
+            unassigned.setdefault((row["file"], row["sheet"]), []).append(dong(row["budget"]))
+    for (file, sheet), amounts in unassigned.items():
+        findings.append(Finding("budget-unassigned", file=file, sheet=sheet, found=trieu(sum(amounts)),
+                                expected=str(len(amounts))))
     return findings
 
 
 def budget_missing(plan) -> list[Finding]:
     """Activities whose budget cell is blank (not 0): the decision must say what they cost."""
-    return [at("budget-missing", row, "budget") for row in plan.rows("plan", "activity") if row["budget_text"] == ""]
+    return [at("budget-missing", row, "budget") for row in plan.rows("plan", "activity")
+            if row["budget_text"] == "" and cell_of(row, "budget")]   # no budget column: said once (grading)
 
 
 def subtotals(plan) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import Finding
+from ..normalise import cell_of
 from ._common import at
 
 
@@ -48,7 +49,7 @@ def frequency_missing(plan) -> list[Finding]:
     rows = _by_code(plan, "monitoring")
     findings = []
     for code, row in rows.items():
-        if row["frequency_kind"] != "missing":
+        if row["frequency_kind"] != "missing" or not cell_of(row, "frequency"):   # no such column: said once
             continue
         parent = next((rows[a] for a in _ancestors(code)
                        if a in rows and rows[a]["frequency_kind"] not in ("missing", "invalid")), None)
@@ -99,7 +100,7 @@ def collector_missing(plan) -> list[Finding]:
     for code, row in rows.items():
         if row["collector"] or any(rows[a]["collector"] for a in _ancestors(code) if a in rows):
             continue
-        if covered_below(code):
+        if covered_below(code) or not cell_of(row, "collector"):    # no collector column: said once
             continue
         findings.append(at("collector-missing", row, "collector", agency=funded.get(code, "")))
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding
+from ..normalise import cell_of
 from ._common import at
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
@@ -12,6 +13,8 @@ _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
 def month_values(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
+        if _period_unread(row):
+            continue
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
                 findings.append(at("month-invalid", row, field, found=row[f"{end}_text"]))
@@ -23,7 +26,7 @@ def month_missing(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan", "activity"):
         missing = [(field, words) for end, field, words in _ENDS if row[f"{end}_kind"] == "missing"]
-        if missing:
+        if missing and cell_of(row, missing[0][0]):     # a table with no time column: said once (grading)
             vi = " và ".join(words[0] for _, words in missing)
             en = " and ".join(words[1] for _, words in missing)
             finding = at("month-missing", row, missing[0][0], expected=vi)
@@ -41,3 +44,13 @@ def month_order(plan) -> list[Finding]:
             if end < start:
                 findings.append(at("month-order", row, "month_to", found=row["to_text"], expected=row["from_text"]))
     return findings
+
+
+def _period_unread(row: dict) -> bool:
+    period = row.get("period")
+    return row["from_kind"] == "invalid" and bool(period) and row["from_text"] == period
+
+
+def period_unread(plan) -> list[Finding]:
+    """A single time column (``Thời gian thực hiện``) holding a text that says no months: kept as written."""
+    return [at("period-unread", row, "period", found=row["period"]) for row in plan.rows("plan") if _period_unread(row)]
