@@ -33,7 +33,9 @@ __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COL
            "ALLOCATION_COLUMNS"]
 
 PLAN_COLUMNS = {
-    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "level": "category", "code": "object", "parent_code": "object",
+    "depth": "Int64", "label": "object",
+    "content": "object",
     "indicator": "object", "evidence": "object",
     "month_from": "Int64", "year_from": "Int64", "from_kind": "object", "from_text": "object",
     "month_to": "Int64", "year_to": "Int64", "to_kind": "object", "to_text": "object",
@@ -43,7 +45,9 @@ PLAN_COLUMNS = {
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
 }
 MONITORING_COLUMNS = {
-    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "level": "category", "code": "object", "parent_code": "object",
+    "depth": "Int64", "label": "object",
+    "content": "object",
     "indicator": "object", "evidence": "object",
     "frequency": "object", "frequency_kind": "object", "collections_per_year": "Int64",
     "collector": "object", "reporter": "object", "proposed": "bool",
@@ -287,11 +291,13 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
     for raw, where in proposals:
         parent = raw.label.code
         n = 1
-        while f"{parent}.{n}" in taken:
+        code = f"{parent}.{n}" if parent else str(n)
+        while code in taken:
             n += 1
-        code = f"{parent}.{n}"
+            code = f"{parent}.{n}" if parent else str(n)
         taken.add(code)
         raw.label = Label("activity", code)
+        raw.depth = code.count(".") + 1
         records.append(build(raw, plan_year, registry) | where | {"proposed": True})
         findings.append(Finding("proposed-row", file=where["file"], sheet=where["sheet"],
                                 cell=cell_ref(raw.row, table.columns.get("content", 1)), row_code=code,
@@ -320,6 +326,7 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
+        "depth": raw.depth, "label": raw.mark.text if raw.mark is not None else "",
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
@@ -339,6 +346,7 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
+        "depth": raw.depth, "label": raw.mark.text if raw.mark is not None else "",
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,

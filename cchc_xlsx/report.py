@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .findings import SEVERITIES, count_by_severity
+from .hierarchy import is_named_label
 from .normalise import Plan, records
 
 __all__ = ["plan_summary", "render_summary"]
@@ -37,6 +38,9 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
             "monitoring": {level: int((plan.monitoring["level"] == level).sum()) for level in levels},
             "allocation": len(plan.allocation),
         },
+        "depths": {table: _depth_counts(getattr(plan, table)) for table in ("plan", "monitoring")},
+        "leaves": int((frame["level"] == "activity").sum()),
+        "named_levels": all(is_named_label(label) for label in frame["label"].tolist() if label),
         "total": _trieu(sum(_dong(b) for b in activities["budget"])),
         "stated_total": plan.stated_total,
         "budget_by_task": {code: _trieu(v) for code, v in by_task.items()},
@@ -48,11 +52,19 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
     }
 
 
+def _depth_counts(frame) -> dict[str, int]:
+    """Rows per depth of the hierarchy (1 = top), as ``{"1": 7, "2": 22, "3": 74}``."""
+    counts = frame["depth"].value_counts(dropna=True)
+    return {str(int(depth)): int(n) for depth, n in sorted(counts.items())}
+
+
 _TEXT = {
     "vi": {
         "title": "Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
         "counts": "Phụ lục 1: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
         "counts2": "Phụ lục 2: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
+        "depths": "Phụ lục 1 theo cấp: {depths}; {leaves} dòng chi tiết (không có dòng con, được cộng vào tổng)",
+        "depth": "cấp {depth}: {n} dòng",
         "total": "Tổng ngân sách các hoạt động: {total} triệu đồng (dòng Tổng cộng ghi: {stated})",
         "by_task": "Ngân sách theo nhiệm vụ (triệu đồng):",
         "task": "  Nhiệm vụ {code}: {value}",
@@ -68,6 +80,8 @@ _TEXT = {
         "title": "CCHC plan {province} {year} (decision {decision})",
         "counts": "Phụ lục 1: {task} tasks, {output} outputs, {activity} activities",
         "counts2": "Phụ lục 2: {task} tasks, {output} outputs, {activity} activities",
+        "depths": "Phụ lục 1 by depth: {depths}; {leaves} detail rows (no child rows, summed into the total)",
+        "depth": "depth {depth}: {n} rows",
         "total": "Activities' total budget: {total} million đồng (the Tổng cộng row states: {stated})",
         "by_task": "Budget per task (million đồng):",
         "task": "  Task {code}: {value}",
@@ -99,12 +113,21 @@ def _where(f: dict, show_file: bool) -> str:
     return " › ".join(parts) or "—"
 
 
+def _depth_line(summary: dict, t: dict) -> list[str]:
+    """The rows per depth, for a plan not in the Đắk Lắk form (whose levels the counts name)."""
+    if summary.get("named_levels", True):
+        return []
+    depths = "; ".join(t["depth"].format(depth=d, n=n) for d, n in summary["depths"]["plan"].items())
+    return [t["depths"].format(depths=depths, leaves=summary["leaves"])]
+
+
 def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_file: bool = False) -> str:
     """The summary as lines a person reads (Vietnamese by default)."""
     t = _TEXT["vi" if lang == "vi" else "en"]
     lines = [t["title"].format(**{k: v or "?" for k, v in summary["plan"].items()}),
              t["counts"].format(**summary["counts"]["plan"]),
              t["counts2"].format(**summary["counts"]["monitoring"]),
+             *_depth_line(summary, t),
              t["total"].format(total=_num(summary["total"]), stated=_num(summary["stated_total"])),
              t["by_task"]]
     lines += [t["task"].format(code=code, value=_num(v)) for code, v in summary["budget_by_task"].items()]

@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import __version__
 
 __all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
-           "stt_label", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
+           "stt_label", "labels_of", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
 
 FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
 FONT_SIZE = 11
@@ -50,10 +50,22 @@ HEADER_MARGIN, FOOTER_MARGIN = 10 * _MM, 8 * _MM
 _BASE = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
 
 
-def stt_label(level: str, code: str) -> str:
-    """The STT cell as the decision writes it: ``NHIỆM VỤ 1``, ``Kết quả đầu ra 1.1``, ``Hoạt động 1.1.1``."""
+def stt_label(level: str, code: str, label: str = "") -> str:
+    """The STT cell: the row's own label as the plan writes it (``NHIỆM VỤ 1``, ``II.``, ``a)``,
+    ``-``); for a row without one (a proposed activity), ``Hoạt động 1.1.4`` in the Đắk Lắk form's
+    words where its code fits them, else its code."""
+    if label:
+        return label
     prefix = STT_PREFIX.get(level)
-    return f"{prefix} {code}" if prefix else code
+    return f"{prefix} {code}" if prefix and code.count(".") == _NAMED_DEPTH[level] else code
+
+
+_NAMED_DEPTH = {"task": 0, "output": 1, "activity": 2}
+
+
+def labels_of(frame) -> list[str]:
+    """The rows' own labels (the ``label`` column; blanks for a frame without it)."""
+    return [v if isinstance(v, str) else "" for v in frame["label"].tolist()] if "label" in frame else [""] * len(frame)
 
 
 def plan_title(plan) -> str:
