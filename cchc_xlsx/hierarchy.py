@@ -193,6 +193,7 @@ def place(marks: list[tuple[Mark, Label | None]]) -> list[tuple[str, int, str]]:
         parent = None
         number = mark.number
         code = ""
+        key = scheme if len(number) < 2 or scheme.startswith("word:") else f"{scheme}{len(number)}"
         if len(number) > 1:
             prefix = number[:-1]
             for i in range(len(stack) - 1, -1, -1):
@@ -210,7 +211,7 @@ def place(marks: list[tuple[Mark, Label | None]]) -> list[tuple[str, int, str]]:
                         parent = stack[i]
                         break
                 else:
-                    _to_scheme_depth(stack, scheme_depth, scheme + str(len(number)))
+                    _to_scheme_depth(stack, scheme_depth, key)
                 code = written
         else:
             _to_scheme_depth(stack, scheme_depth, scheme)
@@ -221,6 +222,7 @@ def place(marks: list[tuple[Mark, Label | None]]) -> list[tuple[str, int, str]]:
             code = f"{parent.code}.{ordinal}" if parent else str(ordinal)
         last_ordinal[scheme] = ordinal
         depth = stack[-1].depth + 1 if stack else 1
+        scheme_depth.setdefault(key, depth)
         stack.append(_Open(depth, code, number if scheme in ("arabic", "dotted") or scheme.startswith("word:") else ()))
         named = label is not None and label.code == code and code.count(".") + 1 == depth \
             and scheme.startswith("word:") and scheme[5:] in NAMED_WORDS

@@ -276,10 +276,28 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             elif raw.role == "allocation_total":
                 totals["allocation_total_raw"] = raw.values.get("amount")
             elif raw.role == "unknown":
-                findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
-                                        found=raw.text[:120]))
+                findings.append(_unknown_row(raw, table, file, sheet))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry)
     return records, findings, totals
+
+
+def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding:
+    """A row that has no place in the plan; when it carries a budget, the amount left out is named."""
+    finding = Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0), found=raw.text[:120])
+    try:
+        budget = parse_number(raw.values.get("budget"))
+    except NotANumber:
+        budget = None
+    if budget:
+        written = _number_text(raw.values.get("budget"))
+        finding.expected = written
+        finding.field = "budget"
+        finding.params["reason"] = (
+            f" Ngân sách {written} ở ô {cell_ref(raw.row, table.columns['budget'])} không được cộng vào tổng: "
+            "hãy ghi số thứ tự (STT) của dòng để xếp nó vào kế hoạch.",
+            f" Its budget {written} in {cell_ref(raw.row, table.columns['budget'])} is left out of the totals: "
+            "give the row a number (STT) to place it in the plan.")
+    return finding
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,

@@ -266,20 +266,37 @@ def test_consolidate_plan_alone_shows_the_plans_labels_and_read_s_total(zoo, sum
     assert math.isclose(ws[f"G{total_row}"].value, summaries[name]["total"], abs_tol=1e-6)
 
 
-@pytest.mark.libreoffice
-def test_print_every_zoo_plan_shows_its_labels_and_total(zoo, summaries, libreoffice, tmp_path):
+def _printed(zoo, name: str, tmp_path: Path) -> list[list[str]]:
+    """``consolidate --plan`` then ``print``: the PDF's lines as words (pdftotext -layout)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is needed to read the PDF")
+    out = tmp_path / f"{name}.xlsx"
+    assert main(["consolidate", "--plan", str(zoo[name]), "-o", str(out), "--json", *_agencies(zoo, name)]) in (0, 1)
+    pdf = tmp_path / f"{name}.pdf"
+    assert main(["print", str(out), "-o", str(pdf)]) == 0, name
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in text.splitlines()]
+
+
+def _shows_total(lines: list[list[str]], total: float) -> bool:
+    whole, decimals = f"{total:,.3f}".split(".")
+    shown = whole.replace(",", ".") + "," + (decimals.rstrip("0") or "0")     # 1.370,0  82,75 (#,##0.0##)
+    return any("Tổng cộng" in " ".join(words) and shown in words for words in lines)
+
+
+@pytest.mark.libreoffice
+def test_print_every_zoo_plan_shows_its_labels_and_total(zoo, summaries, libreoffice, tmp_path):
     for name in sorted(LABELS):
-        out = tmp_path / f"{name}.xlsx"
-        assert main(["consolidate", "--plan", str(zoo[name]), "-o", str(out), "--json", *_agencies(zoo, name)]) in (0, 1)
-        pdf = tmp_path / f"{name}.pdf"
-        assert main(["print", str(out), "-o", str(pdf)]) == 0, name
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        lines = [line.split() for line in text.splitlines()]
+        lines = _printed(zoo, name, tmp_path)
         first_words = {words[0] for words in lines if words}
         for label, _, _ in LABELS[name]:
             assert label.split()[0] in first_words, (name, label)
-        total = summaries[name]["total"]
-        shown = f"{total:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
-        assert any(words[:2] == ["Tổng", "cộng"] and shown in words for words in lines), (name, shown)
+        if name not in NEEDS_UNITS:
+            assert _shows_total(lines, summaries[name]["total"]), name
+
+
+@pytest.mark.libreoffice
+@UNITS
+@pytest.mark.parametrize("name", sorted(NEEDS_UNITS))
+def test_print_a_plan_in_dong_shows_its_total_in_trieu(zoo, libreoffice, tmp_path, name):
+    assert _shows_total(_printed(zoo, name, tmp_path), TOTALS[name][0])
