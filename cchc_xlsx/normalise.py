@@ -344,7 +344,7 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth, "label": raw.mark.text if raw.mark is not None else "",
+        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
@@ -358,13 +358,20 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
+def _written_label(raw: RawRow) -> str:
+    """The row's label as written: its mark, or the STT cell of a named label; none for a proposal."""
+    if raw.mark is not None:
+        return raw.mark.text
+    return clean_text(raw.values.get("code")) if raw.role == "item" else ""
+
+
 def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     get = raw.values.get
     frequency = parse_frequency(get("frequency"))
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth, "label": raw.mark.text if raw.mark is not None else "",
+        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,

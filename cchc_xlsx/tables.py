@@ -66,8 +66,8 @@ class RawRow:
     values: dict[str, object]      # field -> raw cell value
     label: Label | None = None
     text: str = ""                 # the row's text, for rows we cannot place
-    mark: Mark | None = None       # its numbering mark (hierarchy.py), set for every item
-    depth: int = 0                 # its depth in the table's hierarchy (1 = top)
+    mark: Mark | None = None       # its numbering mark (hierarchy.py); None: a named label (Hoạt động 1.2.3)
+    depth: int = 0                 # its depth in the table's hierarchy (1 = top); 0: as long as its code
 
 
 @dataclass
@@ -96,6 +96,8 @@ def place_rows(table: RawTable) -> None:
     """Give each item row of the table its level, code and depth from the order of its marks
     (hierarchy.place): ``I / 1 / a / -``, ``1, 2, 3``, the Đắk Lắk form's named labels alike."""
     items = [row for row in table.rows if row.role == "item"]
+    if _canonical_form(items):
+        return
     marks = []
     for row in items:
         if row.mark is None:
@@ -107,6 +109,26 @@ def place_rows(table: RawTable) -> None:
         if label is None or label.level != level or label.code != code:
             row.label = Label(level, code)
         row.depth = depth
+
+
+_CANONICAL_SCHEMES = {"Hoạt động ": "word:hoat dong", "Kết quả đầu ra ": "word:ket qua dau ra",
+                      "NHIỆM VỤ ": "word:nhiem vu"}
+
+
+def _canonical_form(items: list[RawRow]) -> bool:
+    """A table written entirely as the decision and the templates write it (``Hoạt động 1.2.3``):
+    its rows are the labels' own (parse_label), each as deep as its code is long (``depth`` left 0,
+    ``mark`` None: normalise reads them so). Checked first and cheaply, since a large plan has a row
+    of its own text for every activity."""
+    canonical = _CANONICAL_SCHEMES
+    for row in items:
+        label, text = row.label, row.values.get("code")
+        if label is None or row.mark is not None or type(text) is not str:
+            return False
+        code = label.code
+        if not text.endswith(code) or text[:-len(code)] not in canonical:
+            return False
+    return True
 
 
 def _mark_of_label(label: Label, text: str) -> Mark:
