@@ -24,8 +24,12 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
     frame = plan.plan
     levels = ("task", "output", "activity")
     by_task: dict[str, int] = {}
+    top_labels: dict[str, str] = {}
+    leaves_under = _leaves_under_top(frame)
     for row in records(frame[frame["level"] == "task"]):
-        by_task[row["code"]] = _dong(row["budget"])
+        stated = row["budget_text"] != "" and row["budget"] == row["budget"]
+        by_task[row["code"]] = _dong(row["budget"]) if stated else leaves_under.get(row["code"], 0)
+        top_labels[row["code"]] = row["label"] or ""
     by_agency: dict[str, int] = defaultdict(int)
     activities = plan.activities
     for agency, budget in zip(activities["funded_agency"], activities["budget"]):
@@ -44,12 +48,22 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
         "total": _trieu(sum(_dong(b) for b in activities["budget"])),
         "stated_total": plan.stated_total,
         "budget_by_task": {code: _trieu(v) for code, v in by_task.items()},
+        "task_labels": top_labels,
         "budget_by_agency": {agency: _trieu(v) for agency, v in sorted(by_agency.items(), key=lambda kv: -kv[1])},
         "allocation": {row["agency"]: _trieu(int(row["amount_dong"])) for row in records(plan.allocation)},
         "missing_budget": activities.loc[activities["budget_text"] == "", "code"].tolist(),
         "severity_counts": count_by_severity(plan.findings),
         "findings": [f.to_dict(lang) for f in sorted(plan.findings, key=lambda f: SEVERITIES.index(f.severity))],
     }
+
+
+def _leaves_under_top(frame) -> dict[str, int]:
+    """code of a row at depth 1 -> the sum of the leaves (activities) under it, in đồng."""
+    sums: dict[str, int] = defaultdict(int)
+    activities = frame[frame["level"] == "activity"]
+    for code, budget in zip(activities["code"].tolist(), activities["budget"].tolist()):
+        sums[code.split(".", 1)[0]] += _dong(budget)
+    return sums
 
 
 def _depth_counts(frame) -> dict[str, int]:
@@ -130,7 +144,9 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
              *_depth_line(summary, t),
              t["total"].format(total=_num(summary["total"]), stated=_num(summary["stated_total"])),
              t["by_task"]]
-    lines += [t["task"].format(code=code, value=_num(v)) for code, v in summary["budget_by_task"].items()]
+    labels = {} if summary.get("named_levels", True) else summary.get("task_labels", {})
+    lines += [(f"  {labels[code]} ({code}): {_num(v)}" if labels.get(code) else t["task"].format(code=code, value=_num(v)))
+              for code, v in summary["budget_by_task"].items()]
     lines.append(t["by_agency"])
     allocation = summary["allocation"]
     for agency, value in summary["budget_by_agency"].items():

@@ -251,6 +251,17 @@ def test_templates_read_back_to_the_plan_rows(zoo, name, tmp_path):
     assert not [f for f in result.findings if f.code in ("unknown-row", "locked-cell-changed", "missing-row",
                                                           "missing-return", "duplicate-row")]
     assert set(result.returns["status"]) <= {"received", "errors"}
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["check", str(agencies[0]), "--plan", str(zoo[name]), "--json", "--feedback",
+                     str(tmp_path / "gop-y"), *_agencies(zoo, name)])
+    assert code in (0, 1)
+    checked = json.loads(buffer.getvalue())["findings"]
+    assert not [f for f in checked if f["code"] in ("unknown-row", "locked-cell-changed", "wrong-template")]
+    assert list((tmp_path / "gop-y").iterdir())
 
 
 @pytest.mark.parametrize("name", sorted(LABELS))
@@ -300,3 +311,29 @@ def test_print_every_zoo_plan_shows_its_labels_and_total(zoo, summaries, libreof
 @pytest.mark.parametrize("name", sorted(NEEDS_UNITS))
 def test_print_a_plan_in_dong_shows_its_total_in_trieu(zoo, libreoffice, tmp_path, name):
     assert _shows_total(_printed(zoo, name, tmp_path), TOTALS[name][0])
+
+
+@pytest.mark.parametrize("name, spare, code", [
+    ("roman_arabic_letter_dash", "Đề xuất mới (1.1.1)", "1.1.1.3"),   # under a), after its two dashes
+    ("flat_trieu", "Đề xuất mới", "7"),                              # a flat list: at its end
+    ("nhiem_vu_colon", "Đề xuất mới (3)", "3.4"),
+])
+def test_a_proposed_row_in_any_hierarchy(zoo, name, spare, code, tmp_path):
+    plan = read_plan(zoo[name])
+    paths = write_templates(plan, tmp_path / "t", TemplateOptions(generated_at=dt.datetime(2019, 1, 15, 8)))
+    for path in paths:
+        book = openpyxl.load_workbook(path)
+        ws = book["Phụ lục 1"]
+        row = next((c.row for c in ws["A"] if c.value == spare), None)
+        if row is not None and "toan-bo" not in path.name:
+            ws[f"B{row}"], ws[f"G{row}"] = "Hoạt động mới do đơn vị đề xuất", 7
+            book.save(tmp_path / path.name)
+            break
+    else:
+        pytest.fail(f"no spare row {spare}")
+    result = consolidate([tmp_path / path.name], zoo[name])
+    proposed = [(f.row_code, f.expected) for f in result.findings if f.code == "proposed-row"]
+    assert proposed == [(code, code.rsplit(".", 1)[0] if "." in code else "")]
+    rows = {r["code"]: r for r in result.plan.rows("plan")}
+    assert rows[code]["budget"] == 7 and rows[code]["level"] == "activity"
+    assert math.isclose(result.plan.activities["budget"].sum(), TOTALS[name][0] + 7)
