@@ -95,7 +95,9 @@ class Layout:
 
     @property
     def tasks(self) -> list[PlanRow]:
-        return [r for r in self.plan_rows if r.level == "task"]
+        """The tasks; in a flat list (a plan of one level, no task), its rows."""
+        tasks = [r for r in self.plan_rows if r.level == "task"]
+        return tasks or [r for r in self.plan_rows if "." not in r.code]
 
     def locate(self, finding) -> str:
         """``internal:`` target of the cell a finding concerns in this workbook, or ""."""
