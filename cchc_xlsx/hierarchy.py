@@ -64,6 +64,7 @@ _SEP = r"\s*[.):\-–]?"
 _CELL_ROMAN = re.compile(r"([IVXLCDM]+)" + _SEP)
 _CELL_ARABIC = re.compile(r"(\d{1,4})" + _SEP)
 _CELL_DOTTED = re.compile(r"(\d{1,3}(?:\s*\.\s*\d{1,3})+)\s*[.):]?")
+_CELL_ROMAN_DOTTED = re.compile(r"([IVXLCDM]+)((?:\s*\.\s*\d{1,3})+)\s*[.):]?")     # I.1, II.2.3
 _CELL_LETTER = re.compile(r"([a-zđA-ZĐ])" + _SEP)
 _CELL_WORD = re.compile(r"(" + "|".join(_WORDS) + r")\s*(\d{1,3}(?: \d{1,3})*|[ivxlcdm]+)")
 # The start of a content cell: the mark, its separator, then the text (a separator is required,
@@ -109,6 +110,10 @@ def parse_mark(text: str) -> Mark | None:
         value = _roman(match.group(1))
         alt = _letter(match.group(1)) if len(match.group(1)) == 1 else 0
         return Mark("roman", (), value, text, alt)
+    match = _CELL_ROMAN_DOTTED.fullmatch(text)
+    if match and _ROMAN.fullmatch(match.group(1)):
+        parts = (_roman(match.group(1)), *(int(p) for p in re.findall(r"\d+", match.group(2))))
+        return Mark("dotted", parts, parts[-1], text)
     match = _CELL_LETTER.fullmatch(text)
     if match:
         ch = match.group(1)

@@ -22,6 +22,7 @@ from conftest import write_grids
     ("Nội dung 3", "word:noi dung", (3,), 3), ("Kết quả đầu ra 1.1", "word:ket qua dau ra", (1, 1), 1),
     ("Hoạt động 1.1.1", "word:hoat dong", (1, 1, 1), 1), ("Phần II", "word:phan", (), 2), ("Mục 4", "word:muc", (4,), 4),
     ("Hoat dong 4.3.2", "word:hoat dong", (4, 3, 2), 2),
+    ("I.1", "dotted", (1, 1), 1), ("II.2.3.", "dotted", (2, 2, 3), 3),
 ])
 def test_a_stt_cell_mark(cell, scheme, number, ordinal):
     mark = parse_mark(cell)
@@ -78,6 +79,10 @@ def _placed(cells: list[str]) -> list[tuple[str, int, str]]:
       ("2.1", 2, "activity")]),
     # dotted codes give their own depth under a Roman numeral
     (["I", "1.1", "1.1.1", "1.2", "II", "2.1"],
+     [("1", 1, "task"), ("1.1", 2, "output"), ("1.1.1", 3, "activity"), ("1.2", 2, "activity"), ("2", 1, "task"),
+      ("2.1", 2, "activity")]),
+    # Roman-dotted codes (I.1, I.1.1) under their Roman numeral
+    (["I", "I.1", "I.1.1", "I.2", "II", "II.1"],
      [("1", 1, "task"), ("1.1", 2, "output"), ("1.1.1", 3, "activity"), ("1.2", 2, "activity"), ("2", 1, "task"),
       ("2.1", 2, "activity")]),
     # a dotted number under the Arabic row it extends (1 -> 1.1), below a Roman numeral
