@@ -375,11 +375,11 @@ def _recompute_subtotals(rows: list[dict]) -> None:
     for row in sorted(rows, key=lambda r: -r["code"].count(".")):      # children before parents
         parent = row["parent_code"]
         if parent:
-            own = sums[row["code"]] if row["code"] in sums else (
+            own = sums[row["code"]] if row["level"] != "activity" else (
                 0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
             sums[parent] += own
     for row in rows:
-        if row["code"] in sums or (row["level"] in ("task", "output") and row["budget"] == row["budget"]):
+        if row["level"] in ("task", "output") and (row["code"] in sums or row["budget"] == row["budget"]):
             row["budget"] = sums.get(row["code"], 0) / 1_000_000
             row["budget_text"] = format_trieu(row["budget"])
 

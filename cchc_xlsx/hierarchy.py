@@ -182,9 +182,11 @@ class _Open:
     number: tuple[int, ...]
 
 
-def place(marks: list[tuple[Mark, Label | None]]) -> list[tuple[str, int, str]]:
+def place(marks: list[tuple[Mark, Label | None]], money: list[bool] | None = None) -> list[tuple[str, int, str]]:
     """Each row's (level, depth, code), from its mark and, for the Đắk Lắk form's labels, the
-    label :func:`notation.parse_label` read. ``marks`` are a table's item rows in reading order."""
+    label :func:`notation.parse_label` read. ``marks`` are a table's item rows in reading order;
+    ``money``, for a table with a budget column, whether each row's budget cell is filled (see
+    :func:`_levels`)."""
     stack: list[_Open] = []
     scheme_depth: dict[str, int] = {}
     bullets: dict[tuple[str, str], int] = {}     # (parent code, scheme) -> bullets counted so far
@@ -232,17 +234,52 @@ def place(marks: list[tuple[Mark, Label | None]]) -> list[tuple[str, int, str]]:
         named = label is not None and label.code == code and code.count(".") + 1 == depth \
             and scheme.startswith("word:") and scheme[5:] in NAMED_WORDS
         placed.append((depth, code, named))
-    parents = {code.rsplit(".", 1)[0] for _, code, _ in placed if "." in code}
+    return _levels(placed, marks, money)
+
+
+def _levels(placed: list[tuple[int, str, bool]], marks: list[tuple[Mark, Label | None]],
+            money: list[bool] | None) -> list[tuple[str, int, str]]:
+    """The level of each placed row: the named one for the Đắk Lắk form's labels; else
+    ``activity`` for a row without child rows, ``task`` / ``output`` for a group at depth 1 / below.
+
+    With ``money``: a row that carries money when no row below it does is an ``activity`` (the
+    money is its own), and so are the rows below it, its detail lines (``1. Tập huấn: 50`` over
+    ``- Lớp A``, ``- Lớp B``): their blank budgets are not missing ones, and add nothing."""
+    codes = [code for _, code, _ in placed]
+    parents = {code.rsplit(".", 1)[0] for code in codes if "." in code}
+    money_below: set[str] = set()
+    if money is not None:
+        for code, has_money in zip(codes, money):
+            if has_money:
+                while "." in code:
+                    code = code.rsplit(".", 1)[0]
+                    if code in money_below:
+                        break
+                    money_below.add(code)
+    budget_leaves: set[str] = set()
     result = []
-    for (depth, code, named), (_, label) in zip(placed, marks):
+    for i, ((depth, code, named), (_, label)) in enumerate(zip(placed, marks)):
         if named:
             level = label.level
         elif code not in parents:
             level = "activity"
+        elif money is not None and (money[i] and code not in money_below or _under(code, budget_leaves)):
+            level = "activity"
+            budget_leaves.add(code)
         else:
             level = "task" if depth == 1 else "output"
+        if money is not None and money[i] and code not in money_below:
+            budget_leaves.add(code)
         result.append((level, depth, code))
     return result
+
+
+def _under(code: str, ancestors: set[str]) -> bool:
+    while "." in code:
+        code = code.rsplit(".", 1)[0]
+        if code in ancestors:
+            return True
+    return False
 
 
 def _to_scheme_depth(stack: list[_Open], scheme_depth: dict[str, int], scheme: str) -> None:

@@ -116,6 +116,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
         return None
     records = {table: [row for part in parts for row in part.plan.rows(table)]
                for table in ("plan", "monitoring", "allocation")}
+    _monitoring_levels_as_planned(records)
     totals: dict = {}
     for part in parts:
         totals.update(part.totals)
@@ -128,6 +129,16 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     if "allocation_total_raw" in totals:
         plan.allocation_total = _number_or_none(totals["allocation_total_raw"])
     return plan
+
+
+def _monitoring_levels_as_planned(records: dict[str, list[dict]]) -> None:
+    """Phụ lục 2 has no budgets: a row its numbering makes a group but whose money makes it an
+    activity in Phụ lục 1 (a budget over detail lines, hierarchy._levels) takes Phụ lục 1's level."""
+    levels = {row["code"]: row["level"] for row in records["plan"]}
+    for row in records["monitoring"]:
+        level = levels.get(row["code"])
+        if level is not None and level != row["level"]:
+            row["level"] = level
 
 
 def _number_or_none(value: object) -> float | None:

@@ -43,7 +43,7 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
             "allocation": len(plan.allocation),
         },
         "depths": {table: _depth_counts(getattr(plan, table)) for table in ("plan", "monitoring")},
-        "leaves": int((frame["level"] == "activity").sum()),
+        "leaves": _leaf_count(frame),
         "named_levels": all(is_named_label(label) for label in frame["label"].tolist() if label),
         "total": _trieu(sum(_dong(b) for b in activities["budget"])),
         "stated_total": plan.stated_total,
@@ -51,7 +51,8 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
         "task_labels": top_labels,
         "budget_by_agency": {agency: _trieu(v) for agency, v in sorted(by_agency.items(), key=lambda kv: -kv[1])},
         "allocation": {row["agency"]: _trieu(int(row["amount_dong"])) for row in records(plan.allocation)},
-        "missing_budget": activities.loc[activities["budget_text"] == "", "code"].tolist(),
+        "missing_budget": activities.loc[(activities["budget_text"] == "")
+                                         & ~activities["parent_code"].isin(set(activities["code"])), "code"].tolist(),
         "severity_counts": count_by_severity(plan.findings),
         "findings": [f.to_dict(lang) for f in sorted(plan.findings, key=lambda f: SEVERITIES.index(f.severity))],
     }
@@ -64,6 +65,12 @@ def _leaves_under_top(frame) -> dict[str, int]:
     for code, budget in zip(activities["code"].tolist(), activities["budget"].tolist()):
         sums[code.split(".", 1)[0]] += _dong(budget)
     return sums
+
+
+def _leaf_count(frame) -> int:
+    """The activities that hold the money: not the detail lines under an activity (hierarchy._levels)."""
+    activities = frame[frame["level"] == "activity"]
+    return int((~activities["parent_code"].isin(set(activities["code"]))).sum())
 
 
 def _depth_counts(frame) -> dict[str, int]:

@@ -104,7 +104,8 @@ def place_rows(table: RawTable) -> None:
             text = clean_text(row.values.get("code"))
             row.mark = parse_mark(text) or _mark_of_label(row.label, text)
         marks.append((row.mark, row.label))
-    for row, (level, depth, code) in zip(items, place(marks)):
+    money = [clean_text(row.values.get("budget")) != "" for row in items] if "budget" in table.columns else None
+    for row, (level, depth, code) in zip(items, place(marks, money)):
         label = row.label
         if label is None or label.level != level or label.code != code:
             row.label = Label(level, code)

@@ -446,17 +446,21 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
             r += 1
         return r
 
-    def write(codes: list[str], r: int) -> int:
+    def write(codes: list[str], r: int, detail: bool = False) -> int:
         """These sibling rows and everything under them from row r; the next free row."""
         for code in codes:
             row = tree.by_code[code]
             row_of[code] = r
+            if detail:              # a detail line under an activity: context, its money is the activity's
+                _context_row(sheet, r, row, f.output, fingerprints)
+                r = write(tree.children.get(code, []), r + 1, True)
+                continue
             if tree.is_leaf(code):
                 _write_activity(sheet, r, row, f, budgets)
                 fingerprints.append((code, "activity", SHEET_PLAN, r + 1,
                                      row_fingerprint(code, row["content"], row["lead_written"])))
                 input_rows.append(r)
-                r += 1
+                r = write(tree.children.get(code, []), r + 1, True)       # its detail lines, if any
                 continue
             group_row = r
             _context_row(sheet, r, row, f.task if row["level"] == "task" else f.output, fingerprints)
@@ -611,7 +615,7 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
                 _monitoring_row(sheet, r, "activity", code, row, ctx.monitoring.get(code, {}),
                                 f.locked, f.input, fingerprints)
                 frequency_rows.append(r)
-                r += 1
+                r = write(tree.children.get(code, []), r + 1)
                 continue
             level = row["level"]
             fmt = f.task if level == "task" else f.output

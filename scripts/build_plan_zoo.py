@@ -289,9 +289,34 @@ def letter_roman_arabic() -> dict:
     return {"Kế hoạch": _titles("ĐVT: triệu đồng") + [header] + rows + [["Tổng cộng", None, 80]]}
 
 
+def budget_over_details() -> dict:
+    """Money stated on numbered activities, with unnumbered-money detail lines (``- …``) under them;
+    Phụ lục 2 with the same rows."""
+    def detail(text):
+        return [None, f"- {text}", "", "", "", "", None, "", ""]
+
+    rows = [
+        _full_row("I", "TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH", 70, "Sở Thông tin và Truyền thông"),
+        _full_row("1.", "Tuyên truyền trên báo, đài", 50, "Sở Thông tin và Truyền thông"),
+        detail("Chuyên mục hàng tháng trên Đài tỉnh"),
+        detail("Tin bài trên Báo tỉnh"),
+        _full_row("2.", "Cuộc thi ảnh về cải cách hành chính", 20, "Sở Nội vụ"),
+        _full_row("II", "KIỂM TRA", 15, "Sở Nội vụ"),
+        _full_row("1.", "Kiểm tra tại 10 sở, ngành", 15, "Sở Nội vụ"),
+        detail("Kiểm tra theo kế hoạch"),
+        detail("Kiểm tra đột xuất"),
+    ]
+    p2 = [[row[0], row[1], row[2], row[3], "Hàng quý" if row[7] else "", f"Chuyên viên {row[7]}" if row[7] else "", ""]
+          for row in rows]
+    return {"Phụ lục 1": _titles("ĐVT: triệu đồng") + [FULL_P1] + rows
+            + [["Tổng cộng", None, None, None, None, None, 85]],
+            "Phụ lục 2": _titles("", what="Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ") + [FULL_P2] + p2}
+
+
 LAYOUTS = {f.__name__: f for f in (
     daklak_form, flat_trieu, roman_arabic_letter_dash, roman_dotted, nhiem_vu_colon, dong_agency_first,
-    nghin_dong, quarters, nguon_kinh_phi, no_phu_luc_2, district, pdf_paste, bullets_plus, letter_roman_arabic)}
+    nghin_dong, quarters, nguon_kinh_phi, no_phu_luc_2, district, pdf_paste, bullets_plus, letter_roman_arabic,
+    budget_over_details)}
 
 
 # --------------------------------------------------------------------------- writing

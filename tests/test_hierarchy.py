@@ -162,3 +162,31 @@ def test_a_mark_in_the_content_is_the_label_and_leaves_the_content(tmp_path):
 def test_after_the_total_a_bulleted_note_is_not_a_row(tmp_path):
     plan = _plan(tmp_path, [["1", "Họp", 5, "Sở Nội vụ"], ["Tổng cộng", None, 5], [None, "* Ghi chú: số liệu tạm tính"]])
     assert [r["code"] for r in plan.rows("plan")] == ["1"]
+
+
+@pytest.mark.parametrize("cells, money, levels", [
+    # money on "1." and none below it: "1." is the activity, its dashes its detail lines
+    (["I", "1.", "-", "-", "2.", "II", "1."], [False, True, False, False, True, True, True],
+     ["task", "activity", "activity", "activity", "activity", "task", "activity"]),
+    # money on a parent and on its children: the parent is a group whose children add up to it
+    (["I", "1.", "a)", "b)"], [True, True, True, True], ["task", "output", "activity", "activity"]),
+    # a detail line with its own details
+    (["1.", "-", "+"], [True, False, False], ["activity", "activity", "activity"]),
+    # no money anywhere (a Phụ lục 2, or a plan without budgets): the tree alone decides
+    (["I", "1.", "-"], None, ["task", "output", "activity"]),
+])
+def test_money_decides_which_rows_hold_it(cells, money, levels):
+    placed = place([(parse_mark(c), parse_label(c)) for c in cells], money)
+    assert [level for level, _, _ in placed] == levels
+
+
+def test_detail_lines_under_a_budgeted_row_add_nothing_and_miss_nothing(tmp_path):
+    plan = _plan(tmp_path, [["I", "Tuyên truyền", None], ["1.", "Báo, đài", 50, "Sở Nội vụ"],
+                            [None, "- Chuyên mục trên Đài tỉnh"], [None, "- Tin bài trên Báo tỉnh"],
+                            ["2.", "Cuộc thi ảnh", 20, "Sở Nội vụ"]], total=70)
+    assert [(r["code"], r["level"]) for r in plan.rows("plan")] == [
+        ("1", "task"), ("1.1", "activity"), ("1.1.1", "activity"), ("1.1.2", "activity"), ("1.2", "activity")]
+    assert not [f for f in plan.findings if f.code in ("budget-missing", "subtotal-mismatch", "total-mismatch")]
+    from cchc_xlsx.report import plan_summary
+    summary = plan_summary(plan)
+    assert (summary["total"], summary["leaves"], summary["missing_budget"]) == (70, 2, [])

@@ -29,7 +29,11 @@ def budget_values(plan) -> list[Finding]:
 
 def budget_missing(plan) -> list[Finding]:
     """Activities whose budget cell is blank (not 0): the decision must say what they cost."""
-    return [at("budget-missing", row, "budget") for row in plan.rows("plan", "activity") if row["budget_text"] == ""]
+    activities = plan.rows("plan", "activity")
+    codes = {row["code"] for row in activities}
+    # a detail line under an activity that states the money (hierarchy._levels) has no budget of its own
+    return [at("budget-missing", row, "budget") for row in activities
+            if row["budget_text"] == "" and row["parent_code"] not in codes]
 
 
 def subtotals(plan) -> list[Finding]:
