@@ -250,6 +250,7 @@ class _Merge:
         self.registry = registry
         self.rows = {row["code"]: row for row in plan.rows("plan")}
         self.monitoring = {row["code"]: row for row in plan.rows("monitoring")}
+        self.plan_has_monitoring = bool(self.monitoring)   # a plan without Phụ lục 2 takes the returns' rows
         self.assigned = assign_activities(plan)
         self.owner = activity_owners(plan)
         self.findings: list[Finding] = []
@@ -283,6 +284,10 @@ class _Merge:
             if row["proposed"]:
                 self._monitoring_proposal(row, proposals, ret)
                 continue
+            if not self.plan_has_monitoring and code in self.rows and code not in self.monitoring:
+                self.monitoring[code] = dict(row)
+                self.used[name] += 1
+                continue
             target = self._target(row, code, self.monitoring, ret)
             if target is None:
                 continue
@@ -292,7 +297,7 @@ class _Merge:
                 target[key] = row[key]
             self.used[name] += 1
         for code in self.assigned.get(agency, []):
-            for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2")):
+            for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2"))[:2 if self.plan_has_monitoring else 1]:
                 if code not in seen:
                     self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
 
@@ -342,11 +347,11 @@ class _Merge:
                                      cell=cell_of(row, "code"), row_code=row["code"], found=vi))
 
     def _propose(self, row: dict, ret: ReturnFile) -> str:
-        parent = row["parent_code"]
+        parent = row["parent_code"] or ""
         n = 1
-        while f"{parent}.{n}" in self.rows:
+        while (f"{parent}.{n}" if parent else str(n)) in self.rows:
             n += 1
-        code = f"{parent}.{n}"
+        code = f"{parent}.{n}" if parent else str(n)
         lead = self.registry.parse_cell(row["lead"])
         self.rows[code] = dict(row) | {"code": code, "funded_agency": lead.named[0] if lead.named else ret.agency}
         self.used[ret.name] += 1
@@ -453,16 +458,17 @@ def _code_order(row: dict) -> tuple[int, ...]:
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:
-    """Outputs sum their activities, tasks their outputs, in whole đồng."""
+    """Every row with child rows sums them (outputs their activities, tasks their outputs, at any
+    depth in other hierarchies), in whole đồng; a task or output with no rows is 0."""
     from .words import format_trieu
 
     sums: dict[str, int] = defaultdict(int)
-    for level in ("activity", "output"):
-        for row in rows:
-            if row["level"] == level and row["parent_code"]:
-                own = sums[row["code"]] if level == "output" else (
-                    0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
-                sums[row["parent_code"]] += own
+    for row in sorted(rows, key=lambda r: -r["code"].count(".")):      # children before parents
+        parent = row["parent_code"]
+        if parent:
+            own = sums[row["code"]] if row["level"] != "activity" else (
+                0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
+            sums[parent] += own
     for row in rows:
         if row["level"] in ("task", "output") and (row["code"] in sums or row["budget"] == row["budget"]):
             row["budget"] = sums.get(row["code"], 0) / 1_000_000

@@ -14,7 +14,7 @@ from .tables import RawRow, RawTable
 from .workbook import cell_ref
 
 __all__ = ["DONG_THRESHOLD", "DONG_FLOOR", "table_form", "grade_columns", "cell_columns", "table_unit",
-           "budget_rule", "budget_from_parts"]
+           "budget_rule", "budget_from_parts", "MISSING_ADVICE", "TIME_COLUMN_LABEL"]
 
 #: An activity's budget at or above this many triệu đồng (100 tỷ) once read in its table's unit is
 #: taken for a figure written in đồng: the one rule for a row that stands out from its table's
@@ -28,6 +28,7 @@ DONG_FLOOR = 1_000
 #: Columns a plan of any form may well not have: their absence is only noted.
 _OPTIONAL = {"plan": ("indicator", "evidence", "partners"), "monitoring": ("indicator", "evidence")}
 _TIME_FIELDS = {"month_from", "month_to", "period"}
+_RESULT_FIELDS = {"indicator", "evidence"}
 
 
 def _has_budget(names: set[str]) -> bool:
@@ -35,13 +36,16 @@ def _has_budget(names: set[str]) -> bool:
 
 
 def table_form(table: RawTable) -> str:
-    """``budget_list`` for a Phụ lục 1 table with no time and no lead column (a dự toán kinh phí:
-    STT, Nội dung, Kinh phí …), else ``plan``."""
+    """``budget_list`` for a Phụ lục 1 table with no time, indicator or evidence column (a dự toán
+    kinh phí: STT, Nội dung, Kinh phí, often Đơn vị thực hiện …: a list of money, not a plan of work
+    with its results through the year), else ``plan``."""
     names = set(table.columns)
-    return "budget_list" if not (names & _TIME_FIELDS) and "lead" not in names else "plan"
+    return "budget_list" if not (names & (_TIME_FIELDS | _RESULT_FIELDS)) else "plan"
 
 
-_MISSING_ADVICE = {
+#: The name of the missing time column(s) in ``missing-column``.
+TIME_COLUMN_LABEL = "Thời gian (Từ tháng / Đến tháng, hoặc Thời gian thực hiện)"
+MISSING_ADVICE = {
     "error": (" Hãy khôi phục cột này như trong biểu mẫu.", " Restore it as in the template."),
     "warning": (" Phần này của kế hoạch không được đọc và không được kiểm tra.",
                 " That part of the plan is neither read nor checked."),
@@ -55,7 +59,7 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
 
     A return of our template (``template``): every template column it lacks is an error
     (``missing-column``), every other column is not read (``unknown-column``). A plan as written:
-    a budget list is valid, with a note that it has no time or lead columns (``plan-budget-list``);
+    a budget list (no time, indicator or evidence column) is valid, with a note that it has none (``plan-budget-list``);
     a plan missing its time, lead or budget column gets a warning (one for the time, whether it is
     written as Từ tháng / Đến tháng or as one Thời gian column); indicator, evidence and partners
     missing are notes. Rule: issue 11, "what a plan of this form needs".
@@ -70,7 +74,7 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
     def missing(name: str, severity: str = "", label: str = "") -> None:
         findings.append(Finding("missing-column", severity=severity, file=file, sheet=sheet, cell=header_cell,
                                 expected=label or FIELD_LABELS[name],
-                                params={"table": table_name, "reason": _MISSING_ADVICE[severity or "error"]}))
+                                params={"table": table_name, "reason": MISSING_ADVICE[severity or "error"]}))
 
     extra = dict(table.extra_columns)
     if template:
@@ -91,7 +95,7 @@ def grade_columns(table: RawTable, file: str, template: bool = False) -> list[Fi
                 continue
             missing(name, "info" if name in _OPTIONAL[table.kind] else "warning")
         if table.kind == "plan" and not names & _TIME_FIELDS:
-            missing("month_from", "warning", "Thời gian (Từ tháng / Đến tháng, hoặc Thời gian thực hiện)")
+            missing("month_from", "warning", TIME_COLUMN_LABEL)
         elif table.kind == "plan" and "period" not in names:
             for name in ("month_from", "month_to"):
                 if name not in names:

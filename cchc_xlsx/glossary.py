@@ -29,6 +29,8 @@ TERMS: dict[str, str] = {
     "Theo yêu cầu": "on request (a valid month or frequency answer)",
     "Hàng quý": "quarterly",
     "Thường xuyên": "continuous",
+    "STT: I, 1, 1.1, a), -, Phần I, Mục 1, Nội dung 1": "mark (a row's numbering; hierarchy.py), its depth and code",
+    "Dòng chi tiết (không có dòng con)": "leaf (level activity in a plan not in the Đắk Lắk form)",
 }
 
 #: Row levels, top to bottom.

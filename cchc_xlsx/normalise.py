@@ -36,7 +36,9 @@ __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COL
 
 
 PLAN_COLUMNS = {
-    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "level": "category", "code": "object", "parent_code": "object",
+    "depth": "Int64", "label": "object",
+    "content": "object",
     "indicator": "object", "evidence": "object",
     "month_from": "Int64", "year_from": "Int64", "from_kind": "object", "from_text": "object",
     "month_to": "Int64", "year_to": "Int64", "to_kind": "object", "to_text": "object",
@@ -47,7 +49,9 @@ PLAN_COLUMNS = {
     "file": "object", "sheet": "object", "row": "Int64", "cells": "object",
 }
 MONITORING_COLUMNS = {
-    "level": "category", "code": "object", "parent_code": "object", "content": "object",
+    "level": "category", "code": "object", "parent_code": "object",
+    "depth": "Int64", "label": "object",
+    "content": "object",
     "indicator": "object", "evidence": "object",
     "frequency": "object", "frequency_kind": "object", "collections_per_year": "Int64",
     "collector": "object", "reporter": "object", "proposed": "bool",
@@ -293,10 +297,28 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 totals["allocation_total_raw"] = raw.values.get("amount")
                 totals["allocation_total_unit"] = unit
             elif raw.role == "unknown":
-                findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
-                                        found=raw.text[:120]))
+                findings.append(_unknown_row(raw, table, file, sheet))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule)
     return records, findings, totals
+
+
+def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding:
+    """A row that has no place in the plan; when it carries a budget, the amount left out is named."""
+    finding = Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0), found=raw.text[:120])
+    try:
+        budget = parse_number(raw.values.get("budget"))
+    except NotANumber:
+        budget = None
+    if budget:
+        written = _number_text(raw.values.get("budget"))
+        finding.expected = written
+        finding.field = "budget"
+        finding.params["reason"] = (
+            f" Ngân sách {written} ở ô {cell_ref(raw.row, table.columns['budget'])} không được cộng vào tổng: "
+            "hãy ghi số thứ tự (STT) của dòng để xếp nó vào kế hoạch.",
+            f" Its budget {written} in {cell_ref(raw.row, table.columns['budget'])} is left out of the totals: "
+            "give the row a number (STT) to place it in the plan.")
+    return finding
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
@@ -308,11 +330,13 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
     for raw, where in proposals:
         parent = raw.label.code
         n = 1
-        while f"{parent}.{n}" in taken:
+        code = f"{parent}.{n}" if parent else str(n)
+        while code in taken:
             n += 1
-        code = f"{parent}.{n}"
+            code = f"{parent}.{n}" if parent else str(n)
         taken.add(code)
         raw.label = Label("activity", code)
+        raw.depth = code.count(".") + 1
         record = build(raw, plan_year, registry) | where | {"proposed": True}
         if rule is not None:
             rule(record, raw, findings)
@@ -349,6 +373,7 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
+        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
@@ -364,12 +389,20 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
+def _written_label(raw: RawRow) -> str:
+    """The row's label as written: its mark, or the STT cell of a named label; none for a proposal."""
+    if raw.mark is not None:
+        return raw.mark.text
+    return clean_text(raw.values.get("code")) if raw.role == "item" else ""
+
+
 def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     get = raw.values.get
     frequency = parse_frequency(get("frequency"))
     label = raw.label
     return {
         "level": label.level, "code": label.code, "parent_code": label.parent,
+        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
         "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,

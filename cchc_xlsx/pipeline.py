@@ -12,6 +12,7 @@ from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import Finding, ToolError
 from .merged import spread_merged
+from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL
 from .normalise import DONG_THRESHOLD, Plan, normalise
 from .notation import TRIEU, parse_number
 from .tables import find_tables, title_lines, titles_from_lines
@@ -126,6 +127,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
         return None
     records = {table: [row for part in parts for row in part.plan.rows(table)]
                for table in ("plan", "monitoring", "allocation")}
+    _monitoring_levels_as_planned(records)
     totals: dict = {}
     for part in parts:
         totals.update(part.totals)
@@ -148,7 +150,23 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     if not template:
         forms = [form for part in parts for form in part.totals.get("plan_forms", [])]
         plan.findings.extend(_monitoring_missing(kinds, forms, path))
+        if "monitoring" in kinds:
+            plan.findings = _not_a_budget_list(plan.findings)
     return plan
+
+
+def _not_a_budget_list(findings: list[Finding]) -> list[Finding]:
+    """A table that has the columns of a budget list but comes with a Phụ lục 2 is a plan of work
+    whose time columns are missing: the note ``plan-budget-list`` becomes that warning (a sheet is
+    graded alone, before the plan knows it has a Phụ lục 2)."""
+    out = []
+    for finding in findings:
+        if finding.code == "plan-budget-list":
+            finding = Finding("missing-column", severity="warning", file=finding.file, sheet=finding.sheet,
+                              cell=finding.cell, expected=TIME_COLUMN_LABEL,
+                              params={"table": "Phụ lục 1", "reason": MISSING_ADVICE["warning"]})
+        out.append(finding)
+    return out
 
 
 def _monitoring_missing(kinds: list[str], forms: list[str], path: Path) -> list[Finding]:
@@ -157,6 +175,16 @@ def _monitoring_missing(kinds: list[str], forms: list[str], path: Path) -> list[
         return []
     severity = "info" if forms and all(form == "budget_list" for form in forms) else "warning"
     return [Finding("monitoring-missing", severity=severity, file=Path(path).name)]
+
+
+def _monitoring_levels_as_planned(records: dict[str, list[dict]]) -> None:
+    """Phụ lục 2 has no budgets: a row its numbering makes a group but whose money makes it an
+    activity in Phụ lục 1 (a budget over detail lines, hierarchy._levels) takes Phụ lục 1's level."""
+    levels = {row["code"]: row["level"] for row in records["plan"]}
+    for row in records["monitoring"]:
+        level = levels.get(row["code"])
+        if level is not None and level != row["level"]:
+            row["level"] = level
 
 
 def _number_or_none(value: object) -> float | None:

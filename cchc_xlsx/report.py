@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .findings import SEVERITIES, count_by_severity
+from .hierarchy import is_named_label
 from .normalise import Plan, records
 
 __all__ = ["plan_summary", "render_summary"]
@@ -23,8 +24,12 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
     frame = plan.plan
     levels = ("task", "output", "activity")
     by_task: dict[str, int] = {}
+    top_labels: dict[str, str] = {}
+    leaves_under = _leaves_under_top(frame)
     for row in records(frame[frame["level"] == "task"]):
-        by_task[row["code"]] = _dong(row["budget"])
+        stated = row["budget_text"] != "" and row["budget"] == row["budget"]
+        by_task[row["code"]] = _dong(row["budget"]) if stated else leaves_under.get(row["code"], 0)
+        top_labels[row["code"]] = row["label"] or ""
     by_agency: dict[str, int] = defaultdict(int)
     activities = plan.activities
     for agency, budget in zip(activities["funded_agency"], activities["budget"]):
@@ -38,12 +43,17 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict:
             "monitoring": {level: int((plan.monitoring["level"] == level).sum()) for level in levels},
             "allocation": len(plan.allocation),
         },
+        "depths": {table: _depth_counts(getattr(plan, table)) for table in ("plan", "monitoring")},
+        "leaves": _leaf_count(frame),
+        "named_levels": all(is_named_label(label) for label in frame["label"].tolist() if label),
         "total": _trieu(sum(_dong(b) for b in activities["budget"])),
         "stated_total": plan.stated_total,
         "budget_by_task": {code: _trieu(v) for code, v in by_task.items()},
+        "task_labels": top_labels,
         "budget_by_agency": {agency: _trieu(v) for agency, v in sorted(by_agency.items(), key=lambda kv: -kv[1])},
         "allocation": {row["agency"]: _trieu(int(row["amount_dong"])) for row in records(plan.allocation)},
-        "missing_budget": activities.loc[activities["budget_text"] == "", "code"].tolist(),
+        "missing_budget": activities.loc[(activities["budget_text"] == "")
+                                         & ~activities["parent_code"].isin(set(activities["code"])), "code"].tolist(),
         "severity_counts": count_by_severity(plan.findings),
         "findings": [f.to_dict(lang) for f in sorted(plan.findings, key=lambda f: SEVERITIES.index(f.severity))],
         # texts the workbook holds cut at Excel's limit (text-cut), in full
@@ -59,6 +69,27 @@ def unit_summary(plan: Plan) -> dict:
     return {"unit": plan.unit, "unit_text": plan.unit_text, "unit_factor": plan.unit_factor}
 
 
+def _leaves_under_top(frame) -> dict[str, int]:
+    """code of a row at depth 1 -> the sum of the leaves (activities) under it, in đồng."""
+    sums: dict[str, int] = defaultdict(int)
+    activities = frame[frame["level"] == "activity"]
+    for code, budget in zip(activities["code"].tolist(), activities["budget"].tolist()):
+        sums[code.split(".", 1)[0]] += _dong(budget)
+    return sums
+
+
+def _leaf_count(frame) -> int:
+    """The activities that hold the money: not the detail lines under an activity (hierarchy._levels)."""
+    activities = frame[frame["level"] == "activity"]
+    return int((~activities["parent_code"].isin(set(activities["code"]))).sum())
+
+
+def _depth_counts(frame) -> dict[str, int]:
+    """Rows per depth of the hierarchy (1 = top), as ``{"1": 7, "2": 22, "3": 74}``."""
+    counts = frame["depth"].value_counts(dropna=True)
+    return {str(int(depth)): int(n) for depth, n in sorted(counts.items())}
+
+
 _TEXT = {
     "vi": {
         "title": "Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
@@ -66,6 +97,8 @@ _TEXT = {
         "unit": "Đơn vị tính của bảng: {unit} (ghi «{unit_text}»); các số dưới đây đã quy ra triệu đồng.",
         "counts": "Phụ lục 1: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
         "counts2": "Phụ lục 2: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
+        "depths": "Phụ lục 1 theo cấp: {depths}; {leaves} dòng chi tiết (không có dòng con, được cộng vào tổng)",
+        "depth": "cấp {depth}: {n} dòng",
         "total": "Tổng ngân sách các hoạt động: {total} triệu đồng (dòng Tổng cộng ghi: {stated})",
         "by_task": "Ngân sách theo nhiệm vụ (triệu đồng):",
         "task": "  Nhiệm vụ {code}: {value}",
@@ -83,6 +116,8 @@ _TEXT = {
         "unit": "The table's unit: {unit} (written «{unit_text}»); the figures below are in million đồng.",
         "counts": "Phụ lục 1: {task} tasks, {output} outputs, {activity} activities",
         "counts2": "Phụ lục 2: {task} tasks, {output} outputs, {activity} activities",
+        "depths": "Phụ lục 1 by depth: {depths}; {leaves} detail rows (no child rows, summed into the total)",
+        "depth": "depth {depth}: {n} rows",
         "total": "Activities' total budget: {total} million đồng (the Tổng cộng row states: {stated})",
         "by_task": "Budget per task (million đồng):",
         "task": "  Task {code}: {value}",
@@ -114,6 +149,14 @@ def _where(f: dict, show_file: bool) -> str:
     return " › ".join(parts) or "—"
 
 
+def _depth_line(summary: dict, t: dict) -> list[str]:
+    """The rows per depth, for a plan not in the Đắk Lắk form (whose levels the counts name)."""
+    if summary.get("named_levels", True):
+        return []
+    depths = "; ".join(t["depth"].format(depth=d, n=n) for d, n in summary["depths"]["plan"].items())
+    return [t["depths"].format(depths=depths, leaves=summary["leaves"])]
+
+
 def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_file: bool = False) -> str:
     """The summary as lines a person reads (Vietnamese by default)."""
     t = _TEXT["vi" if lang == "vi" else "en"]
@@ -124,9 +167,12 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
         lines.append(t["unit"].format(unit=summary["unit"], unit_text=summary["unit_text"] or "—"))
     lines += [t["counts"].format(**summary["counts"]["plan"]),
              t["counts2"].format(**summary["counts"]["monitoring"]),
+             *_depth_line(summary, t),
              t["total"].format(total=_num(summary["total"]), stated=_num(summary["stated_total"])),
              t["by_task"]]
-    lines += [t["task"].format(code=code, value=_num(v)) for code, v in summary["budget_by_task"].items()]
+    labels = {} if summary.get("named_levels", True) else summary.get("task_labels", {})
+    lines += [(f"  {labels[code]} ({code}): {_num(v)}" if labels.get(code) else t["task"].format(code=code, value=_num(v)))
+              for code, v in summary["budget_by_task"].items()]
     lines.append(t["by_agency"])
     allocation = summary["allocation"]
     for agency, value in summary["budget_by_agency"].items():

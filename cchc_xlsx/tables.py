@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from .hierarchy import Mark, mark_in_content, parse_mark, place
 from .notation import clean_text, fold, parse_label, parse_number, parse_unit, unit_in_text, NotANumber, Label, Unit
 from .workbook import Book, Sheet
 
@@ -42,7 +43,7 @@ _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
 # Texts that only group sub-headers ("Thời gian" over Từ tháng / Đến tháng).
 _GROUP_HEADERS = re.compile(r"trach nhiem.*")
 # The spare rows of a template: "Đề xuất mới (1.1)".
-_PROPOSAL = re.compile(r"de xuat moi (\d+ \d+)")
+_PROPOSAL = re.compile(r"de xuat moi(?: (\d+(?: \d+)*))?")
 _PLAN_MARKERS = {"budget", "lead", "month_from", "month_to", "partners", "period", "funding_source"}
 _MONITORING_MARKERS = {"frequency", "collector", "reporter"}
 _TITLE_STARTS = ("phu luc", "ban hanh kem theo", "dvt", "don vi tinh", "ke hoach", "bang phan cong",
@@ -71,6 +72,8 @@ class RawRow:
     values: dict[str, object]      # field -> raw cell value
     label: Label | None = None
     text: str = ""                 # the row's text, for rows we cannot place
+    mark: Mark | None = None       # its numbering mark (hierarchy.py); None: a named label (Hoạt động 1.2.3)
+    depth: int = 0                 # its depth in the table's hierarchy (1 = top); 0: as long as its code
 
 
 @dataclass
@@ -85,6 +88,7 @@ class RawTable:
     unit: Unit | None = None       # the money unit the table states (None: not stated)
     unit_source: str = ""          # where: "header" (the budget column's title) or "line" (ĐVT: above)
     unit_conflict: tuple[Unit, Unit] | None = None   # (header, line) when they disagree
+    closed: bool = False           # its Tổng cộng row has been read: no more rows by marks alone
 
 
 def find_tables(book: Book) -> list[RawTable]:
@@ -93,7 +97,55 @@ def find_tables(book: Book) -> list[RawTable]:
     for sheet in book.sheets:
         if sheet.visible:
             tables.extend(_tables_in_sheet(sheet))
+    for table in tables:
+        place_rows(table)
     return tables
+
+
+def place_rows(table: RawTable) -> None:
+    """Give each item row of the table its level, code and depth from the order of its marks
+    (hierarchy.place): ``I / 1 / a / -``, ``1, 2, 3``, the Đắk Lắk form's named labels alike."""
+    items = [row for row in table.rows if row.role == "item"]
+    if _canonical_form(items):
+        return
+    marks = []
+    for row in items:
+        if row.mark is None:
+            text = clean_text(row.values.get("code"))
+            row.mark = parse_mark(text) or _mark_of_label(row.label, text)
+        marks.append((row.mark, row.label))
+    money = [clean_text(row.values.get("budget")) != "" for row in items] if "budget" in table.columns else None
+    for row, (level, depth, code) in zip(items, place(marks, money)):
+        label = row.label
+        if label is None or label.level != level or label.code != code:
+            row.label = Label(level, code)
+        row.depth = depth
+
+
+_CANONICAL_SCHEMES = {"Hoạt động ": "word:hoat dong", "Kết quả đầu ra ": "word:ket qua dau ra",
+                      "NHIỆM VỤ ": "word:nhiem vu"}
+
+
+def _canonical_form(items: list[RawRow]) -> bool:
+    """A table written entirely as the decision and the templates write it (``Hoạt động 1.2.3``):
+    its rows are the labels' own (parse_label), each as deep as its code is long (``depth`` left 0,
+    ``mark`` None: normalise reads them so). Checked first and cheaply, since a large plan has a row
+    of its own text for every activity."""
+    canonical = _CANONICAL_SCHEMES
+    for row in items:
+        label, text = row.label, row.values.get("code")
+        if label is None or row.mark is not None or type(text) is not str:
+            return False
+        code = label.code
+        if not text.endswith(code) or text[:-len(code)] not in canonical:
+            return False
+    return True
+
+
+def _mark_of_label(label: Label, text: str) -> Mark:
+    """A bare code parse_label reads but no mark pattern does (``1,1``)."""
+    parts = tuple(int(p) for p in label.code.split("."))
+    return Mark("dotted" if len(parts) > 1 else "arabic", parts, parts[-1], text)
 
 
 _CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma"}
@@ -329,16 +381,21 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
         prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
         if not any(t for c, t in enumerate(texts) if c not in prefilled):
             return None  # a spare row left empty
-        parent = proposal.group(1).replace(" ", ".")
+        parent = (proposal.group(1) or "").replace(" ", ".")
         return RawRow("proposal", r, values, Label("activity", parent), text=first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
     if folded.startswith("tong cong") or folded == "tong":
         if in_allocation:
             return RawRow("allocation_total", r, {"amount": _last_number(raw)[0]}, text=first)
+        table.closed = True
         return RawRow("total", r, values, text=first)
     if folded.startswith(_TITLE_STARTS):
         return RawRow("title", r, {}, text=first)
+    if not in_allocation and not table.closed:
+        item = _marked_row(r, values)
+        if item is not None:
+            return item
     if in_allocation:
         amount, col = _last_number(raw)
         name = next((t for t in texts[:col] if t and fold(t)), "") if col is not None else ""
@@ -348,6 +405,20 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
             return RawRow("allocation", r, {"agency": agency_text, "amount": amount, "agency_col": name_col,
                                             "amount_col": col}, text=" ".join(t for t in texts if t))
     return RawRow("unknown", r, values, text=" | ".join(t for t in texts if t))
+
+
+def _marked_row(r: int, values: dict[str, object]) -> RawRow | None:
+    """A row numbered by a mark the Đắk Lắk form does not use (``I.``, ``a)``, ``-``), in the STT
+    cell or, when that is blank, at the start of the content (then taken off the content)."""
+    code = clean_text(values.get("code"))
+    if code:
+        mark = parse_mark(code)
+        return RawRow("item", r, values, mark=mark) if mark is not None else None
+    found = mark_in_content(clean_text(values.get("content")))
+    if found is None:
+        return None
+    mark, rest = found
+    return RawRow("item", r, values | {"content": rest}, mark=mark)
 
 
 def _last_number(raw: list[object]) -> tuple[object, int | None]:

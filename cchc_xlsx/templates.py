@@ -21,6 +21,7 @@ from pathlib import Path
 import xlsxwriter
 
 from .agencies import Registry, default_registry
+from .hierarchy import is_named_label
 from .normalise import Plan
 from .notation import FREQUENCY_CHOICES, fold
 from .outputs import TEMP_SUFFIX, clean_leftovers, temp_prefix
@@ -246,17 +247,81 @@ def fit_height(texts: list[str], widths: list[int], line_height: float = 15.0) -
     return round(lines * line_height + 2, 1)
 
 
-def _children(rows: list[dict]) -> dict[str, list[str]]:
-    """output code -> its activities' codes, in order."""
-    children: dict[str, list[str]] = {}
-    for row in rows:
-        if row["level"] == "activity":
-            children.setdefault(row["parent_code"], []).append(row["code"])
-    return children
+class _Tree:
+    """The rows of a template as a tree: children by parent code, in plan order; leaves are the
+    activities (the rows an agency fills), any other row a group (a task or output)."""
+
+    def __init__(self, rows: list[dict]):
+        self.by_code = {row["code"]: row for row in rows}
+        self.children: dict[str, list[str]] = {}
+        self.roots: list[str] = []
+        for row in rows:
+            parent = row["parent_code"]
+            if parent and parent in self.by_code:
+                self.children.setdefault(parent, []).append(row["code"])
+            else:
+                self.roots.append(row["code"])
+
+    def is_leaf(self, code: str) -> bool:
+        return self.by_code[code]["level"] == "activity"
+
+    def takes_proposals(self, code: str) -> bool:
+        """Spare rows go under a group of activities (an output, even one without any yet)."""
+        kids = self.children.get(code)
+        return any(map(self.is_leaf, kids)) if kids else self.by_code[code]["level"] == "output"
+
+    def kinds(self, code: str) -> str:
+        """``leaves`` (only activities, or none: an output), ``groups`` (only groups: a task), ``mixed``."""
+        kids = self.children.get(code, [])
+        leaves = sum(map(self.is_leaf, kids))
+        if leaves == len(kids) and (kids or self.by_code[code]["level"] == "output"):
+            return "leaves"
+        return "groups" if not leaves else "mixed"
+
+
+def _group_formula(sheet, r: int, last: int, parts: list[int], kinds: str, budgets: dict[int, int], fmt) -> None:
+    """A group's live subtotal: the range below it when it holds only activities (and spare rows),
+    else the sum of its children's cells. Its cached value is the sum of theirs, in đồng."""
+    value = sum(budgets.get(x, 0) for x in parts)
+    budgets[r] = value
+    formula = f"=SUM(G{r + 2}:G{last + 1})" if kinds == "leaves" else _sum_cells(parts, kinds == "groups")
+    sheet.write_formula(r, 6, formula, fmt, value / 1e6)
+
+
+def _sum_cells(rows: list[int], plain: bool) -> str:
+    """``=G5+G9`` (``plain``: one cell each, as the Đắk Lắk form's tasks and total have it), else
+    adjacent rows as ranges (``=SUM(G5:G40)+G44``), so that a long flat list stays a short formula."""
+    if not rows:
+        return "=0"
+    if plain:
+        return "=" + "+".join(f"G{x + 1}" for x in rows)
+    runs: list[list[int]] = []
+    for x in rows:
+        if runs and x == runs[-1][-1] + 1:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return "=" + "+".join(f"SUM(G{run[0] + 1}:G{run[-1] + 1})" if len(run) > 1 else f"G{run[0] + 1}" for run in runs)
 
 
 def _label(level: str, code: str) -> str:
     return {"task": f"NHIỆM VỤ {code}", "output": f"Kết quả đầu ra {code}", "activity": f"Hoạt động {code}"}[level]
+
+
+def _stt(row: dict, level: str | None = None) -> str:
+    """The STT a template shows: the Đắk Lắk form's named label (``Hoạt động 1.1.1``); for a plan
+    numbered otherwise (``I``, ``a)``, ``-``), the row's code (``1.2.1``), which the reader places
+    back on the same row (hierarchy.py) whichever rows a template holds."""
+    label = row.get("label") or ""
+    level = level or row["level"]
+    if (not label or is_named_label(label)) and level in ("task", "output", "activity") \
+            and row["code"].count(".") + 1 == {"task": 1, "output": 2, "activity": 3}[level]:
+        return _label(level, row["code"])
+    return row["code"]
+
+
+def _proposal_label(parent: str) -> str:
+    return PROPOSAL_LABEL.format(output=parent) if parent else "Đề xuất mới"
 
 
 def _select_rows(ctx: _Context, codes: set[str]) -> list[dict]:
@@ -393,68 +458,68 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
                       agency_range: str, fingerprints: list) -> dict:
     _titles(sheet, ctx, agency, "Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC", f)
     _write_header(sheet, PLAN_HEADER, 4, f, {4: "Từ tháng", 5: "Đến tháng"})
-    r = DATA_START
-    task_rows: list[int] = []
-    outputs_of_task: dict[int, list[int]] = {}
-    spans: dict[int, tuple[int, int]] = {}          # output row -> (first, last) child rows
+    all_rows = agency == ALL_ROWS
+    tree = _Tree(rows)
     budgets: dict[int, int] = {}                    # row -> cached value in đồng
     input_rows: list[int] = []
     spare_rows: list[int] = []
-    current_task = current_output = None
-    all_rows = agency == ALL_ROWS
-    by_code = {row["code"]: row for row in rows}
-    children_of = _children(rows)
-    for row in rows:
-        level, code = row["level"], row["code"]
-        if level == "task":
-            current_task = r
-            task_rows.append(r)
-            outputs_of_task[r] = []
-            _context_row(sheet, r, row, f.task, fingerprints)
+    row_of: dict[str, int] = {}
+
+    def spares(r: int, parent: str) -> int:
+        for _ in range(options.spare_rows):
+            sheet.write_string(r, 0, _proposal_label(parent), f.spare_label)
+            for col in range(1, 9):
+                if col == 6:
+                    sheet.write_blank(r, col, None, f.spare_num)
+                else:
+                    sheet.write_blank(r, col, None, f.spare)
+            sheet.write_string(r, 7, agency, f.spare) if agency else None
+            spare_rows.append(r)
             r += 1
-        elif level == "output":
-            current_output = r
-            outputs_of_task.setdefault(current_task, []).append(r)
-            _context_row(sheet, r, row, f.output, fingerprints)
-            first = r + 1
-            r += 1
-            children = children_of.get(code, [])
-            for child in children:
-                _write_activity(sheet, r, by_code[child], f, budgets)
-                fingerprints.append((child, "activity", SHEET_PLAN, r + 1,
-                                     row_fingerprint(child, by_code[child]["content"], by_code[child]["lead_written"])))
+        return r
+
+    def write(codes: list[str], r: int, detail: bool = False) -> int:
+        """These sibling rows and everything under them from row r; the next free row."""
+        for code in codes:
+            row = tree.by_code[code]
+            row_of[code] = r
+            if detail:              # a detail line under an activity: context, its money is the activity's
+                _context_row(sheet, r, row, f.output, fingerprints)
+                r = write(tree.children.get(code, []), r + 1, True)
+                continue
+            if tree.is_leaf(code):
+                _write_activity(sheet, r, row, f, budgets)
+                fingerprints.append((code, "activity", SHEET_PLAN, r + 1,
+                                     row_fingerprint(code, row["content"], row["lead_written"])))
                 input_rows.append(r)
-                r += 1
-            for k in range(options.spare_rows):
-                sheet.write_string(r, 0, PROPOSAL_LABEL.format(output=code), f.spare_label)
-                for col in range(1, 9):
-                    if col == 6:
-                        sheet.write_blank(r, col, None, f.spare_num)
-                    else:
-                        sheet.write_blank(r, col, None, f.spare)
-                sheet.write_string(r, 7, agency, f.spare) if agency else None
-                spare_rows.append(r)
-                r += 1
-            spans[current_output] = (first, r - 1)
-        # activities are written under their output
-    # subtotals: outputs sum their rows, tasks their outputs, the total the tasks
-    for out_row, (first, last) in spans.items():
-        value = sum(budgets.get(x, 0) for x in range(first, last + 1))
-        budgets[out_row] = value
-        sheet.write_formula(out_row, 6, f"=SUM(G{first + 1}:G{last + 1})", f.output_num, value / 1e6)
-    for task_row in task_rows:
-        outs = outputs_of_task.get(task_row, [])
-        value = sum(budgets.get(x, 0) for x in outs)
-        budgets[task_row] = value
-        formula = "=" + ("+".join(f"G{x + 1}" for x in outs) if outs else "0")
-        sheet.write_formula(task_row, 6, formula, f.task_num, value / 1e6)
+                r = write(tree.children.get(code, []), r + 1, True)       # its detail lines, if any
+                continue
+            group_row = r
+            _context_row(sheet, r, row, f.task if row["level"] == "task" else f.output, fingerprints)
+            kids = tree.children.get(code, [])
+            r = write(kids, r + 1)
+            first_spare = r
+            if tree.takes_proposals(code):
+                r = spares(r, code)
+            _group_formula(sheet, group_row, r - 1, [row_of[k] for k in kids] + list(range(first_spare, r)),
+                           tree.kinds(code), budgets, f.task_num if row["level"] == "task" else f.output_num)
+        return r
+
+    roots = tree.roots
+    r = write(roots, DATA_START)
+    top = [row_of[code] for code in roots]
+    if any(tree.is_leaf(code) for code in roots):          # a flat list: proposals at its end
+        first_spare = r
+        r = spares(r, "")
+        top += list(range(first_spare, r))
+    task_rows = top
     total_row = r
     sheet.write_string(total_row, 0, "Tổng cộng", f.total_label)
     for col in range(1, 9):
         if col != 6:
             sheet.write_blank(total_row, col, None, f.total_label)
     total = sum(budgets.get(x, 0) for x in task_rows)
-    sheet.write_formula(total_row, 6, "=" + ("+".join(f"G{x + 1}" for x in task_rows) or "0"), f.total, total / 1e6)
+    sheet.write_formula(total_row, 6, _sum_cells(task_rows, not any(map(tree.is_leaf, roots))), f.total, total / 1e6)
     r = total_row + 1
     if all_rows and not ctx.plan.allocation.empty:
         r += 1
@@ -473,7 +538,7 @@ def _write_plan_sheet(sheet, ctx: _Context, agency: str, rows: list[dict], f: _F
 
 def _context_row(sheet, r: int, row: dict, fmt, fingerprints: list) -> None:
     """A task or output row of Phụ lục 1: locked, for context; its budget is written later as a formula."""
-    sheet.write_string(r, 0, _label(row["level"], row["code"]), fmt)
+    sheet.write_string(r, 0, _stt(row), fmt)
     for col, key in ((1, "content"), (2, "indicator"), (3, "evidence"), (4, "from_written"), (5, "to_written"),
                      (7, "lead_written"), (8, "partners_written")):
         sheet.write_string(r, col, row[key], fmt)
@@ -488,7 +553,7 @@ def _plan_texts(row: dict) -> list[str]:
 
 def _write_activity(sheet, r: int, row: dict, f: _Formats, budgets: dict[int, int]) -> None:
     sheet.set_row(r, fit_height(_plan_texts(row), PLAN_WIDTHS))
-    sheet.write_string(r, 0, _label("activity", row["code"]), f.locked)
+    sheet.write_string(r, 0, _stt(row, "activity"), f.locked)
     sheet.write_string(r, 1, row["content"], f.locked)
     sheet.write_string(r, 2, row["indicator"], f.input)
     sheet.write_string(r, 3, row["evidence"], f.input)
@@ -572,32 +637,41 @@ def _write_monitoring_sheet(sheet, ctx: _Context, agency: str, rows: list[dict],
     _titles(sheet, ctx, agency, "Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC", f)
     _write_header(sheet, MONITORING_HEADER, 4, f, {5: "Thu thập số liệu", 6: "Báo cáo"})
     all_rows = agency == ALL_ROWS
-    r = DATA_START
     frequency_rows: list[int] = []
-    by_code = {row["code"]: row for row in rows}
-    children_of = _children(rows)
-    for row in rows:
-        level, code = row["level"], row["code"]
-        if level == "activity":
-            continue
-        fmt = f.task if level == "task" else f.output
-        editable = f.input if all_rows else fmt
-        _monitoring_row(sheet, r, level, code, row, ctx.monitoring.get(code, {}), fmt, editable, fingerprints)
-        if all_rows:
-            frequency_rows.append(r)
-        r += 1
-        if level == "output":
-            for child in children_of.get(code, []):
-                _monitoring_row(sheet, r, "activity", child, by_code[child], ctx.monitoring.get(child, {}),
+    tree = _Tree(rows)
+
+    def write(codes: list[str], r: int) -> int:
+        for code in codes:
+            row = tree.by_code[code]
+            if tree.is_leaf(code):
+                _monitoring_row(sheet, r, "activity", code, row, ctx.monitoring.get(code, {}),
                                 f.locked, f.input, fingerprints)
                 frequency_rows.append(r)
-                r += 1
-            for _ in range(options.spare_rows):
-                sheet.write_string(r, 0, PROPOSAL_LABEL.format(output=code), f.spare_label)
-                for col in range(1, 7):
-                    sheet.write_blank(r, col, None, f.spare)
+                r = write(tree.children.get(code, []), r + 1)
+                continue
+            level = row["level"]
+            fmt = f.task if level == "task" else f.output
+            editable = f.input if all_rows else fmt
+            _monitoring_row(sheet, r, level, code, row, ctx.monitoring.get(code, {}), fmt, editable, fingerprints)
+            if all_rows:
                 frequency_rows.append(r)
-                r += 1
+            r = write(tree.children.get(code, []), r + 1)
+            if tree.takes_proposals(code):
+                r = spares(r, code)
+        return r
+
+    def spares(r: int, parent: str) -> int:
+        for _ in range(options.spare_rows):
+            sheet.write_string(r, 0, _proposal_label(parent), f.spare_label)
+            for col in range(1, 7):
+                sheet.write_blank(r, col, None, f.spare)
+            frequency_rows.append(r)
+            r += 1
+        return r
+
+    r = write(tree.roots, DATA_START)
+    if any(map(tree.is_leaf, tree.roots)):
+        spares(r, "")
     _apply(sheet, "data_validation", frequency_rows, 4, 4, {
         "validate": "list", "source": list(FREQUENCY_CHOICES),
         "input_title": "Tần suất thu thập", "input_message": "Chọn: Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, Theo yêu cầu hoặc số lần trong năm.",
@@ -619,7 +693,7 @@ def _monitoring_row(sheet, r: int, level: str, code: str, row: dict, monitoring:
     texts = ["", content, monitoring.get("indicator", row["indicator"]), monitoring.get("evidence", row["evidence"]),
              monitoring.get("frequency", ""), monitoring.get("collector", ""), monitoring.get("reporter", "")]
     sheet.set_row(r, fit_height(texts, MONITORING_WIDTHS))
-    sheet.write_string(r, 0, _label(level, code), fixed)
+    sheet.write_string(r, 0, _stt(row, level), fixed)
     sheet.write_string(r, 1, content, fixed)
     sheet.write_string(r, 2, monitoring.get("indicator", row["indicator"]), fixed)
     sheet.write_string(r, 3, monitoring.get("evidence", row["evidence"]), fixed)

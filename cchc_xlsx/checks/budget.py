@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from ..findings import Finding
 from ..normalise import DONG_THRESHOLD, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
+from ..hierarchy import is_named_label
 from ._common import LEVEL_WORDS, at, dong, trieu
 
 
@@ -50,37 +51,78 @@ def budget_no_agency(plan) -> list[Finding]:
 
 def budget_missing(plan) -> list[Finding]:
     """Activities whose budget cell is blank (not 0): the decision must say what they cost."""
-    return [at("budget-missing", row, "budget") for row in plan.rows("plan", "activity")
-            if row["budget_text"] == "" and cell_of(row, "budget")]   # no budget column: said once (grading)
+    activities = plan.rows("plan", "activity")
+    codes = {row["code"] for row in activities}
+    # a detail line under an activity that states the money (hierarchy._levels) has no budget of its own;
+    # a table without a budget column is said once (grading), not per row
+    return [at("budget-missing", row, "budget") for row in activities
+            if row["budget_text"] == "" and cell_of(row, "budget") and row["parent_code"] not in codes]
 
 
 def subtotals(plan) -> list[Finding]:
-    """Each output's stated budget equals the sum of its activities; each task's, of its outputs."""
+    """Each row that states a budget and has child rows equals the sum of its children (an output of
+    its activities, a task of its outputs; any depth in other hierarchies). A child that states no
+    budget counts as the sum of its own children; a parent whose children state none is not checked."""
     rows = plan.rows("plan")
     stated = {row["code"]: row for row in rows}
-    sums: dict[str, int] = defaultdict(int)
-    has_children: set[str] = set()
-    for row in rows:
-        parent = row["parent_code"]
-        if parent is not None and parent == parent:
-            sums[parent] += dong(row["budget"])
-            has_children.add(parent)
+    sums, has_children = _child_sums(rows)
     findings = []
     for code in has_children:
         row = stated.get(code)
-        if row is None or row["budget_text"] == "" or row["budget"] != row["budget"]:
+        if row is None or row["budget_text"] == "" or row["budget"] != row["budget"] or code not in sums:
             continue
         if dong(row["budget"]) != sums[code]:
             findings.append(at("subtotal-mismatch", row, "budget", found=trieu(dong(row["budget"])),
-                               expected=trieu(sums[code]), params={"level": LEVEL_WORDS[row["level"]]}))
+                               expected=trieu(sums[code]), params={"level": _level_words(row)}))
     return sorted(findings, key=lambda f: [int(p) for p in f.row_code.split(".")])
 
 
+def _states_budget(row: dict) -> bool:
+    return row["budget_text"] != "" and row["budget"] == row["budget"]
+
+
+def _child_sums(rows: list[dict]) -> tuple[dict[str, int], set[str]]:
+    """parent code -> the sum of its children in đồng (only parents some child of which carries
+    money, directly or below), and every code that has children. Children before parents: a code
+    has one part more than its parent's."""
+    sums: dict[str, int] = {}
+    has_children: set[str] = set()
+    for row in sorted(rows, key=lambda r: -r["code"].count(".")):
+        parent = row["parent_code"]
+        if parent is None or parent != parent:
+            continue
+        has_children.add(parent)
+        code = row["code"]
+        if _states_budget(row) or (code not in has_children and row["budget_text"] != ""):
+            value = dong(row["budget"])
+        elif code in sums:
+            value = sums[code]
+        else:
+            continue                     # no money in this row nor below it
+        sums[parent] = sums.get(parent, 0) + value
+    return sums, has_children
+
+
+def _level_words(row: dict) -> tuple[str, str]:
+    """How a message names the row: its named level (Đắk Lắk form), else «mục a)» / «row a)»."""
+    label = row.get("label") or ""
+    if not label or is_named_label(label):
+        return LEVEL_WORDS[row["level"]]
+    return f"mục «{label}»", f"row «{label}»"
+
+
 def grand_total(plan) -> list[Finding]:
-    """The Tổng cộng row equals the sum of the tasks."""
+    """The Tổng cộng row equals the sum of the top rows (the tasks; in other hierarchies the rows
+    of depth 1, each its stated budget or, when blank, the sum of its children)."""
     if plan.stated_total is None:
         return []
-    expected = sum(dong(row["budget"]) for row in plan.rows("plan", "task"))
+    rows = plan.rows("plan")
+    sums, _ = _child_sums(rows)
+    expected = 0
+    for row in rows:
+        parent = row["parent_code"]
+        if parent is None or parent != parent:
+            expected += dong(row["budget"]) if _states_budget(row) or row["code"] not in sums else sums[row["code"]]
     if dong(plan.stated_total) == expected:
         return []
     file, sheet, cell = plan.stated_total_at

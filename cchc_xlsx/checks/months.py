@@ -24,7 +24,11 @@ def month_values(plan) -> list[Finding]:
 def month_missing(plan) -> list[Finding]:
     """An activity with no start or no end month (``Theo yêu cầu`` is an answer, not a blank)."""
     findings = []
-    for row in plan.rows("plan", "activity"):
+    activities = plan.rows("plan", "activity")
+    codes = {row["code"] for row in activities}
+    for row in activities:
+        if row["parent_code"] in codes:     # a detail line under an activity (hierarchy._levels): its months
+            continue
         missing = [(field, words) for end, field, words in _ENDS if row[f"{end}_kind"] == "missing"]
         if missing and cell_of(row, missing[0][0]):     # a table with no time column: said once (grading)
             vi = " và ".join(words[0] for _, words in missing)

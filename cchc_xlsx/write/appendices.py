@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .book import LEVEL_WORDS, TRIEU, Book, RowFit, merged_header, row_height, stt_label
+from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
@@ -93,6 +93,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     leads, partners, funded = (values[name] for name in ("lead", "partners", "funded_agency"))
     from_texts, to_texts, budget_texts = values["from_text"], values["to_text"], values["budget_text"]
     styles = {}
+    labels = labels_of(frame)
     for pr in layout.plan_rows:
         i, r, level = pr.index, pr.row, pr.level
         look = looks.get(level, looks["activity"])
@@ -101,7 +102,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             styles[level] = ((text, text, text, text, center, center), (text, text, text, text))
         first, last = styles[level]
         rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        rows.texts(0, (stt_label(level, pr.code), contents[i], indicators[i], evidences[i], from_texts[i],
+        rows.texts(0, (stt_label(level, pr.code, labels[i]), contents[i], indicators[i], evidences[i], from_texts[i],
                        to_texts[i]), first)
         _budget(rows, budget_col, pr, budget_texts[i], look)
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
@@ -238,6 +239,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     assert [c for c, _ in text_columns] == list(range(1, len(P2_COLUMNS)))
     rows = Rows(ws, 0, len(P2_COLUMNS) - 1)
     columns = [texts for _, texts in text_columns]
+    labels = labels_of(frame)
     styles = {}
     for k, i in enumerate(layout.monitoring_order):
         r, level = P2_FIRST_ROW + k, levels[i]
@@ -247,7 +249,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
             styles[level] = [text] + [center if c == frequency_col else text for c, _ in text_columns]
         texts = [texts[i] for texts in columns]
         rows.start(r, fit[level != "activity"](texts, _lines(level)))
-        rows.texts(0, [stt_label(level, codes[i]), *texts], styles[level])
+        rows.texts(0, [stt_label(level, codes[i], labels[i]), *texts], styles[level])
         rows.end()
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P2_FIRST_ROW, 0)

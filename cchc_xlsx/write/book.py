@@ -19,13 +19,15 @@ from .. import __version__
 from ..outputs import CONSOLIDATED, OUTPUT_PROPERTY
 
 __all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
-           "stt_label", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
+           "stt_label", "labels_of", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
 
 FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
 FONT_SIZE = 11
 #: Number formats. ``[$-42A]`` is the Vietnamese locale: LibreOffice then prints 8.000,0 whatever the
 #: machine's locale; Excel keeps the user's own separators (on a Vietnamese Windows, 8.000,0 as well).
-TRIEU = "[$-42A]#,##0.0"
+#: Triệu đồng with one decimal at least and up to six: a plan in nghìn đồng or đồng shows its
+#: figures to the last đồng (82,75; 12,345678), a plan in triệu đồng as before (150,5; 8.000,0).
+TRIEU = "[$-42A]#,##0.0#####"
 DONG = '[$-42A]#,##0" đồng"'
 WHOLE = "[$-42A]#,##0"
 PERCENT = "[$-42A]0.0%"
@@ -51,10 +53,22 @@ HEADER_MARGIN, FOOTER_MARGIN = 10 * _MM, 8 * _MM
 _BASE = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
 
 
-def stt_label(level: str, code: str) -> str:
-    """The STT cell as the decision writes it: ``NHIỆM VỤ 1``, ``Kết quả đầu ra 1.1``, ``Hoạt động 1.1.1``."""
+def stt_label(level: str, code: str, label: str = "") -> str:
+    """The STT cell: the row's own label as the plan writes it (``NHIỆM VỤ 1``, ``II.``, ``a)``,
+    ``-``); for a row without one (a proposed activity), ``Hoạt động 1.1.4`` in the Đắk Lắk form's
+    words where its code fits them, else its code."""
+    if label:
+        return label
     prefix = STT_PREFIX.get(level)
-    return f"{prefix} {code}" if prefix else code
+    return f"{prefix} {code}" if prefix and code.count(".") == _NAMED_DEPTH[level] else code
+
+
+_NAMED_DEPTH = {"task": 0, "output": 1, "activity": 2}
+
+
+def labels_of(frame) -> list[str]:
+    """The rows' own labels (the ``label`` column; blanks for a frame without it)."""
+    return [v if isinstance(v, str) else "" for v in frame["label"].tolist()] if "label" in frame else [""] * len(frame)
 
 
 def plan_title(plan) -> str:

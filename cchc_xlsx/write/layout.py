@@ -95,7 +95,9 @@ class Layout:
 
     @property
     def tasks(self) -> list[PlanRow]:
-        return [r for r in self.plan_rows if r.level == "task"]
+        """The tasks; in a flat list (a plan of one level, no task), its rows."""
+        tasks = [r for r in self.plan_rows if r.level == "task"]
+        return tasks or [r for r in self.plan_rows if "." not in r.code]
 
     def locate(self, finding) -> str:
         """``internal:`` target of the cell a finding concerns in this workbook, or ""."""
@@ -169,7 +171,8 @@ def _plan_rows(frame: pd.DataFrame) -> tuple[list[PlanRow], list[int]]:
     by_index = {r.index: r for r in rows}
     # Post-order (children before parents): reversed reading order.
     for r in reversed(rows):
-        kids = [by_index[c] for c in children.get(r.index, ())]
+        # an activity's rows below it are its detail lines (hierarchy._levels): its money is its own
+        kids = [by_index[c] for c in children.get(r.index, ())] if r.level != "activity" else []
         if not kids:
             r.dong = dong(budgets[r.index])
             continue

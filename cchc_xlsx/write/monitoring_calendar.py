@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from .book import Book, RowFit, row_height, stt_label
+from .book import Book, RowFit, labels_of, row_height, stt_label
 from .layout import Layout
 from .rows import Rows
 
@@ -174,6 +174,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
 
     levels = frame["level"].astype(str).tolist()
     codes, contents = frame["code"].tolist(), frame["content"].tolist()
+    labels = labels_of(frame)
     per_month = [0] * 12
     row = head + 1
     first = row
@@ -190,7 +191,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         text_fmt, center, mark = looks.get(level, looks["activity"])
         if level == "task":
             ws.set_row(row, task_fit([contents[i]]))
-            ws.write_string(row, 0, stt_label(level, code), text_fmt)
+            ws.write_string(row, 0, stt_label(level, code, labels[i]), text_fmt)
             ws.merge_range(row, 1, row, count_col, contents[i] or "", text_fmt)
             row += 1
             continue
@@ -215,7 +216,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         if level not in styles:
             styles[level] = (rows.style(text_fmt),) * 3 + (rows.style(center),)
         rows.start(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
-        rows.texts(0, (stt_label(level, code), contents[i], shown, span), styles[level])
+        rows.texts(0, (stt_label(level, code, labels[i]), contents[i], shown, span), styles[level])
         rows.repeat(due_cols, MARK, mark)     # empty months stay empty: their borders are a conditional format
         for m in due:
             per_month[m - 1] += 1

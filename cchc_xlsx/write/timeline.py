@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from .book import Book, RowFit, stt_label
+from .book import Book, RowFit, labels_of, stt_label
 from .layout import Layout
 from .rows import Rows
 
@@ -75,6 +75,7 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
              "to_text")
     columns = {name: frame[name].tolist() for name in names}
+    labels = labels_of(frame)
     row = head + 1
     first = row
     task_look, text, center = book.cell("task"), book.cell(), book.cell(align="center")
@@ -93,7 +94,7 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             content = ""
         if pr.level == "task":
             ws.set_row(row, task_fit([content]))
-            ws.write_string(row, 0, stt_label("task", pr.code), task_look)
+            ws.write_string(row, 0, stt_label("task", pr.code, labels[pr.index]), task_look)
             ws.merge_range(row, 1, row, last, content, task_look)
             row += 1
             continue
@@ -106,7 +107,7 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
                 with contextlib.suppress(TypeError):
                     known[key] = start, end, note
         rows.start(row, fit([content, note]))
-        rows.texts(0, (stt_label("activity", pr.code), content), pair)
+        rows.texts(0, (stt_label("activity", pr.code, labels[pr.index]), content), pair)
         for c, value in ((2, start), (3, end)):
             if value is None:
                 rows.blank(c, center)
