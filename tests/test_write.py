@@ -104,7 +104,7 @@ def test_phu_luc_1_has_the_decisions_layout(book):
     assert [ws["A6"].value, ws["A7"].value, ws["A8"].value] == ["NHIỆM VỤ 1", "Kết quả đầu ra 1.1", "Hoạt động 1.1.1"]
     assert ws["A6"].font.b and ws["A7"].font.b and ws["A7"].font.i and not ws["A8"].font.b
     assert ws["A7"].fill.fgColor.rgb != ws["A8"].fill.fgColor.rgb       # output rows set apart
-    assert ws["G8"].number_format.endswith("#,##0.0")
+    assert ws["G8"].number_format.endswith("#,##0.0#####")   # triệu đồng, to the last đồng
     assert [ws["E8"].value, ws["F8"].value] == ["Tháng 01", "Tháng 12"]
     assert ws["A6"].font.name == "Times New Roman"
 

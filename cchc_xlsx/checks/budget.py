@@ -62,7 +62,8 @@ def budget_missing(plan) -> list[Finding]:
 def subtotals(plan) -> list[Finding]:
     """Each row that states a budget and has child rows equals the sum of its children (an output of
     its activities, a task of its outputs; any depth in other hierarchies). A child that states no
-    budget counts as the sum of its own children; a parent whose children state none is not checked."""
+    budget counts as the sum of its own children, an activity left blank as 0 (it is ``budget-missing``);
+    a row whose only children are its detail lines (rows under an activity) is not checked."""
     rows = plan.rows("plan")
     stated = {row["code"]: row for row in rows}
     sums, has_children = _child_sums(rows)
@@ -87,6 +88,7 @@ def _child_sums(rows: list[dict]) -> tuple[dict[str, int], set[str]]:
     has one part more than its parent's."""
     sums: dict[str, int] = {}
     has_children: set[str] = set()
+    levels = {row["code"]: row["level"] for row in rows}
     for row in sorted(rows, key=lambda r: -r["code"].count(".")):
         parent = row["parent_code"]
         if parent is None or parent != parent:
@@ -97,8 +99,10 @@ def _child_sums(rows: list[dict]) -> tuple[dict[str, int], set[str]]:
             value = dong(row["budget"])
         elif code in sums:
             value = sums[code]
+        elif row["level"] == "activity" and levels.get(parent) != "activity":
+            value = 0                    # an activity left blank (budget-missing) adds nothing to its output
         else:
-            continue                     # no money in this row nor below it
+            continue                     # a detail line of an activity, or a group with no money below it
         sums[parent] = sums.get(parent, 0) + value
     return sums, has_children
 
