@@ -238,6 +238,11 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             if name not in table.columns and name != "reporter":
                 findings.append(Finding("missing-column", file=file, sheet=sheet, cell=header_cell,
                                         expected=FIELD_LABELS[name], params={"table": table_name}))
+        if table.sheet.state == "hidden":
+            findings.append(Finding("sheet-hidden", file=file, sheet=sheet, cell=header_cell,
+                                    params={"table": table_name}))
+        if table.sheet.errors:
+            findings += _formula_errors(table, file)
         for col, text in table.extra_columns.items():
             findings.append(Finding("unknown-column", file=file, sheet=sheet,
                                     cell=cell_ref(table.header_rows[0], col), found=text))
@@ -276,6 +281,27 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                         found=raw.text[:120]))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry)
     return records, findings, totals
+
+
+#: Fields whose check reports a formula error itself (budget, months, frequency, agencies:
+#: ``checks/``); a formula error in any other field is reported here, where the cells are known.
+_CHECKED_FIELDS = frozenset({"budget", "month_from", "month_to", "frequency", "lead"})
+
+
+def _formula_errors(table: RawTable, file: str) -> list[Finding]:
+    """``formula-error`` for the cells of the table's rows that hold a formula error (``#REF!`` …,
+    found by the reader's scan) in a field no check parses."""
+    errors = table.sheet.errors
+    findings = []
+    for raw in table.rows:
+        if raw.label is None:
+            continue
+        for name, col in table.columns.items():
+            text = errors.get((raw.row, col))
+            if text is not None and name not in _CHECKED_FIELDS:
+                findings.append(Finding("formula-error", file=file, sheet=table.sheet.name, cell=cell_ref(raw.row, col),
+                                        row_code=raw.label.code, field=name, found=text))
+    return findings
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,

@@ -13,7 +13,6 @@ import datetime as dt
 import operator
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from .normalise import Plan, cell_of
 from .notation import clean_text
 from .pipeline import plan_from_book
 from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
-from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, column_index, formulas_without_values, open_book
+from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
+                       open_book, read_bytes)
 
 __all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at"]
 
@@ -42,7 +42,8 @@ class ReturnFile:
     findings: list[Finding] = field(default_factory=list)
     rows_read: int = 0
     saved: dt.datetime | None = None
-    size: int = 0
+    size: int = 0                      # size and SHA-256 of the bytes read ("" when none were)
+    sha256: str = ""
     subtotal_findings: list[Finding] = field(default_factory=list)   # its own subtotals, checked in it
 
     @property
@@ -51,12 +52,17 @@ class ReturnFile:
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:
-    """Every file named or found in the named folders, in a stable order; what is skipped, with why."""
+    """Every file named or found in the named folders, in a stable order; what is skipped, with why.
+
+    Never raises: a folder that cannot be listed is a finding; every entry with a spreadsheet's
+    name is kept whatever it is (a broken link, a pipe, a file gone since), for the reader to say
+    what it is (see :func:`cchc_xlsx.workbook.read_bytes`); nothing is opened here.
+    """
     files: list[Path] = []
     skipped: list[tuple[Path, Finding]] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        if _is_dir(path):
+            files.extend(_walk(path, skipped))
         else:
             files.append(path)
     chosen = []
@@ -65,13 +71,54 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 "tệp khóa tạm của Excel (~$…), tạo ra khi tệp đang mở; không phải báo cáo",
                 "an Excel lock file (~$…), made while a workbook is open; not a return")})))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and path.exists():
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and _exists(path):
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 f"không phải bảng tính ({path.suffix or 'không có đuôi'}); chỉ đọc .xlsx, .xlsm, .xls, .ods",
                 f"not a spreadsheet ({path.suffix or 'no extension'}); only .xlsx, .xlsm, .xls, .ods are read")})))
         else:
             chosen.append(path)
     return chosen, skipped
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _walk(folder: Path, skipped: list[tuple[Path, Finding]]) -> list[Path]:
+    """Every entry under ``folder`` but folders, sorted by path; a folder that cannot be listed
+    (no permission, removed meanwhile) is a ``file-unreadable`` finding."""
+    found: list[Path] = []
+    try:
+        with os.scandir(folder) as entries:
+            entries = list(entries)
+    except OSError as exc:
+        reason = "không có quyền đọc thư mục" if isinstance(exc, PermissionError) else \
+            f"không đọc được thư mục ({exc.strerror or type(exc).__name__})"
+        reason_en = "permission denied on the folder" if isinstance(exc, PermissionError) else \
+            f"the folder cannot be listed ({exc.strerror or type(exc).__name__})"
+        skipped.append((folder, Finding("file-unreadable", file=folder.name, params={"reason": (reason, reason_en)})))
+        return found
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            found.extend(_walk(path, skipped))
+        else:
+            found.append(path)
+    return sorted(found)
 
 
 def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
@@ -86,7 +133,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     Months without a year are taken in ``year`` (the plan's), else in the year the return's own
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
-    result = ReturnFile(path, size=path.stat().st_size if path.exists() else 0)
+    result = ReturnFile(path)
     try:
         book = open_book(path, hidden=(META_SHEET,), reader=reader)
     except FileProblem as problem:
@@ -94,12 +141,14 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
         result.status = "skipped" if problem.skipped else "unreadable"
         result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
         return result
-    result.saved = saved_at(path)
+    result.size, result.sha256 = book.size, book.sha256
+    result.saved = book.saved or _modified(path)
     result.meta = _metadata(book)
     try:
         result.plan = plan_from_book(book, year=year, registry=registry)
     except FileProblem:
         result.status = "unreadable"
+        result.findings.extend(book.findings)
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (
             "không có dòng tiêu đề «STT», «Nội dung công việc»", "no header row with «STT», «Nội dung công việc»")}))
         return result
@@ -174,21 +223,19 @@ def _check_version(result: ReturnFile, plan: Plan) -> None:
 
 
 def saved_at(path: Path) -> dt.datetime | None:
-    """When the file was last saved, as the file itself says (docProps/core.xml, meta.xml), else its mtime."""
+    """When the file was last saved, as the file itself says (docProps/core.xml, meta.xml, in UTC,
+    any offset applied), else its mtime; None when neither can be read. Never raises."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            for member, pattern in (("docProps/core.xml", rb"<dcterms:modified[^>]*>([^<]+)<"),
-                                    ("meta.xml", rb"<dc:date>([^<]+)<")):
-                if member in archive.namelist():
-                    match = re.search(pattern, archive.read(member))
-                    if match:
-                        text = match.group(1).decode().strip().rstrip("Z")
-                        return dt.datetime.fromisoformat(text.split(".")[0])
-    except (zipfile.BadZipFile, OSError, ValueError):
-        pass
+        saved = document_saved(read_bytes(Path(path)))
+    except FileProblem:
+        saved = None
+    return saved or _modified(path)
+
+
+def _modified(path: Path) -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
-    except OSError:
+    except (OSError, ValueError, OverflowError):
         return None
 
 

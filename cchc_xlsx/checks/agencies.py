@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..agencies import default_registry
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import at
+from ._common import error_or, at
 
 
 def agency_corrected(plan) -> list[Finding]:
@@ -31,7 +31,7 @@ def agency_unknown(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
         for part in registry.parse_cell(row["lead"]).unknown:
-            findings.append(at("agency-unknown", row, "lead", found=part))
+            findings.append(at(error_or("agency-unknown", part), row, "lead", found=part))
     for row in plan.rows("allocation"):
         if registry.resolve(row["agency_text"])[0] is None:
             findings.append(Finding("agency-unknown", file=row["file"], sheet=row["sheet"],

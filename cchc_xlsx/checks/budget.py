@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import LEVEL_WORDS, at, dong, trieu
+from ._common import LEVEL_WORDS, error_or, at, dong, trieu
 
 #: A budget at or above this many million đồng (100 tỷ) is taken for a figure written in đồng.
 DONG_THRESHOLD = 100_000
@@ -18,7 +18,7 @@ def budget_values(plan) -> list[Finding]:
     for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
         if text and value != value:  # written, but not a number
-            findings.append(at("budget-not-number", row, "budget", found=text))
+            findings.append(at(error_or("budget-not-number", text), row, "budget", found=text))
         elif value < 0:
             findings.append(at("budget-negative", row, "budget", found=text))
         elif value >= DONG_THRESHOLD and row["level"] == "activity":   # a large subtotal can be right

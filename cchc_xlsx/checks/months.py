@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding
-from ._common import at
+from ._common import error_or, at
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
          ("to", "month_to", ("tháng kết thúc", "end month")))
@@ -14,7 +14,7 @@ def month_values(plan) -> list[Finding]:
     for row in plan.rows("plan"):
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
-                findings.append(at("month-invalid", row, field, found=row[f"{end}_text"]))
+                findings.append(at(error_or("month-invalid", row[f"{end}_text"]), row, field, found=row[f"{end}_text"]))
     return findings
 
 
