@@ -283,9 +283,10 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     return records, findings, totals
 
 
-#: Fields whose check reports a formula error itself (budget, months, frequency, agencies:
-#: ``checks/``); a formula error in any other field is reported here, where the cells are known.
-_CHECKED_FIELDS = frozenset({"budget", "month_from", "month_to", "frequency", "lead"})
+#: Fields whose check reports a formula error itself (budget, months, frequency: ``checks/``); a
+#: formula error in any other field (the lead too: a return's lead is locked, the merge keeps the
+#: plan's) is reported here, where the cells are known.
+_CHECKED_FIELDS = frozenset({"budget", "month_from", "month_to", "frequency"})
 
 
 def _formula_errors(table: RawTable, file: str) -> list[Finding]:

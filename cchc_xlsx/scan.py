@@ -13,8 +13,10 @@ an ordinary sheet), for:
   calamine returns as ``''``: their text is put back in the grid, as openpyxl gives it;
 - its hidden rows (``<row hidden="1">``, by hand or by a filter), which are read and said.
 
-The same holds for .ods (``content.xml``, rows and columns repeated). ``.xls`` (BIFF) is bounded
-by its format (65 536 rows × 256 columns) and not scanned.
+The same holds for .ods (``content.xml``, rows and columns repeated; scanned only when a quick
+look finds a long repeat followed by a value, an error cell or a hidden row) and .xls (the BIFF8
+records of the ``Workbook`` stream, walked only when a quick look at the raw bytes finds a large
+stated used range, an error or a hidden row; the format itself caps a sheet at 65 536 × 256).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"')
 _SHEET_RID_FIRST = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
+_EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
 
 def _column_index(letters: bytes) -> int:
@@ -209,6 +212,7 @@ def without_far_cells(data: bytes, archive: zipfile.ZipFile, scans: dict[str, Sh
                     start = b
                 pieces.append(content[start:])
                 content = re.sub(rb'<dimension ref="[^"]*"\s*/>', b"", b"".join(pieces), count=1)
+                content = _EMPTY_ROW.sub(b"", content)     # rows left with no cell (openpyxl writes a million)
             copy.writestr(info.filename, content)
     return out.getvalue()
 
@@ -239,9 +243,16 @@ def ods_needs_scan(content: bytes) -> bool:
     return False
 
 
+def ods_needs_full_scan(content: bytes) -> bool:
+    """Whether content.xml needs :func:`scan_ods`: far cells may be there, or error cells
+    (``calcext:value-type="error"``, which calamine reads as ``''``), or hidden rows."""
+    return (b'calcext:value-type="error"' in content or b'table:visibility="' in content
+            or ods_needs_scan(content))
+
+
 def scan_ods(content: bytes) -> tuple[dict[str, SheetScan], bytes]:
-    """Scan content.xml of an .ods whose sheets may hold far cells: the scans and a content.xml
-    whose far cells are emptied (their positions kept)."""
+    """Scan content.xml of an .ods: per sheet its far cells, error cells and hidden rows, and a
+    content.xml whose far cells are emptied (their positions kept)."""
     scans: dict[str, SheetScan] = {}
     cells: list[tuple[int, int, int, int, bytes]] = []   # row, col, start, end, attrs
     scan = None
@@ -279,6 +290,9 @@ def scan_ods(content: bytes) -> tuple[dict[str, SheetScan], bytes]:
             repeat = _ODS_ROWS.search(match.group(3))
             row_repeat = int(repeat.group(1)) if repeat else 1
             col = 0
+            if b'table:visibility="' in match.group(3) and b'visibility="visible"' not in match.group(3) \
+                    and scan is not None:
+                scan.hidden_rows.extend(range(row, row + min(row_repeat, 1000)))
             if match.group(4):
                 row += row_repeat
         elif match.group(5) is not None:
@@ -296,6 +310,261 @@ def scan_ods(content: bytes) -> tuple[dict[str, SheetScan], bytes]:
                 col += span
         elif match.group(8) is not None and cell_start is not None and scan is not None:
             sheet_cells.append((row, col_at, cell_start, match.end(), cell_attrs))
+            if b'calcext:value-type="error"' in cell_attrs:
+                body = b"".join(_TAGS.sub(b"", p) for p in _ODS_TEXT.findall(content[cell_start:match.end()]))
+                scan.errors[(row, col_at)] = html.unescape(body.decode("utf-8", "replace")).strip() or "#VALUE!"
             cell_start = None
     pieces.append(content[last:])
     return scans, b"".join(pieces)
+
+
+# --------------------------------------------------------------------------- .xls (BIFF8 in an OLE2 container)
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+               0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+#: What makes the walk of the records worth it: a DIMENSIONS record, an error (BOOLERR with fError,
+#: a FORMULA whose cached result is an error) or a hidden ROW. Searched in the raw file (C speed).
+_XLS_DIMENSIONS = re.compile(rb"\x00\x02\x0e\x00(.{4})(.{4})(.{2})(.{2})", re.S)
+_XLS_HINTS = re.compile(rb"\x05\x02\x08\x00.{7}\x01|\x06\x00[\x14-\xff][\x00-\xff].{6}\x02.{5}\xff\xff"
+                        rb"|\x08\x02\x10\x00.{12}[\x20-\x3f\x60-\x7f\xa0-\xbf\xe0-\xff]", re.S)
+_CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0006, 0x0205, 0x00BD, 0x0201, 0x00BE, 0x00D6}
+_NEUTRAL_RECORD = b"\xf0\xff"      # no BIFF record has this id: every reader skips it
+
+
+def xls_needs_scan(data: bytes) -> bool:
+    """A quick look at the raw bytes: a stated used range larger than a dense sheet, or a hint of
+    an error cell or a hidden row. Most .xls files need no walk of their records."""
+    for match in _XLS_DIMENSIONS.finditer(data):
+        rows = int.from_bytes(match.group(2), "little")
+        cols = int.from_bytes(match.group(4), "little")
+        if rows * cols > DENSE_CELLS:
+            return True
+    return _XLS_HINTS.search(data) is not None
+
+
+class _Cfb:
+    """The streams of an OLE2 (compound file) container, enough to find and patch ``Workbook``."""
+
+    def __init__(self, data: bytes):
+        import struct
+
+        self.data = bytearray(data)
+        self.size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        self.mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+        n_fat, dir_start = struct.unpack_from("<II", data, 0x2C)
+        self.cutoff, minifat_start, _, difat_start, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+        sectors = max(0, (len(data) - self.size) // self.size)
+        difat = list(struct.unpack_from("<109I", data, 0x4C))
+        sector, per = difat_start, self.size // 4 - 1
+        for _ in range(min(n_difat, sectors)):
+            if sector >= sectors:
+                break
+            entries = struct.unpack_from(f"<{per + 1}I", data, (sector + 1) * self.size)
+            difat.extend(entries[:per])
+            sector = entries[per]
+        fat: list[int] = []
+        for sector in difat[:n_fat]:
+            if sector < sectors:
+                fat.extend(struct.unpack_from(f"<{self.size // 4}I", data, (sector + 1) * self.size))
+        self.fat, self.sectors = fat, sectors
+        directory = self._read(self._chain(dir_start, fat), self.size, None)
+        self.entries = []
+        for at in range(0, len(directory) - 127, 128):
+            name_len, kind = struct.unpack_from("<HB", directory, at + 0x40)
+            start, size = struct.unpack_from("<II", directory, at + 0x74)
+            name = bytes(directory[at:at + max(0, min(64, name_len) - 2)]).decode("utf-16-le", "replace")
+            self.entries.append((name, kind, start, size))
+        root = self.entries[0] if self.entries else ("", 5, 0, 0)
+        self.root_offsets = [(s + 1) * self.size for s in self._chain(root[2], fat)]
+        self.minifat = list(struct.unpack_from(f"<{len(m) // 4}I", m)) if (
+            m := self._read(self._chain(minifat_start, fat), self.size, None)) else []
+
+    def _chain(self, start: int, table: list[int]) -> list[int]:
+        chain, seen = [], set()
+        while start < len(table) and start not in seen and len(chain) <= len(table):
+            seen.add(start)
+            chain.append(start)
+            start = table[start]
+        return chain
+
+    def _read(self, chain: list[int], unit: int, size: int | None) -> bytes:
+        out = b"".join(bytes(self.data[(s + 1) * unit:(s + 2) * unit]) for s in chain)
+        return out if size is None else out[:size]
+
+    def stream(self, names: tuple[str, ...]) -> tuple[bytes, list[int], int] | None:
+        """The first named stream: its bytes, and the file offset of each of its sectors (unit)."""
+        for name, kind, start, size in self.entries:
+            if kind == 2 and name in names:
+                if size >= self.cutoff:
+                    chain = self._chain(start, self.fat)
+                    return self._read(chain, self.size, size), [(s + 1) * self.size for s in chain], self.size
+                chain = self._chain(start, self.minifat)
+                offsets = [self._root_offset(s * self.mini_size) for s in chain]
+                return b"".join(bytes(self.data[o:o + self.mini_size]) for o in offsets)[:size], offsets, self.mini_size
+        return None
+
+    def _root_offset(self, position: int) -> int:
+        index = position // self.size
+        return (self.root_offsets[index] if index < len(self.root_offsets) else 0) + position % self.size
+
+
+def scan_xls(data: bytes) -> tuple[dict[str, SheetScan], bytes]:
+    """Walk the BIFF8 records of an .xls: per sheet its far cells, error cells and hidden rows, and
+    a copy of the file whose far cell records are neutralised (their id changed, lengths kept) and
+    whose DIMENSIONS state the dense part. The file itself is not touched."""
+    import struct
+
+    cfb = _Cfb(data)
+    found = cfb.stream(("Workbook", "Book"))
+    if found is None:
+        return {}, data
+    stream, offsets, unit = found
+
+    def patch(position: int, value: bytes) -> None:
+        for i, byte in enumerate(value):
+            at = position + i
+            cfb.data[offsets[at // unit] + at % unit] = byte
+
+    def records(start: int):
+        at = start
+        while at + 4 <= len(stream):
+            rid, length = struct.unpack_from("<HH", stream, at)
+            yield rid, at, stream[at + 4:at + 4 + length]
+            at += 4 + length
+            if rid == 0x000A:        # EOF
+                return
+
+    sheets: list[tuple[str, int]] = []
+    shared: list[str] = []
+    sst: list[bytes] = []
+    in_sst = False
+    for rid, at, body in records(0):
+        if rid == 0x0085 and len(body) >= 8:
+            position = struct.unpack_from("<I", body, 0)[0]
+            if body[5] == 0:
+                sheets.append((_xls_short_string(body, 6), position))
+        if rid == 0x00FC:
+            sst, in_sst = [body], True
+        elif rid == 0x003C and in_sst:
+            sst.append(body)
+        else:
+            in_sst = False
+    if sst:
+        shared = _xls_sst(sst)
+    scans: dict[str, SheetScan] = {}
+    changed = False
+    for name, start in sheets:
+        scan = SheetScan(name)
+        cells: list[tuple[int, int, int, bytes, int]] = []   # row, col, record start, body, record id
+        dimensions = None
+        for rid, at, body in records(start):
+            if rid in _CELL_RECORDS and len(body) >= 6:
+                row, col = struct.unpack_from("<HH", body, 0)
+                last = struct.unpack_from("<H", body, len(body) - 2)[0] if rid in (0x00BD, 0x00BE) else col
+                cells.append((row, max(col, last), at, body, rid))
+                if rid == 0x0205 and len(body) >= 8 and body[7] == 1:
+                    scan.errors[(row, col)] = _XLS_ERRORS.get(body[6], "#VALUE!")
+                elif rid == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                    scan.errors[(row, col)] = _XLS_ERRORS.get(body[8], "#VALUE!")
+            elif rid == 0x0208 and len(body) >= 16 and body[12] & 0x20:
+                scan.hidden_rows.append(struct.unpack_from("<H", body, 0)[0])
+            elif rid == 0x0200 and len(body) >= 14:
+                dimensions = at
+        filled = [(r, c) for r, c, _, _, rid in cells if rid not in (0x0201, 0x00BE)]
+        scan.rows, scan.cols = dense_extent(filled, max(DENSE_CELLS, CELLS_PER_VALUE * len(filled)))
+        max_row = max((r for r, _ in filled), default=-1) + 1
+        max_col = max((c for _, c in filled), default=-1) + 1
+        if max_row > scan.rows or max_col > scan.cols:
+            for row, col, at, body, rid in cells:
+                if row >= scan.rows or col >= scan.cols:
+                    patch(at, _NEUTRAL_RECORD)
+                    if rid not in (0x0201, 0x00BE):
+                        scan.far.append((row, col, _xls_value(rid, body, shared)))
+            if dimensions is not None:
+                patch(dimensions + 4, struct.pack("<IIHH", 0, scan.rows, 0, scan.cols))
+            changed = True
+        scans[name] = scan
+    return scans, bytes(cfb.data) if changed else data
+
+
+def _xls_short_string(body: bytes, at: int) -> str:
+    count, high = body[at], body[at + 1] & 1
+    raw = body[at + 2:at + 2 + count * (2 if high else 1)]
+    return raw.decode("utf-16-le" if high else "latin-1", "replace")
+
+
+def _xls_sst(parts: list[bytes]) -> list[str]:
+    """The shared strings (SST and its CONTINUE records; a string may go on in the next record,
+    which then starts with a new flags byte)."""
+    import struct
+
+    strings: list[str] = []
+    part, at = 0, 8
+    data = parts[0]
+    total = struct.unpack_from("<I", data, 4)[0] if len(data) >= 8 else 0
+
+    def take(n: int) -> bytes:
+        nonlocal part, at, data
+        out = b""
+        while n > 0 and part < len(parts):
+            if at >= len(data):
+                part, at = part + 1, 0
+                data = parts[part] if part < len(parts) else b""
+                continue
+            piece = data[at:at + n]
+            out += piece
+            at += len(piece)
+            n -= len(piece)
+        return out
+
+    while len(strings) < total and part < len(parts):
+        head = take(3)
+        if len(head) < 3:
+            break
+        count, flags = struct.unpack_from("<H", head)[0], head[2]
+        runs = struct.unpack("<H", take(2))[0] if flags & 8 else 0
+        ext = struct.unpack("<I", take(4))[0] if flags & 4 else 0
+        chars, high = [], flags & 1
+        while count > 0 and part < len(parts):
+            if at >= len(data):                        # the string goes on in the next CONTINUE
+                part, at = part + 1, 0
+                data = parts[part] if part < len(parts) else b""
+                if not data:
+                    break
+                high = data[0] & 1
+                at = 1
+            width = 2 if high else 1
+            n = min(count, (len(data) - at) // width)
+            raw = data[at:at + n * width]
+            chars.append(raw.decode("utf-16-le" if high else "latin-1", "replace"))
+            at += n * width
+            count -= n
+            if n == 0:
+                at = len(data)
+        take(4 * runs + ext)
+        strings.append("".join(chars))
+    return strings
+
+
+def _xls_value(rid: int, body: bytes, shared: list[str]) -> str:
+    import struct
+
+    if rid == 0x00FD and len(body) >= 10:
+        index = struct.unpack_from("<I", body, 6)[0]
+        return shared[index] if index < len(shared) else ""
+    if rid == 0x0203 and len(body) >= 14:
+        return f"{struct.unpack_from('<d', body, 6)[0]:g}"
+    if rid == 0x027E and len(body) >= 10:
+        return f"{_rk(struct.unpack_from('<I', body, 6)[0]):g}"
+    if rid == 0x0204 and len(body) >= 9:
+        count, high = struct.unpack_from("<H", body, 6)[0], body[8] & 1
+        return body[9:9 + count * (2 if high else 1)].decode("utf-16-le" if high else "latin-1", "replace")
+    return ""
+
+
+def _rk(value: int) -> float:
+    import struct
+
+    number = float(value >> 2) if value & 2 else struct.unpack("<d", struct.pack("<Q", (value & 0xFFFFFFFC) << 32))[0]
+    if value & 2 and value & 0x80000000:
+        number = float((value >> 2) - (1 << 30))
+    return number / 100 if value & 1 else number

@@ -9,6 +9,7 @@ import io
 import os
 import re
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,7 +172,9 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
                     data = scan.without_far_cells(data, archive, scans)
         elif source.kind == "ods":
             data, scans = _ods_without_far_cells(data)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+        elif source.kind == "xls" and scan.xls_needs_scan(data):
+            scans, data = scan.scan_xls(data)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
         raise _broken(path, exc) from None
     if reader == "openpyxl" and source.kind == "xlsx":
         sheet_iter = _openpyxl_sheets(path, data, sheets, hidden)
@@ -190,7 +193,7 @@ def _ods_without_far_cells(data: bytes) -> tuple[bytes, dict[str, scan.SheetScan
         if "content.xml" not in archive.namelist():
             return data, {}
         content = archive.read("content.xml")
-        if not scan.ods_needs_scan(content):
+        if not scan.ods_needs_full_scan(content):
             return data, {}
         scans, trimmed = scan.scan_ods(content)
         if not any(s.far for s in scans.values()):
