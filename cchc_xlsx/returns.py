@@ -22,7 +22,7 @@ from .findings import Finding
 from .normalise import Plan, cell_of
 from .notation import clean_text
 from .pipeline import plan_from_book
-from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
+from .templates import LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
                        open_book, read_bytes)
 
@@ -135,7 +135,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     """
     result = ReturnFile(path)
     try:
-        book = open_book(path, hidden=(META_SHEET,), reader=reader)
+        book = open_book(path, hidden=(META_SHEET,), reader=reader, skip=(LISTS_SHEET,))
     except FileProblem as problem:
         code = "file-skipped" if problem.skipped else "file-unreadable"
         result.status = "skipped" if problem.skipped else "unreadable"

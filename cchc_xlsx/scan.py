@@ -56,9 +56,14 @@ class SheetScan:
 
 
 # --------------------------------------------------------------------------- .xlsx / .xlsm
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-_WIDE_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})[0-9]')
-_FAR_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{6,})"')
+# Every writer we know puts the reference first (``<c r="A1" …``): the fast patterns start with
+# a literal. A file where some element does not is scanned with the general ones.
+_ROW_REF = re.compile(rb'<row r="([0-9]+)"')
+_WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_FAR_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{6,})"')
+_ROW_REF_ANY = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+_WIDE_COL_ANY = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})[0-9]')
+_FAR_ROW_ANY = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}([0-9]{6,})"')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _HIDDEN_ROW = re.compile(rb'<row\b([^>]*?\bhidden="(?:1|true)"[^>]*)>')
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
@@ -68,8 +73,12 @@ _V = re.compile(rb"<v>(.*?)</v>", re.S)
 _T = re.compile(rb"<t\b[^>]*>(.*?)</t>", re.S)
 _SI = re.compile(rb"<si>(.*?)</si>", re.S)
 _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"')
-_SHEET_RID_FIRST = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
+_SHEET_TAG = re.compile(rb'<sheet\s[^>]*>')
+#: An ordinary sheet has neither: a cell past column Z or row 99 999, or a cell whose reference is
+#: not its first attribute. Without them its rectangle is at most 26 × 99 999 cells (cheap), and
+#: its extent need not be computed. Two searches with a literal prefix: the scan's whole cost.
+_BEYOND_Z_OR_ROW_99999 = re.compile(rb'<c r="[A-Z](?:[A-Z]|[0-9]{6})')
+_REFERENCE_NOT_FIRST = re.compile(rb'<c (?!r=")')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
@@ -81,8 +90,9 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """sheet name -> its zip member, from xl/workbook.xml and its relationships."""
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """sheet name -> (its zip member, its state: visible, hidden, veryHidden), from
+    xl/workbook.xml and its relationships."""
     names = set(archive.namelist())
     workbook = archive.read("xl/workbook.xml")
     rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
@@ -91,38 +101,48 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
         rid, target = re.search(rb'\bId="([^"]+)"', attrs), re.search(rb'\bTarget="([^"]+)"', attrs)
         if rid and target:
             targets[rid.group(1)] = target.group(1).decode("utf-8", "replace")
-    pairs = _SHEET.findall(workbook) or [(n, r) for r, n in _SHEET_RID_FIRST.findall(workbook)]
     members = {}
-    for name, rid in pairs:
-        target = targets.get(rid, "")
+    for tag in _SHEET_TAG.findall(workbook):
+        name, rid = re.search(rb'\bname="([^"]*)"', tag), re.search(rb'\br:id="([^"]+)"', tag)
+        state = re.search(rb'\bstate="([^"]+)"', tag)
+        if not name or not rid:
+            continue
+        target = targets.get(rid.group(1), "")
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if member in names:
-            members[html.unescape(name.decode("utf-8", "replace"))] = member
+            members[html.unescape(name.group(1).decode("utf-8", "replace"))] = (
+                member, state.group(1).decode("ascii", "replace") if state else "visible")
     return members
 
 
-def scan_xlsx(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
-    """Scan every worksheet of an .xlsx/.xlsm; {} when its parts cannot be found (the reader says why)."""
+def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
+    """Scan the worksheets of an .xlsx/.xlsm (those ``wanted(name, state)`` accepts: the ones to be
+    read); {} when its parts cannot be found (the reader then says why)."""
     try:
         members = sheet_members(archive)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return {}
     scans = {}
     shared: list[str] | None = None
-    for name, member in members.items():
+    for name, (member, state) in members.items():
+        if wanted is not None and not wanted(name, state):
+            continue
         data = archive.read(member)
         scan = SheetScan(name, member)
-        rows = max(map(int, _ROW_REF.findall(data)), default=0)
-        far_rows = _FAR_ROW.findall(data)             # none on an ordinary sheet
-        if far_rows:
-            rows = max(rows, max(map(int, far_rows)))
-        wide = set(_WIDE_COL.findall(data))           # none on a sheet of 26 columns or fewer
-        cols = max(map(_column_index, wide), default=25) + 1
-        cells = data.count(b"<c ")
-        if rows * cols > max(DENSE_CELLS, CELLS_PER_VALUE * cells):
-            if shared is None:
-                shared = _shared_strings(archive)
-            _split_far(scan, data, shared)
+        unusual = _REFERENCE_NOT_FIRST.search(data) is not None
+        if unusual or _BEYOND_Z_OR_ROW_99999.search(data):
+            row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
+                (_ROW_REF, _FAR_ROW, _WIDE_COL)
+            rows = max(map(int, row_ref.findall(data)), default=0)
+            far_rows = far_row.findall(data)
+            if far_rows:
+                rows = max(rows, max(map(int, far_rows)))
+            wide = set(wide_col.findall(data))
+            cols = max(map(_column_index, wide), default=25) + 1
+            if rows * cols > DENSE_CELLS and rows * cols > CELLS_PER_VALUE * data.count(b"<c "):
+                if shared is None:
+                    shared = _shared_strings(archive)
+                _split_far(scan, data, shared)
         if b't="e"' in data:
             for attrs, body in _ERROR_CELL.findall(data):
                 ref = _R_ATTR.search(attrs)

@@ -103,20 +103,21 @@ READERS = ("calamine", "openpyxl")
 
 
 def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None,
-              reader: str = "calamine") -> Book:
+              reader: str = "calamine", skip: tuple[str, ...] = ()) -> Book:
     """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
 
     With ``hidden``, a very hidden sheet is read only if it is named there (a template's metadata;
     a sheet the user hid is read, and said where it holds a table). ``reader``: one of
     :data:`READERS`; openpyxl is used for .xlsx and .xlsm content only (calamine for the others).
-    The file is read as what its content is, whatever its name says (``file-misnamed``).
+    The file is read as what its content is, whatever its name says (``file-misnamed``). Sheets
+    named in ``skip`` are not read (a template's own lists).
     """
     path = Path(path)
     source = _Source(path)
-    grids = list(_read_sheets(source, sheets, hidden, reader))
+    grids = list(_read_sheets(source, sheets, hidden, reader, skip))
     findings = source.findings + [f for sheet in grids for f in sheet.findings]
     return Book(path, grids, findings, len(source.data), hashlib.sha256(source.data).hexdigest(),
-                document_saved(source.data))
+                document_saved(source.data, source.archive))
 
 
 def each_sheet(path: str | Path, *, reader: str = "calamine") -> Iterator[Book]:
@@ -140,7 +141,13 @@ class _Source:
     def __init__(self, path: Path):
         self.path = path
         self.data = read_bytes(path)
-        self.kind = _sniff(path, self.data)
+        self.archive: zipfile.ZipFile | None = None      # a zip's directory, read once
+        if self.data.startswith(b"PK"):
+            try:
+                self.archive = zipfile.ZipFile(io.BytesIO(self.data))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+                pass
+        self.kind = _sniff(path, self.data, self.archive)
         self.findings: list[Finding] = []
         named = _KIND_OF_SUFFIX.get(path.suffix.lower())
         if named != self.kind and not (named == "xlsx" and self.kind == "xlsx"):
@@ -154,7 +161,7 @@ _KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls (Excel 97-2003)", "ods": ".ods (Ope
 
 
 def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
-                 reader: str) -> Iterator[Sheet]:
+                 reader: str, skip: tuple[str, ...] = ()) -> Iterator[Sheet]:
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
     path, data = source.path, source.data
@@ -166,10 +173,10 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
     scans: dict[str, scan.SheetScan] = {}
     try:
         if source.kind == "xlsx":
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                scans = scan.scan_xlsx(archive)
-                if any(s.far_spans for s in scans.values()):
-                    data = scan.without_far_cells(data, archive, scans)
+            archive = source.archive
+            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip))
+            if any(s.far_spans for s in scans.values()):
+                data = scan.without_far_cells(data, archive, scans)
         elif source.kind == "ods":
             data, scans = _ods_without_far_cells(data)
         elif source.kind == "xls" and scan.xls_needs_scan(data):
@@ -177,9 +184,9 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
         raise _broken(path, exc) from None
     if reader == "openpyxl" and source.kind == "xlsx":
-        sheet_iter = _openpyxl_sheets(path, data, sheets, hidden)
+        sheet_iter = _openpyxl_sheets(path, data, sheets, hidden, skip)
     else:
-        sheet_iter = _calamine_sheets(path, data, sheets, hidden)
+        sheet_iter = _calamine_sheets(path, data, sheets, hidden, skip)
     for grid in sheet_iter:
         found = scans.get(grid.name)
         if found is not None:
@@ -248,7 +255,8 @@ def _ranges(numbers: list[int]) -> str:
 _STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
 
 
-def _calamine_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Iterator[Sheet]:
+def _calamine_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                     skip: tuple[str, ...]) -> Iterator[Sheet]:
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
@@ -258,7 +266,7 @@ def _calamine_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: 
     try:
         for meta in workbook.sheets_metadata:
             state = _STATES.get(str(meta.visible).rsplit(".", 1)[-1], "visible")
-            if (str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") or _skip(meta.name, state, sheets, hidden)):
+            if (str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") or _skip(meta.name, state, sheets, hidden, skip)):
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
@@ -274,12 +282,14 @@ def _calamine_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: 
         workbook.close()
 
 
-def _skip(name: str, state: str, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> bool:
-    return (sheets is not None and name not in sheets) or (hidden is not None and state == "veryHidden"
-                                                            and name not in hidden)
+def _skip(name: str, state: str, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+          skip: tuple[str, ...] = ()) -> bool:
+    return (name in skip or (sheets is not None and name not in sheets)
+            or (hidden is not None and state == "veryHidden" and name not in hidden))
 
 
-def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Iterator[Sheet]:
+def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                     skip: tuple[str, ...]) -> Iterator[Sheet]:
     import openpyxl
 
     try:
@@ -289,7 +299,7 @@ def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: 
     try:
         for ws in workbook.worksheets:
             state = ws.sheet_state
-            if _skip(ws.title, state, sheets, hidden):
+            if _skip(ws.title, state, sheets, hidden, skip):
                 continue
             try:
                 rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
@@ -420,14 +430,14 @@ def _os_problem(path: Path, exc: OSError) -> FileProblem:
     return FileProblem(path, f"không đọc được tệp từ ổ đĩa ({reason})", f"the file cannot be read from disk ({reason})")
 
 
-def _sniff(path: Path, data: bytes | None = None) -> str:
+def _sniff(path: Path, data: bytes | None = None, archive: zipfile.ZipFile | None = None) -> str:
     """What the file is by its content: xlsx, xls, ods or html. Raises FileProblem, saying what it
     seems to be, for anything else; "password protected" only for an encrypted file."""
     if data is None:
         data = read_bytes(path)
     head = data[:8]
     if head.startswith(b"PK"):
-        return _zip_kind(path, data)
+        return _zip_kind(path, data, archive)
     if head == _OLE_MAGIC:
         return _ole_kind(path, data)
     text = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -463,11 +473,11 @@ def _seems(data: bytes) -> tuple[str, str]:
         return "không nhận ra định dạng", "its format is not recognised"
 
 
-def _zip_kind(path: Path, data: bytes) -> str:
+def _zip_kind(path: Path, data: bytes, archive: zipfile.ZipFile | None = None) -> str:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in archive.namelist() else b""
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        mimetype = archive.read("mimetype")[:100] if "mimetype" in archive.NameToInfo else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
         raise FileProblem(path, "tệp bị hỏng hoặc chưa tải về hết (zip không đọc được)",
                           "the file is damaged or incompletely downloaded (broken zip)") from None
@@ -520,19 +530,18 @@ _CORE_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)<")
 _ODS_DATE = re.compile(rb"<dc:date>([^<]+)<")
 
 
-def document_saved(data: bytes) -> dt.datetime | None:
+def document_saved(data: bytes, archive: zipfile.ZipFile | None = None) -> dt.datetime | None:
     """When the file says it was last saved (docProps/core.xml, meta.xml), in UTC without tzinfo;
     None when it does not say, or not in a form that can be read."""
     if not data.startswith(b"PK"):
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            for member, pattern in (("docProps/core.xml", _CORE_MODIFIED), ("meta.xml", _ODS_DATE)):
-                if member in names:
-                    match = pattern.search(archive.read(member)[:1 << 20])
-                    if match:
-                        return _timestamp(match.group(1).decode("ascii", "replace").strip())
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
+        for member, pattern in (("docProps/core.xml", _CORE_MODIFIED), ("meta.xml", _ODS_DATE)):
+            if member in archive.NameToInfo:
+                match = pattern.search(archive.read(member)[:1 << 20])
+                if match:
+                    return _timestamp(match.group(1).decode("ascii", "replace").strip())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
         pass
     return None

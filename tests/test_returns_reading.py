@@ -213,14 +213,17 @@ def test_the_cli_on_a_poisoned_folder_names_each_file_and_exits_1(tmp_path):
     folder = tmp_path / "returns"
     _poisoned_folder(folder)
     (folder / "khong-quyen.xlsx").unlink()
-    done = subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "check", str(folder)], capture_output=True,
-                          text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    feedback = tmp_path / "gop-y"
+    done = subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "check", str(folder), "--feedback", str(feedback)],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     lines = done.stdout.splitlines()
     for name in ("dang-mo.xlsx", "loi-tat.xlsx", "bi-cat.xlsx"):
         (at,) = [i for i, line in enumerate(lines) if line.startswith(f"{name}: ")]
         assert lines[at].startswith(f"{name}: 1 lỗi") and "file-unreadable" in lines[at + 1], lines[at:at + 2]
     assert any(line.startswith(f"{SAMPLE.name} (Sở Tư pháp)") for line in lines)
+    # --feedback: a copy for every file there is to copy; the pipe and the broken link have none
+    assert sorted(p.name for p in feedback.iterdir()) == ["bi-cat-gop-y.xlsx", "cchc-2018-so-tu-phap-gop-y.xlsx"]
 
 
 def test_a_lock_file_gone_while_the_folder_is_read(tmp_path, monkeypatch):
