@@ -20,7 +20,7 @@ import python_calamine as calamine
 from . import scan
 from .findings import Finding
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -157,7 +157,7 @@ class _Source:
 
 _KIND_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 _KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls (Excel 97-2003)", "ods": ".ods (OpenDocument)",
-               "html": "HTML (trang web)"}
+               "html": "HTML"}
 
 
 def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
@@ -325,7 +325,7 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
     """
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(read_bytes(Path(path)))) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 return {}
@@ -349,7 +349,7 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
                         cells[(int(row) - 1, column_index(letters.decode()))] = html.unescape(text)
                 if cells:
                     found[html.unescape(name.decode("utf-8"))] = cells
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, FileProblem):
         return {}
     return found
 

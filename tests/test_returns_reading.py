@@ -368,7 +368,7 @@ def test_hidden_rows_are_read_and_said(corpus, case):
 
 # --------------------------------------------------------------------------- 5. what a file is
 MISNAMED = [("xls-named-xlsx", ".xlsx", ".xls (Excel 97-2003)", 14), ("ods-named-xlsx", ".xlsx", ".ods (OpenDocument)", 15),
-            ("xlsx-named-xls", ".xls", ".xlsx", 16), ("html-named-xls", ".xls", "HTML (trang web)", 17.5)]
+            ("xlsx-named-xls", ".xls", ".xlsx", 16), ("html-named-xls", ".xls", "HTML", 17.5)]
 
 
 @pytest.mark.parametrize("case, named, really, budget", MISNAMED, ids=[m[0] for m in MISNAMED])
