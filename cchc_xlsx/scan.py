@@ -127,8 +127,11 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
     for name, (member, state) in members.items():
         if wanted is not None and not wanted(name, state):
             continue
-        data = archive.read(member)
         scan = SheetScan(name, member)
+        if archive.getinfo(member).file_size > STREAM_ABOVE and not _worth_reading(archive, member):
+            scans[name] = scan            # a large ordinary sheet: looked at a block at a time, nothing found
+            continue
+        data = archive.read(member)
         unusual = _REFERENCE_NOT_FIRST.search(data) is not None
         if unusual or _BEYOND_Z_OR_ROW_99999.search(data):
             row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
@@ -142,7 +145,7 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
             if rows * cols > DENSE_CELLS and rows * cols > CELLS_PER_VALUE * data.count(b"<c "):
                 if shared is None:
                     shared = _shared_strings(archive)
-                _split_far(scan, data, shared)
+                _split_far(scan, data, shared, usual=not unusual)
         if b't="e"' in data:
             for attrs, body in _ERROR_CELL.findall(data):
                 ref = _R_ATTR.search(attrs)
@@ -157,6 +160,28 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
                     scan.hidden_rows.append(int(ref.group(1)) - 1)
         scans[name] = scan
     return scans
+
+
+#: Sheets larger than this (uncompressed) are first looked at a block at a time, so that the scan of
+#: a large plan never holds its whole XML; only a sheet with something to see is read whole.
+STREAM_ABOVE = 16 << 20
+_BLOCK = 8 << 20
+
+
+def _worth_reading(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether a large sheet has anything the scan acts on (a far reference, an error, a hidden
+    row), looked for a block at a time (blocks overlap, so that no pattern is cut)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while True:
+            block = stream.read(_BLOCK)
+            if not block:
+                return False
+            text = tail + block
+            if (_BEYOND_Z_OR_ROW_99999.search(text) or _REFERENCE_NOT_FIRST.search(text) or b't="e"' in text
+                    or b'hidden="' in text):
+                return True
+            tail = block[-64:]
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -182,8 +207,10 @@ def _cell_text(attrs: bytes, body: bytes, shared: list[str]) -> str:
     return text
 
 
-def _split_far(scan: SheetScan, data: bytes, shared: list[str]) -> None:
+def _split_far(scan: SheetScan, data: bytes, shared: list[str], usual: bool = False) -> None:
     """Choose the dense part of a sheet too large to read whole; the cells outside it are far."""
+    if usual and _split_far_by_rows(scan, data, shared):
+        return
     cells = []
     for match in _CELL_ELEMENT.finditer(data):
         ref = _R_ATTR.search(match.group(1))
@@ -196,6 +223,52 @@ def _split_far(scan: SheetScan, data: bytes, shared: list[str]) -> None:
             scan.far_spans.append(m.span())
             if (m.group(2) or b"").strip():
                 scan.far.append((r, c, _cell_text(m.group(1), m.group(2), shared)))
+
+
+_FILLED_ROW = re.compile(rb'<row r="([0-9]+)"[^>]*>\s*<c ')
+
+
+def _split_far_by_rows(scan: SheetScan, data: bytes, shared: list[str]) -> bool:
+    """The same choice without looking at every cell (a large plan with one far cell): from the
+    rows that hold cells and the columns past Z, then only the far cells are looked at. False
+    when the rows are not in ascending order (the per-cell way is then taken)."""
+    import bisect
+
+    rows = [int(r) - 1 for r in _FILLED_ROW.findall(data)]
+    if any(b <= a for a, b in zip(rows, rows[1:])):
+        return False
+    letters = {letters: _column_index(letters) for letters in set(_WIDE_COL.findall(data))}
+    budget = max(DENSE_CELLS, CELLS_PER_VALUE * data.count(b"<c "))
+    scan.rows = _extent(rows, ROW_GAP)
+    scan.cols = _extent(sorted({*range(26), *letters.values()}), COL_GAP)
+    if scan.rows * scan.cols > budget:
+        scan.rows = max(1, budget // max(scan.cols, 1))
+    first_far_row = bisect.bisect_left(rows, scan.rows)
+    end = data.find(b'<row r="%d"' % (rows[first_far_row] + 1)) if first_far_row < len(rows) else -1
+    end = len(data) if end < 0 else end
+    spans: list[re.Match] = []
+    wide = sorted(name for name, index in letters.items() if index >= scan.cols)
+    if wide:
+        pattern = re.compile(rb'<c r="(?:' + b"|".join(wide) + rb')[0-9]')
+        spans += [m for start in pattern.finditer(data, 0, end) if (m := _CELL_ELEMENT.match(data, start.start()))]
+    spans += list(_CELL_ELEMENT.finditer(data, end))
+    for match in spans:
+        ref = _R_ATTR.search(match.group(1))
+        scan.far_spans.append(match.span())
+        if ref and (match.group(2) or b"").strip():
+            scan.far.append((int(ref.group(2)) - 1, _column_index(ref.group(1)),
+                             _cell_text(match.group(1), match.group(2), shared)))
+    return True
+
+
+def _extent(values: list[int], gap: int) -> int:
+    """One past the last value before the first gap longer than ``gap`` (values sorted)."""
+    end = 0
+    for value in values:
+        if value - end > gap:
+            break
+        end = max(end, value + 1)
+    return end
 
 
 def dense_extent(cells: list[tuple[int, int]], budget: int) -> tuple[int, int]:

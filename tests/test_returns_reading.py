@@ -411,3 +411,60 @@ def test_password_is_said_only_of_an_encrypted_file(corpus, tmp_path):
     with pytest.raises(FileProblem) as problem:
         open_book(other)
     assert "password" not in problem.value.en and "mật khẩu" not in problem.value.vi
+
+
+# --------------------------------------------------------------------------- the scan itself, on large sheets
+def _sheet_zip(rows_xml: bytes) -> "zipfile.ZipFile":
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + rows_xml + b"</sheetData></worksheet>")
+    return zipfile.ZipFile(io.BytesIO(out.getvalue()))
+
+
+def _rows(count: int, first: int = 1) -> list[bytes]:
+    return [b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (bytes([65 + c]), r, c) for c in range(12))
+            + b"</row>" for r in range(first, first + count)]
+
+
+FAR_ROW = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>xa</t></is></c></row>'
+
+
+@pytest.mark.parametrize("layout", ["in order", "far row first", "reference not first", "streamed"])
+def test_the_scan_finds_a_far_cell_in_a_large_sheet(layout, monkeypatch):
+    from cchc_xlsx import scan
+
+    rows = _rows(20_000)
+    if layout == "far row first":                 # rows out of order: every cell is looked at
+        xml = FAR_ROW + b"".join(rows)
+    elif layout == "reference not first":
+        xml = b"".join(rows) + FAR_ROW.replace(b'<c r="XFD1048576" t="inlineStr">', b'<c t="inlineStr" r="XFD1048576">')
+    else:
+        xml = b"".join(rows) + FAR_ROW
+    if layout == "streamed":
+        monkeypatch.setattr(scan, "STREAM_ABOVE", 1 << 16)
+        monkeypatch.setattr(scan, "_BLOCK", 1 << 16)
+    archive = _sheet_zip(xml)
+    start = time.process_time()
+    (found_,) = scan.scan_xlsx(archive).values()
+    assert time.process_time() - start < 5
+    assert found_.far == [(1048575, 16383, "xa")] and found_.rows == 20_000 and found_.cols <= 26
+    copy = scan.without_far_cells(archive.fp.getvalue(), archive, {"S": found_})
+    import io
+    import zipfile
+
+    assert b"XFD1048576" not in zipfile.ZipFile(io.BytesIO(copy)).read("xl/worksheets/sheet1.xml")
+
+
+def test_a_large_ordinary_sheet_is_streamed_and_left_alone(monkeypatch):
+    from cchc_xlsx import scan
+
+    monkeypatch.setattr(scan, "STREAM_ABOVE", 1 << 16)
+    monkeypatch.setattr(scan, "_BLOCK", 1 << 16)
+    (found_,) = scan.scan_xlsx(_sheet_zip(b"".join(_rows(5_000)))).values()
+    assert (found_.far, found_.far_spans, found_.errors, found_.hidden_rows) == ([], [], {}, [])
