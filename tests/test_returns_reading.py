@@ -335,9 +335,10 @@ def test_the_two_readers_give_the_same_grid_for_error_cells(corpus):
 
 
 # --------------------------------------------------------------------------- 3. hidden things
-def test_a_hidden_sheet_is_read_and_said(corpus):
-    path = only(corpus, "hidden-sheet-phu-luc-2")
-    for reader in ("calamine", "openpyxl"):
+@pytest.mark.parametrize("case", ["hidden-sheet-phu-luc-2", "hidden-sheet-xls"])
+def test_a_hidden_sheet_is_read_and_said(corpus, case):
+    path = only(corpus, case)
+    for reader in readers_for(path):
         result = run(path, reader)
         (hidden,) = found(result, path.name, "sheet-hidden")
         assert (hidden.sheet, hidden.severity) == ("Phụ lục 2", "info")

@@ -185,6 +185,13 @@ def hidden_sheet(templates, out):
     return [save(book, out / "hidden-sheet-phu-luc-2.xlsx", SAVED)]
 
 
+@case("hidden-sheet-xls", "reading", "hidden-sheet-phu-luc-2 saved by LibreOffice as .xls (Phụ lục 2 hidden)")
+def hidden_sheet_xls(templates, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = hidden_sheet(templates, Path(tmp))[0]
+        return [_convert(staged, "xls", out / "hidden-sheet-xls.xls")]
+
+
 @case("hidden-rows-filter", "reading", "an autofilter hiding two activities of Phụ lục 1 and a row hidden by hand in Phụ lục 2, each with a value changed")
 def hidden_rows(templates, out):
     book = _book(templates)
