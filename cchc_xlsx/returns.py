@@ -143,8 +143,8 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
         return result
     result.size, result.sha256 = book.size, book.sha256
     result.saved = book.saved or _modified(path)
-    result.meta = _metadata(book)
     try:
+        result.meta = _metadata(book)
         result.plan = plan_from_book(book, year=year, registry=registry)
     except FileProblem:
         result.status = "unreadable"
@@ -152,10 +152,26 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (
             "không có dòng tiêu đề «STT», «Nội dung công việc»", "no header row with «STT», «Nội dung công việc»")}))
         return result
+    except Exception as exc:       # a fault of this program on this file: the file is named, the run goes on
+        return _failed(result, book, exc)
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
-    _recompute_formulas(result, path)
-    result.subtotal_findings = subtotals(result.plan)
+    try:
+        _recompute_formulas(result, path)
+        result.subtotal_findings = subtotals(result.plan)
+    except Exception as exc:
+        return _failed(result, book, exc)
+    return result
+
+
+def _failed(result: ReturnFile, book: Book, exc: Exception) -> ReturnFile:
+    """A return this program failed on (a bug, not the file's fault): ``file-unreadable``, with the
+    error, and none of its rows used; the other returns are consolidated."""
+    reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    result.status, result.plan, result.rows_read = "unreadable", None, 0
+    result.findings = list(book.findings) + [Finding("file-unreadable", file=result.name, params={"reason": (
+        f"chương trình gặp lỗi khi đọc tệp này ({reason}); hãy báo cho người quản trị kèm tệp",
+        f"the program failed on this file ({reason}); report it with the file")})]
     return result
 
 

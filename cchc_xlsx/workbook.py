@@ -181,7 +181,7 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
             data, scans = _ods_without_far_cells(data)
         elif source.kind == "xls" and scan.xls_needs_scan(data):
             scans, data = scan.scan_xls(data)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
+    except Exception as exc:  # a file the scan cannot follow is one the reader cannot either: said, not raised
         raise _broken(path, exc) from None
     if reader == "openpyxl" and source.kind == "xlsx":
         sheet_iter = _openpyxl_sheets(path, data, sheets, hidden, skip)

@@ -469,3 +469,25 @@ def test_a_large_ordinary_sheet_is_streamed_and_left_alone(monkeypatch):
     monkeypatch.setattr(scan, "_BLOCK", 1 << 16)
     (found_,) = scan.scan_xlsx(_sheet_zip(b"".join(_rows(5_000)))).values()
     assert (found_.far, found_.far_spans, found_.errors, found_.hidden_rows) == ([], [], {}, [])
+
+
+def test_a_fault_of_the_program_on_one_file_is_a_finding_on_that_file(tmp_path, monkeypatch):
+    """A bug met on one return (here: its subtotal check fails on it) names the file; the others
+    are consolidated (a safety net; each such bug is still a bug to fix)."""
+    from cchc_xlsx import returns
+
+    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
+    other = ROOT / "workbooks" / "daklak-2018" / "returns" / "cchc-2018-so-tai-chinh.xlsx"
+    shutil.copy(other, tmp_path / other.name)
+    real = returns.subtotals
+
+    def failing(plan):
+        if plan.rows("plan") and plan.rows("plan")[0]["file"] == SAMPLE.name:
+            raise OverflowError("cannot convert float infinity to integer")
+        return real(plan)
+
+    monkeypatch.setattr(returns, "subtotals", failing)
+    result = run(tmp_path)
+    (finding,) = found(result, SAMPLE.name, "file-unreadable")
+    assert "OverflowError" in finding.message("en")
+    assert status(result, SAMPLE.name) == "unreadable" and status(result, other.name) == "used"
