@@ -491,3 +491,18 @@ def test_a_fault_of_the_program_on_one_file_is_a_finding_on_that_file(tmp_path, 
     (finding,) = found(result, SAMPLE.name, "file-unreadable")
     assert "OverflowError" in finding.message("en")
     assert status(result, SAMPLE.name) == "unreadable" and status(result, other.name) == "used"
+
+
+def test_read_a_plan_with_a_far_cell_under_the_limit(tmp_path, bundled_path):
+    """``cchc-xlsx read``: the plan is read a sheet at a time (each_sheet), scanned the same way."""
+    book = openpyxl.load_workbook(bundled_path)
+    book.worksheets[0]["ZZ100000"] = "xa"
+    plan = tmp_path / "ke-hoach.xlsx"
+    book.save(plan)
+    script = (f"import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}));"
+              f"sys.argv = ['cchc-xlsx', 'read', {str(plan)!r}, '--json']; runpy.run_module('cchc_xlsx.cli', run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    far = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "far-cell"]
+    assert [(f["sheet"], f["cell"], f["found"]) for f in far] == [(book.worksheets[0].title, "ZZ100000", "xa")]
