@@ -74,10 +74,11 @@ _T = re.compile(rb"<t\b[^>]*>(.*?)</t>", re.S)
 _SI = re.compile(rb"<si>(.*?)</si>", re.S)
 _TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _SHEET_TAG = re.compile(rb'<sheet\s[^>]*>')
-#: An ordinary sheet has neither: a cell past column Z or row 99 999, or a cell whose reference is
-#: not its first attribute. Without them its rectangle is at most 26 × 99 999 cells (cheap), and
-#: its extent need not be computed. Two searches with a literal prefix: the scan's whole cost.
-_BEYOND_Z_OR_ROW_99999 = re.compile(rb'<c r="[A-Z](?:[A-Z]|[0-9]{6})')
+#: An ordinary sheet has no cell but ``<c r="A1"`` … ``<c r="Z99999"``: no cell past column Z or
+#: row 99 999, none whose reference is not its first attribute. Its rectangle is then at most
+#: 26 × 99 999 cells (cheap), and its extent need not be computed. One search with a literal
+#: prefix: with two ``in`` tests, the scan's whole cost on an ordinary sheet.
+_NOT_ORDINARY = re.compile(rb'<c (?!r="[A-Z][0-9]{1,5}")')
 _REFERENCE_NOT_FIRST = re.compile(rb'<c (?!r=")')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
@@ -132,8 +133,8 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
             scans[name] = scan            # a large ordinary sheet: looked at a block at a time, nothing found
             continue
         data = archive.read(member)
-        unusual = _REFERENCE_NOT_FIRST.search(data) is not None
-        if unusual or _BEYOND_Z_OR_ROW_99999.search(data):
+        if _NOT_ORDINARY.search(data):
+            unusual = _REFERENCE_NOT_FIRST.search(data) is not None
             row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
                 (_ROW_REF, _FAR_ROW, _WIDE_COL)
             rows = max(map(int, row_ref.findall(data)), default=0)
@@ -178,8 +179,7 @@ def _worth_reading(archive: zipfile.ZipFile, member: str) -> bool:
             if not block:
                 return False
             text = tail + block
-            if (_BEYOND_Z_OR_ROW_99999.search(text) or _REFERENCE_NOT_FIRST.search(text) or b't="e"' in text
-                    or b'hidden="' in text):
+            if _NOT_ORDINARY.search(text) or b't="e"' in text or b'hidden="' in text:
                 return True
             tail = block[-64:]
 
