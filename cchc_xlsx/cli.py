@@ -176,7 +176,13 @@ def _cmd_check(args) -> int:
     if args.feedback:
         from .feedback import write_feedback
         for ret in result.extra["returns_read"]:
-            write_feedback(ret.path, findings, args.feedback, lang=args.lang)
+            # a file that is not there to copy (a pipe, a broken link, gone) has its finding already
+            if ret.status in ("unreadable", "skipped") and not _regular_file(ret.path):
+                continue
+            try:
+                write_feedback(ret.path, findings, args.feedback, lang=args.lang)
+            except FileNotFoundError:      # removed since it was read: its findings still print
+                continue
     counts = count_by_severity(findings)
     if args.json:
         json.dump({"severity_counts": counts, "findings": [f.to_dict(args.lang) for f in findings]},
@@ -202,6 +208,13 @@ def _cmd_check(args) -> int:
         if args.feedback:
             print(("Góp ý đã ghi vào {}" if args.lang == "vi" else "Feedback written to {}").format(args.feedback))
     return EXIT_ERRORS if counts["error"] else EXIT_OK
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _cmd_print(args) -> int:

@@ -103,7 +103,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         findings += ret.subtotal_findings
     findings += run_checks(consolidated, parallel=parallel_checks)
     consolidated.findings = findings
-    sources = _sources(plan_file, plan, read + [ReturnFile(path, status="skipped", size=path.stat().st_size)
+    sources = _sources(plan_file, plan, read + [ReturnFile(path, status="skipped", size=_size(path))
                                                 for path, _ in skipped], merged, findings)
     returns_frame = _returns_frame(plan, read, used, findings, deadline)
     return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
@@ -153,7 +153,7 @@ class _Reader:
                 chunk = self.files[start:start + size]
                 future = self.pool.submit(_read_in_worker, chunk)
                 future.add_done_callback(lambda f, n=len(chunk): f.cancelled() or f.exception() or self.bar.update(n))
-                self.pending.append(future)
+                self.pending.append((future, chunk))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -164,11 +164,15 @@ class _Reader:
     def matched(self, plan: Plan) -> list[ReturnFile]:
         """Every return, matched to the plan, in the order of the files."""
         read: list[ReturnFile] = []
-        for future in self.pending or []:
+        for future, paths in self.pending or []:
             try:
                 chunk = future.result()
-            except BrokenProcessPool:      # a worker was killed (out of memory?): read the rest here
-                break
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory, a native abort in a reading library): the
+                # pool is gone. Each file not read yet is read in a process of its own, never
+                # here: the file that killed the worker becomes a finding, the run goes on.
+                chunk = [_read_alone(path) for path in paths]
+                self.bar.update(len(paths))
             for ret in chunk:
                 if ret.plan is not None:
                     ret.plan.registry = self.registry
@@ -202,6 +206,37 @@ def _read_in_worker(paths: list[Path]) -> list[ReturnFile]:
             ret.plan.registry = None    # the parent has it: do not send it back with every return
         read.append(ret)
     return read
+
+
+def _read_alone(path: Path) -> ReturnFile:
+    """Read one return in a forked process of its own (after a worker died): a file that kills
+    that process too is a ``file-unreadable`` finding."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            return pool.submit(_read_in_worker, [path]).result()[0]
+    except BrokenProcessPool:
+        ret = ReturnFile(path, status="unreadable", size=_size(path))
+        ret.findings.append(Finding("file-unreadable", file=path.name, params={"reason": (
+            "chương trình đọc tệp bị dừng khi đọc tệp này (hết bộ nhớ hoặc lỗi của thư viện đọc)",
+            "the reading process stopped on this file (out of memory, or a crash of the reading library)")}))
+        return ret
+
+
+def _size(path: Path) -> int:
+    """The file's size, 0 when it cannot be known (gone, not allowed)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _sha256_or_blank(path: Path) -> str:
+    """The SHA-256 of a file not read as a workbook (a skipped file), "" when it cannot be read or is
+    not a regular file (a FIFO is never opened)."""
+    try:
+        return file_sha256(path) if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile], list[Finding]]:
@@ -518,7 +553,7 @@ def _sources(plan_file: _PlanFile, plan: Plan, read: list[ReturnFile], merge: _M
     for ret in read:
         status = {"read": "used"}.get(ret.status, ret.status)
         rows.append({"agency": ret.agency, "file": ret.name, "path": str(ret.path), "size": ret.size,
-                     "sha256": ret.sha256 or (file_sha256(ret.path) if ret.path.is_file() else ""),
+                     "sha256": ret.sha256 or _sha256_or_blank(ret.path),
                      "template_version": ret.meta.get("template_version", "") or ("(không có)" if ret.plan else ""),
                      "rows_read": ret.rows_read, "rows_used": merge.used.get(ret.name, 0),
                      "findings": per_file[ret.name], "status": status})

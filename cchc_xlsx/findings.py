@@ -36,6 +36,21 @@ CODES: dict[str, tuple[str, str, str]] = {
     "missing-return": ("error",
         "Chưa nhận được báo cáo của {agency}.",
         "No return received from {agency}."),
+    "file-misnamed": ("info",
+        "Tệp mang đuôi {found} nhưng thực chất là tệp {expected}; đã đọc theo nội dung thật. Lần sau hãy lưu đúng dạng .xlsx.",
+        "The file is named {found} but is really a {expected} file; it was read as what it is. Next time save it as .xlsx."),
+    "far-cell": ("warning",
+        "Ô {cell} nằm rất xa bảng (vùng dữ liệu chỉ đến {expected}) và có nội dung «{found}»{more}; ô này không thuộc bảng nên không được đọc. Hãy xóa nội dung ô đó rồi lưu lại.",
+        "Cell {cell} lies far outside the table (the data ends at {expected}) and holds «{found}»{more}; it is not part of the table and is not read. Clear that cell and save again."),
+    "formula-error": ("error",
+        "Ô {cell} của dòng {row_code} có lỗi công thức {found}, nên không đọc được giá trị. Hãy sửa công thức hoặc ghi giá trị vào ô rồi gửi lại.",
+        "Cell {cell} of row {row_code} holds the formula error {found}, so its value cannot be read. Fix the formula or type the value, and send the file again."),
+    "row-hidden": ("info",
+        "Các dòng {found} đang bị ẩn (ẩn tay hoặc do bộ lọc); vẫn được đọc như mọi dòng khác.",
+        "Rows {found} are hidden (by hand or by a filter); they are read like every other row."),
+    "sheet-hidden": ("info",
+        "Trang tính «{sheet}» bị ẩn nhưng chứa bảng {table}; vẫn được đọc.",
+        "Sheet «{sheet}» is hidden but holds the {table} table; it is read."),
     "unexpected-agency": ("warning",
         "Không xác định được tệp của đơn vị nào trong kế hoạch (đơn vị: {found}); các dòng của tệp không được tính.",
         "The file cannot be matched to an agency of the plan (agency: {found}); its rows are not used."),
@@ -188,7 +203,7 @@ class Finding:
     def message(self, lang: str = "vi") -> str:
         template = CODES[self.code][1 if lang == "vi" else 2]
         values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
-        values.update({"reason": "", "inherit": "", "level": "", "table": "",
+        values.update({"reason": "", "inherit": "", "level": "", "table": "", "more": "",
                        "unit": "triệu đồng" if lang == "vi" else "million đồng", "written_unit": "đồng"})
         for key, value in self.params.items():
             # a (vi, en) pair where the wording depends on the language

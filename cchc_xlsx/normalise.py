@@ -262,6 +262,11 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             totals["unit"] = unit
             totals["unit_source"] = table.unit_source or ("inferred" if unit is not TRIEU else "")
         rule = budget_rule(table, unit, file) if table.kind == "plan" else None
+        if table.sheet.state == "hidden":
+            findings.append(Finding("sheet-hidden", file=file, sheet=sheet, cell=cell_ref(table.header_rows[0], 0),
+                                    params={"table": "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"}))
+        if table.sheet.errors:
+            findings += _formula_errors(table, file)
         proposals = []
         build = _plan_record if table.kind == "plan" else _monitoring_record
         kept = records[table.kind]
@@ -319,6 +324,28 @@ def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding
             f" Its budget {written} in {cell_ref(raw.row, table.columns['budget'])} is left out of the totals: "
             "give the row a number (STT) to place it in the plan.")
     return finding
+
+
+#: Fields whose check reports a formula error itself (budget, months, frequency: ``checks/``); a
+#: formula error in any other field (the lead too: a return's lead is locked, the merge keeps the
+#: plan's) is reported here, where the cells are known.
+_CHECKED_FIELDS = frozenset({"budget", "month_from", "month_to", "frequency"})
+
+
+def _formula_errors(table: RawTable, file: str) -> list[Finding]:
+    """``formula-error`` for the cells of the table's rows that hold a formula error (``#REF!`` …,
+    found by the reader's scan) in a field no check parses."""
+    errors = table.sheet.errors
+    findings = []
+    for raw in table.rows:
+        if raw.label is None:
+            continue
+        for name, col in table.columns.items():
+            text = errors.get((raw.row, col))
+            if text is not None and name not in _CHECKED_FIELDS:
+                findings.append(Finding("formula-error", file=file, sheet=table.sheet.name, cell=cell_ref(raw.row, col),
+                                        row_code=raw.label.code, field=name, found=text))
+    return findings
 
 
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,

@@ -101,7 +101,7 @@ def plan_part(book: Book, *, year: int | None = None, registry: Registry | None 
     months = _month_years(tables)
     part_year = year or titles_from_lines(lines).year or _most_common_year(months)
     records, findings, totals = normalise(tables, book.path, part_year, registry, template=template)   # normalise
-    return PlanPart(Plan.from_records(records, findings=findings + merged), totals, lines, months,
+    return PlanPart(Plan.from_records(records, findings=book.findings + findings + merged), totals, lines, months,
                     [t.kind for t in tables], part_year)
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import hashlib
 import operator
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +23,9 @@ from .normalise import Plan, cell_of
 from .outputs import CONSOLIDATED, FEEDBACK, is_leftover_temp, output_kind
 from .notation import clean_text
 from .pipeline import plan_from_book
-from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
-from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, column_index, formulas_without_values, open_book
+from .templates import LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
+from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
+                       open_book, read_bytes)
 
 __all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at"]
 
@@ -44,10 +43,10 @@ class ReturnFile:
     findings: list[Finding] = field(default_factory=list)
     rows_read: int = 0
     saved: dt.datetime | None = None
-    size: int = 0
+    size: int = 0                      # size and SHA-256 of the bytes read ("" when none were)
+    sha256: str = ""
     subtotal_findings: list[Finding] = field(default_factory=list)   # its own subtotals, checked in it
     conflict: str = ""                 # the agency its metadata names, when its rows are another's
-    sha256: str = ""                   # of the bytes read (size: their length)
 
     @property
     def name(self) -> str:
@@ -55,12 +54,17 @@ class ReturnFile:
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:
-    """Every file named or found in the named folders, in a stable order; what is skipped, with why."""
+    """Every file named or found in the named folders, in a stable order; what is skipped, with why.
+
+    Never raises: a folder that cannot be listed is a finding; every entry with a spreadsheet's
+    name is kept whatever it is (a broken link, a pipe, a file gone since), for the reader to say
+    what it is (see :func:`cchc_xlsx.workbook.read_bytes`); nothing is opened here.
+    """
     files: list[Path] = []
     skipped: list[tuple[Path, Finding]] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        if _is_dir(path):
+            files.extend(_walk(path, skipped))
         else:
             files.append(path)
     chosen = []
@@ -73,13 +77,62 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 "tệp tạm do một lần chạy cchc-xlsx bị ngắt để lại khi đang ghi; không phải báo cáo, có thể xóa",
                 "a temporary file left by a cchc-xlsx run interrupted while writing; not a return, it can be deleted")})))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and path.exists():
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and _exists(path):
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 f"không phải bảng tính ({path.suffix or 'không có đuôi'}); chỉ đọc .xlsx, .xlsm, .xls, .ods",
                 f"not a spreadsheet ({path.suffix or 'no extension'}); only .xlsx, .xlsm, .xls, .ods are read")})))
         else:
             chosen.append(path)
     return chosen, skipped
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (not a FIFO, device or folder: those are never opened)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _walk(folder: Path, skipped: list[tuple[Path, Finding]]) -> list[Path]:
+    """Every entry under ``folder`` but folders, sorted by path; a folder that cannot be listed
+    (no permission, removed meanwhile) is a ``file-unreadable`` finding."""
+    found: list[Path] = []
+    try:
+        with os.scandir(folder) as entries:
+            entries = list(entries)
+    except OSError as exc:
+        reason = "không có quyền đọc thư mục" if isinstance(exc, PermissionError) else \
+            f"không đọc được thư mục ({exc.strerror or type(exc).__name__})"
+        reason_en = "permission denied on the folder" if isinstance(exc, PermissionError) else \
+            f"the folder cannot be listed ({exc.strerror or type(exc).__name__})"
+        skipped.append((folder, Finding("file-unreadable", file=folder.name, params={"reason": (reason, reason_en)})))
+        return found
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            found.extend(_walk(path, skipped))
+        else:
+            found.append(path)
+    return sorted(found)
 
 
 def read_return(path: Path, plan: Plan, registry: Registry) -> ReturnFile:
@@ -95,33 +148,51 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
     result = ReturnFile(path)
-    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") else ""   # before parsing a sheet
+    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and _regular(path) else ""   # before parsing
     if not kind:
         try:
-            book = _open_unchanged(path, result, reader)
+            book = open_book(path, hidden=(META_SHEET,), reader=reader, skip=(LISTS_SHEET,))
         except FileProblem as problem:
             code = "file-skipped" if problem.skipped else "file-unreadable"
             result.status = "skipped" if problem.skipped else "unreadable"
             result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
             return result
+        result.size, result.sha256 = book.size, book.sha256
         kind = CONSOLIDATED if _looks_consolidated(book) else ""
     if kind:
         result.status = "skipped"
         result.findings.append(Finding("file-skipped", file=path.name, params={"reason": _OWN_OUTPUT[kind]}))
         return result
-    result.saved = saved_at(path)
-    result.meta = _metadata(book)
+    result.saved = book.saved or _modified(path)
     try:
+        result.meta = _metadata(book)
         result.plan = plan_from_book(book, year=year, registry=registry, template=True)
     except FileProblem:
         result.status = "unreadable"
+        result.findings.extend(book.findings)
         result.findings.append(Finding("wrong-template", file=path.name, params={"reason": (
             "không có dòng tiêu đề «STT», «Nội dung công việc»", "no header row with «STT», «Nội dung công việc»")}))
         return result
+    except Exception as exc:       # a fault of this program on this file: the file is named, the run goes on
+        return _failed(result, book, exc)
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
-    _recompute_formulas(result, path)
-    result.subtotal_findings = subtotals(result.plan)
+    try:
+        _recompute_formulas(result, path)
+        result.subtotal_findings = subtotals(result.plan)
+    except Exception as exc:
+        return _failed(result, book, exc)
+    return result
+
+
+def _failed(result: ReturnFile, book: Book, exc: Exception) -> ReturnFile:
+    """A return this program failed on (a bug, not the file's fault): ``file-unreadable``, with the
+    error, and none of its rows used; the other returns are consolidated."""
+    reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    result.status, result.plan, result.rows_read = "unreadable", None, 0
+    result.findings = list(book.findings) + [Finding("file-unreadable", file=result.name, params={"reason": (
+        f"chương trình gặp lỗi khi đọc tệp này ({reason}); hãy báo cho người quản trị kèm tệp",
+        f"the program failed on this file ({reason}); report it with the file")})]
     return result
 
 
@@ -138,31 +209,6 @@ _CONSOLIDATED_SHEETS = {"Tổng hợp", "Kiểm tra", "Nguồn"}
 
 def _looks_consolidated(book: Book) -> bool:
     return _CONSOLIDATED_SHEETS <= {sheet.name for sheet in book.sheets}
-
-
-def _open_unchanged(path: Path, result: ReturnFile, reader: str) -> Book:
-    """Open the return, and hash the bytes of the file as it was read: the size and modification time
-    must be the same before opening and after hashing (the Nguồn sheet's size and SHA-256 are of those
-    bytes); a file being copied or saved meanwhile is read again, twice at most, then refused."""
-    for _ in range(3):
-        try:
-            before = path.stat()
-            result.size = before.st_size
-        except OSError:
-            before = None
-        book = open_book(path, hidden=(META_SHEET,), reader=reader)     # raises FileProblem: not a file …
-        try:
-            data = path.read_bytes()
-            after = path.stat()
-        except OSError:
-            data, after = b"", None
-        if before is not None and after is not None and before.st_mtime_ns == after.st_mtime_ns \
-                and before.st_size == after.st_size == len(data):
-            result.size, result.sha256 = len(data), hashlib.sha256(data).hexdigest()
-            return book
-        del book
-    raise FileProblem(path, "tệp thay đổi trong khi đang đọc (đang được chép hoặc lưu?); hãy chạy lại khi tệp đã chép xong",
-                      "the file changed while it was read (being copied or saved?); run again once it is complete")
 
 
 def match_return(result: ReturnFile, plan: Plan, registry: Registry, *, reader: str = "calamine") -> ReturnFile:
@@ -261,21 +307,19 @@ def _check_version(result: ReturnFile, plan: Plan) -> None:
 
 
 def saved_at(path: Path) -> dt.datetime | None:
-    """When the file was last saved, as the file itself says (docProps/core.xml, meta.xml), else its mtime."""
+    """When the file was last saved, as the file itself says (docProps/core.xml, meta.xml, in UTC,
+    any offset applied), else its mtime; None when neither can be read. Never raises."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            for member, pattern in (("docProps/core.xml", rb"<dcterms:modified[^>]*>([^<]+)<"),
-                                    ("meta.xml", rb"<dc:date>([^<]+)<")):
-                if member in archive.namelist():
-                    match = re.search(pattern, archive.read(member))
-                    if match:
-                        text = match.group(1).decode().strip().rstrip("Z")
-                        return dt.datetime.fromisoformat(text.split(".")[0])
-    except (zipfile.BadZipFile, OSError, ValueError):
-        pass
+        saved = document_saved(read_bytes(Path(path)))
+    except FileProblem:
+        saved = None
+    return saved or _modified(path)
+
+
+def _modified(path: Path) -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
-    except OSError:
+    except (OSError, ValueError, OverflowError):
         return None
 
 

@@ -92,10 +92,11 @@ class RawTable:
 
 
 def find_tables(book: Book) -> list[RawTable]:
-    """Every plan and monitoring table in the book, in sheet order."""
+    """Every plan and monitoring table in the book, in sheet order: visible sheets and sheets a user
+    hid (read, and said by the normaliser), not very hidden ones (a template's metadata)."""
     tables: list[RawTable] = []
     for sheet in book.sheets:
-        if sheet.visible:
+        if sheet.visible or sheet.state == "hidden":
             tables.extend(_tables_in_sheet(sheet))
     for table in tables:
         place_rows(table)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import html
+import io
+import os
 import re
+import stat
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +17,10 @@ from typing import Iterator
 
 import python_calamine as calamine
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES"]
+from . import scan
+from .findings import Finding
+
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,13 +45,17 @@ class Sheet:
     """One sheet: ``rows[i][j]`` is the value of Excel row i+1, column j+1.
 
     An empty cell is ``''`` (python-calamine) or None (other readers, and outside the grid): every
-    parser takes both for blank.
+    parser takes both for blank. A cell holding a formula error holds its text (``'#REF!'``), with
+    both readers; ``errors`` lists those cells. ``state``: visible, hidden or veryHidden.
     """
 
     name: str
     rows: list[list[object]]
     visible: bool = True
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # zero-based r0, c0, r1, c1
+    state: str = "visible"
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)       # zero-based (row, col) -> '#REF!'
+    findings: list[Finding] = field(default_factory=list)    # what reading it found: far cells, hidden rows
 
     def value(self, row: int, col: int) -> object:
         """Value at zero-based (row, col), None outside the grid."""
@@ -53,8 +66,16 @@ class Sheet:
 
 @dataclass
 class Book:
+    """A file's sheets, and what reading the file found (``findings``: far cells, hidden rows, a
+    misleading file name). ``size`` and ``sha256`` are those of the bytes read (read once: a file
+    replaced while it is read is read as it was), ``saved`` the save time the file states."""
+
     path: Path
     sheets: list[Sheet]
+    findings: list[Finding] = field(default_factory=list)
+    size: int = 0
+    sha256: str = ""
+    saved: dt.datetime | None = None
 
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -82,75 +103,203 @@ READERS = ("calamine", "openpyxl")
 
 
 def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None,
-              reader: str = "calamine") -> Book:
+              reader: str = "calamine", skip: tuple[str, ...] = ()) -> Book:
     """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
 
-    With ``hidden``, a hidden sheet is read only if it is named there (the tables are looked for in
-    visible sheets only, and a template's hidden lists need not be parsed). ``reader``: one of
-    :data:`READERS`; openpyxl is used for .xlsx and .xlsm files only (calamine for the others).
+    With ``hidden``, a very hidden sheet is read only if it is named there (a template's metadata;
+    a sheet the user hid is read, and said where it holds a table). ``reader``: one of
+    :data:`READERS`; openpyxl is used for .xlsx and .xlsm content only (calamine for the others).
+    The file is read as what its content is, whatever its name says (``file-misnamed``). Sheets
+    named in ``skip`` are not read (a template's own lists).
     """
     path = Path(path)
-    return Book(path, list(_read_sheets(path, sheets, hidden, reader)))
+    source = _Source(path)
+    grids = list(_read_sheets(source, sheets, hidden, reader, skip))
+    findings = source.findings + [f for sheet in grids for f in sheet.findings]
+    return Book(path, grids, findings, len(source.data), hashlib.sha256(source.data).hexdigest(),
+                document_saved(source.data, source.archive))
 
 
 def each_sheet(path: str | Path, *, reader: str = "calamine") -> Iterator[Book]:
     """The file's sheets one at a time, each as a Book of that sheet alone, the file opened once:
-    a sheet's cells can be let go before the next is read. Raises FileProblem like open_book."""
+    a sheet's cells can be let go before the next is read. Raises FileProblem like open_book.
+    The file's own findings (its name) come with the first sheet."""
     path = Path(path)
-    for sheet in _read_sheets(path, None, None, reader):
-        book = Book(path, [sheet])
+    source = _Source(path)
+    notes = source.findings
+    for sheet in _read_sheets(source, None, None, reader):
+        book = Book(path, [sheet], notes + sheet.findings)
+        notes = []
         del sheet
         yield book
         del book
 
 
-def _read_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None,
-                 reader: str) -> Iterator[Sheet]:
+class _Source:
+    """A file's bytes, read once (never opening what is not a regular file), and what they are."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = read_bytes(path)
+        self.archive: zipfile.ZipFile | None = None      # a zip's directory, read once
+        if self.data.startswith(b"PK"):
+            try:
+                self.archive = zipfile.ZipFile(io.BytesIO(self.data))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+                pass
+        self.kind = _sniff(path, self.data, self.archive)
+        self.findings: list[Finding] = []
+        named = _KIND_OF_SUFFIX.get(path.suffix.lower())
+        if named != self.kind and not (named == "xlsx" and self.kind == "xlsx"):
+            self.findings.append(Finding("file-misnamed", file=path.name, found=path.suffix or "?",
+                                         expected=_KIND_NAMES[self.kind]))
+
+
+_KIND_OF_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+_KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls (Excel 97-2003)", "ods": ".ods (OpenDocument)",
+               "html": "HTML"}
+
+
+def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                 reader: str, skip: tuple[str, ...] = ()) -> Iterator[Sheet]:
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
-    _sniff(path)
-    if reader == "openpyxl" and path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _openpyxl_sheets(path, sheets, hidden)
+    path, data = source.path, source.data
+    if source.kind == "html":
+        from .htmltable import html_sheets
+
+        yield from html_sheets(data)
         return
+    scans: dict[str, scan.SheetScan] = {}
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        if source.kind == "xlsx":
+            archive = source.archive
+            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip))
+            if any(s.far_spans for s in scans.values()):
+                data = scan.without_far_cells(data, archive, scans)
+        elif source.kind == "ods":
+            data, scans = _ods_without_far_cells(data)
+        elif source.kind == "xls" and scan.xls_needs_scan(data):
+            scans, data = scan.scan_xls(data)
+    except Exception as exc:  # a file the scan cannot follow is one the reader cannot either: said, not raised
+        raise _broken(path, exc) from None
+    if reader == "openpyxl" and source.kind == "xlsx":
+        sheet_iter = _openpyxl_sheets(path, data, sheets, hidden, skip)
+    else:
+        sheet_iter = _calamine_sheets(path, data, sheets, hidden, skip)
+    for grid in sheet_iter:
+        found = scans.get(grid.name)
+        if found is not None:
+            _apply_scan(path, grid, found)
+        yield grid
+        del grid                          # let the caller drop it before the next sheet is read
+
+
+def _ods_without_far_cells(data: bytes) -> tuple[bytes, dict[str, scan.SheetScan]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "content.xml" not in archive.namelist():
+            return data, {}
+        content = archive.read("content.xml")
+        if not scan.ods_needs_full_scan(content):
+            return data, {}
+        scans, trimmed = scan.scan_ods(content)
+        if not any(s.far for s in scans.values()):
+            return data, scans
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+            for info in archive.infolist():
+                if info.filename == "mimetype":
+                    copy.writestr(info, archive.read(info.filename), compress_type=zipfile.ZIP_STORED)
+                else:
+                    copy.writestr(info.filename, trimmed if info.filename == "content.xml" else archive.read(info.filename))
+        return out.getvalue(), scans
+
+
+def _apply_scan(path: Path, grid: Sheet, found: scan.SheetScan) -> None:
+    """Error texts back in the grid; findings for far cells and hidden rows that hold values."""
+    rows = grid.rows
+    for (r, c), text in found.errors.items():
+        if r < len(rows):
+            row = rows[r]
+            if c >= len(row):
+                row.extend([None] * (c + 1 - len(row)))
+            row[c] = text
+            grid.errors[(r, c)] = text
+    for i, (r, c, text) in enumerate(found.far):
+        if i == scan.FAR_CELLS_SHOWN:
+            grid.findings.append(Finding("far-cell", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
+                                         found=f"+{len(found.far) - i}", params={"more": (
+                                             f" (và {len(found.far) - i - 1} ô xa khác)",
+                                             f" (and {len(found.far) - i - 1} other far cells)")}))
+            break
+        grid.findings.append(Finding("far-cell", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
+                                     found=text[:120], expected=cell_ref(found.rows - 1, found.cols - 1)))
+    shown = [r for r in found.hidden_rows if r < len(rows) and any(v not in (None, "") for v in rows[r])]
+    if shown:
+        grid.findings.append(Finding("row-hidden", file=path.name, sheet=grid.name, cell=f"A{shown[0] + 1}",
+                                     found=_ranges([r + 1 for r in shown])))
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9'."""
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(f"{start}" if start == n else f"{start}-{n}")
+            start = None
+    return ", ".join(out)
+
+
+_STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
+
+
+def _calamine_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                     skip: tuple[str, ...]) -> Iterator[Sheet]:
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise _password(path) from None
     except Exception as exc:  # calamine raises several types for broken files
         raise _broken(path, exc) from None
     try:
         for meta in workbook.sheets_metadata:
-            visible = str(meta.visible) in ("SheetVisibleEnum.Visible", "Visible")
-            if (str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") or _skip(meta.name, visible, sheets, hidden)):
+            state = _STATES.get(str(meta.visible).rsplit(".", 1)[-1], "visible")
+            if (str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") or _skip(meta.name, state, sheets, hidden, skip)):
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 grid = Sheet(meta.name, sheet.to_python(skip_empty_area=False),   # an empty cell is ''
-                             visible, [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])])
+                             state == "visible", [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])],
+                             state)
                 del sheet                     # calamine's copy of the cells
             except Exception as exc:
                 raise _broken(path, exc) from None
             yield grid
-            del grid                          # let the caller drop it before the next sheet is read
+            del grid
     finally:
         workbook.close()
 
 
-def _skip(name: str, visible: bool, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> bool:
-    return (sheets is not None and name not in sheets) or (hidden is not None and not visible and name not in hidden)
+def _skip(name: str, state: str, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+          skip: tuple[str, ...] = ()) -> bool:
+    return (name in skip or (sheets is not None and name not in sheets)
+            or (hidden is not None and state == "veryHidden" and name not in hidden))
 
 
-def _openpyxl_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ...] | None) -> Iterator[Sheet]:
+def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+                     skip: tuple[str, ...]) -> Iterator[Sheet]:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises several types for broken files
         raise _broken(path, exc) from None
     try:
         for ws in workbook.worksheets:
-            visible = ws.sheet_state == "visible"
-            if _skip(ws.title, visible, sheets, hidden):
+            state = ws.sheet_state
+            if _skip(ws.title, state, sheets, hidden, skip):
                 continue
             try:
                 rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
@@ -158,7 +307,7 @@ def _openpyxl_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ..
                 merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
             except Exception as exc:
                 raise _broken(path, exc) from None
-            yield Sheet(ws.title, [] if rows == [[None]] else rows, visible, merged)
+            yield Sheet(ws.title, [] if rows == [[None]] else rows, state == "visible", merged, state)
     finally:
         workbook.close()
 
@@ -176,7 +325,7 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
     """
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(read_bytes(Path(path)))) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 return {}
@@ -200,7 +349,7 @@ def formulas_without_values(path: str | Path) -> dict[str, dict[tuple[int, int],
                         cells[(int(row) - 1, column_index(letters.decode()))] = html.unescape(text)
                 if cells:
                     found[html.unescape(name.decode("utf-8"))] = cells
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, FileProblem):
         return {}
     return found
 
@@ -213,52 +362,222 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-def _sniff(path: Path) -> None:
-    """Reject early, with a clear reason, what is not a spreadsheet we can read."""
+#: A file larger than this is not read (no return or plan comes near it).
+MAX_FILE = MAX_UNCOMPRESSED
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once. Raises FileProblem for what is not a regular file we may read.
+
+    A FIFO, a socket or a device named ``.xlsx`` is never opened (opening a FIFO blocks forever):
+    the file is checked with ``stat`` and opened non-blocking, then checked again on the open
+    handle, so that a file replaced between the two is caught too.
+    """
     if path.name.startswith("~$"):
         raise FileProblem(path, "tệp khóa tạm của Excel (~$…), không phải bảng tính",
                           "an Excel lock file (~$…), not a workbook", skipped=True)
-    if not path.exists():
-        raise FileProblem(path, "không có tệp này", "no such file")
-    if path.is_dir():
-        raise FileProblem(path, "đây là thư mục, không phải tệp", "a folder, not a file")
-    size = path.stat().st_size
-    if size == 0:
-        raise FileProblem(path, "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
-    with path.open("rb") as f:
-        head = f.read(8)
-    suffix = path.suffix.lower()
-    if head.startswith(_ZIP_MAGIC):
-        _check_zip(path)
-        return
-    if head == _OLE_MAGIC:
-        if suffix in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
-            raise _password(path)
-        return  # a real .xls
-    raise FileProblem(path, "không phải tệp Excel (.xlsx, .xls) hay .ods; có thể là tệp văn bản đổi đuôi",
-                      "not an Excel (.xlsx, .xls) or .ods file; perhaps a text file renamed")
-
-
-def _check_zip(path: Path) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise FileProblem(path, "liên kết (shortcut) trỏ tới tệp không còn tồn tại", "a link to a file that no longer exists") from None
+        raise FileProblem(path, "không có tệp này (có thể đã bị xóa hoặc đổi tên trong lúc đọc thư mục)",
+                          "no such file (perhaps removed or renamed while the folder was read)") from None
+    except OSError as exc:
+        raise _os_problem(path, exc) from None
+    _check_regular(path, info)
+    for _ in range(3):                # a file being copied or saved meanwhile is read again, twice at most
+        data, same = _read_once(path)
+        if same:
+            return data
+    raise FileProblem(path, "tệp thay đổi trong khi đang đọc (đang được chép hoặc lưu?); hãy chạy lại khi tệp đã chép xong",
+                      "the file changed while it was read (being copied or saved?); run again once it is complete")
+
+
+def _unchanged(before: os.stat_result, after: os.stat_result, size: int) -> bool:
+    """Whether a file's size and modification time are the same after reading ``size`` bytes as before."""
+    return (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size) == (after.st_mtime_ns, size)
+
+
+def _read_once(path: Path) -> tuple[bytes, bool]:
+    """The bytes of one read of the file, and whether it did not change while they were read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise FileProblem(path, "tệp đã bị xóa hoặc đổi tên trong lúc đọc", "the file was removed or renamed while it was read") from None
+    except OSError as exc:
+        raise _os_problem(path, exc) from None
+    try:
+        info = os.fstat(fd)
+        _check_regular(path, info)
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > MAX_FILE:
+                raise FileProblem(path, "tệp quá lớn (trên 400 MB)", "the file is over 400 MB")
+            chunks.append(chunk)
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise _os_problem(path, exc) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if not data:
+        raise FileProblem(path, "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    return data, _unchanged(info, after, len(data))
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise FileProblem(path, "đây là thư mục, không phải tệp", "a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise FileProblem(path, "không phải tệp thường (một đường ống, thiết bị hay socket mang tên bảng tính); không mở",
+                          "not a regular file (a pipe, device or socket with a workbook's name); not opened")
+
+
+def _os_problem(path: Path, exc: OSError) -> FileProblem:
+    if isinstance(exc, PermissionError):
+        return FileProblem(path, "không có quyền đọc tệp; hãy cấp quyền đọc hoặc chép tệp sang thư mục khác",
+                           "permission denied; give read access or copy the file elsewhere")
+    reason = exc.strerror or type(exc).__name__
+    return FileProblem(path, f"không đọc được tệp từ ổ đĩa ({reason})", f"the file cannot be read from disk ({reason})")
+
+
+def _sniff(path: Path, data: bytes | None = None, archive: zipfile.ZipFile | None = None) -> str:
+    """What the file is by its content: xlsx, xls, ods or html. Raises FileProblem, saying what it
+    seems to be, for anything else; "password protected" only for an encrypted file."""
+    if data is None:
+        data = read_bytes(path)
+    head = data[:8]
+    if head.startswith(b"PK"):
+        return _zip_kind(path, data, archive)
+    if head == _OLE_MAGIC:
+        return _ole_kind(path, data)
+    text = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body")) or (
+            b"<table" in data[:65536].lower() and b"<" == text[:1] and b"urn:schemas-microsoft-com:office:spreadsheet" not in text):
+        return "html"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+        seems = ("bảng tính XML của Excel 2003; hãy mở bằng Excel và lưu lại dạng .xlsx",
+                 "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
+    else:
+        seems = _seems(data)
+    raise FileProblem(path, f"không phải tệp Excel (.xlsx, .xls) hay .ods: {seems[0]}",
+                      f"not an Excel (.xlsx, .xls) or .ods file: {seems[1]}")
+
+
+_MAGIC = ((b"%PDF", ("có vẻ là tệp PDF", "it seems to be a PDF")),
+          (b"\x89PNG", ("có vẻ là ảnh PNG", "it seems to be a PNG image")),
+          (b"\xff\xd8\xff", ("có vẻ là ảnh JPEG", "it seems to be a JPEG image")),
+          (b"Rar!", ("có vẻ là tệp nén RAR", "it seems to be a RAR archive")),
+          (b"7z\xbc\xaf", ("có vẻ là tệp nén 7z", "it seems to be a 7z archive")),
+          (b"{\\rtf", ("có vẻ là văn bản RTF", "it seems to be an RTF document")))
+
+
+def _seems(data: bytes) -> tuple[str, str]:
+    for magic, seems in _MAGIC:
+        if data.startswith(magic):
+            return seems
+    sample = data[:4096]
+    try:
+        sample.decode("utf-8")
+        return "có vẻ là tệp văn bản đổi đuôi", "it seems to be a text file renamed"
+    except UnicodeDecodeError:
+        return "không nhận ra định dạng", "its format is not recognised"
+
+
+def _zip_kind(path: Path, data: bytes, archive: zipfile.ZipFile | None = None) -> str:
+    try:
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        mimetype = archive.read("mimetype")[:100] if "mimetype" in archive.NameToInfo else b""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
         raise FileProblem(path, "tệp bị hỏng hoặc chưa tải về hết (zip không đọc được)",
                           "the file is damaged or incompletely downloaded (broken zip)") from None
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
         raise FileProblem(path, "tệp quá lớn khi giải nén (trên 400 MB), có thể là tệp độc hại",
                           "the file inflates to over 400 MB; refused as possibly malicious")
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names and "content.xml" not in names:
-        raise FileProblem(path, "tệp zip này không phải bảng tính Excel hay ODS",
-                          "this zip file is not an Excel or ODS workbook")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names and (not mimetype or b"spreadsheet" in mimetype):
+        return "ods"
+    if "word/document.xml" in names or b"text" in mimetype:
+        seems = ("có vẻ là văn bản Word (.docx, .odt)", "it seems to be a Word document (.docx, .odt)")
+    elif "ppt/presentation.xml" in names or b"presentation" in mimetype:
+        seems = ("có vẻ là bản trình chiếu", "it seems to be a presentation")
+    else:
+        seems = ("một tệp nén zip", "a zip archive")
+    raise FileProblem(path, f"tệp zip này không phải bảng tính Excel hay ODS: {seems[0]}",
+                      f"this zip file is not an Excel or ODS workbook: {seems[1]}")
 
 
-def _is_encrypted_ole(path: Path) -> bool:
-    with path.open("rb") as f:
-        data = f.read(1 << 20)
-    return "EncryptedPackage".encode("utf-16-le") in data
+def _ole_kind(path: Path, data: bytes) -> str:
+    """An OLE2 container: encrypted (an .xlsx with a password to open, or an encrypted .xls), a
+    real .xls, or something else (a Word .doc …)."""
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+    if has("EncryptedPackage") or has("EncryptionInfo"):
+        raise _password(path)
+    if has("Workbook") or has("Book"):
+        if _xls_encrypted(data):
+            raise _password(path)
+        return "xls"
+    seems = ("có vẻ là văn bản Word (.doc)", "it seems to be a Word document (.doc)") if has("WordDocument") else \
+        ("một tệp Office không phải bảng tính", "an Office file that is not a workbook")
+    raise FileProblem(path, f"không phải tệp Excel (.xlsx, .xls) hay .ods: {seems[0]}",
+                      f"not an Excel (.xlsx, .xls) or .ods file: {seems[1]}")
+
+
+def _xls_encrypted(data: bytes) -> bool:
+    """A BIFF8 workbook saved with a password to open has a FILEPASS record (0x002F) right after
+    the first BOF record of its stream."""
+    at = data.find(b"\x09\x08\x10\x00\x00\x06\x05\x00")      # BOF of the workbook globals, BIFF8
+    if at < 0:
+        return False
+    follow = at + 4 + 16
+    return data[follow:follow + 2] == b"\x2f\x00"
+
+
+_CORE_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)<")
+_ODS_DATE = re.compile(rb"<dc:date>([^<]+)<")
+
+
+def document_saved(data: bytes, archive: zipfile.ZipFile | None = None) -> dt.datetime | None:
+    """When the file says it was last saved (docProps/core.xml, meta.xml), in UTC without tzinfo;
+    None when it does not say, or not in a form that can be read."""
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        archive = archive or zipfile.ZipFile(io.BytesIO(data))
+        for member, pattern in (("docProps/core.xml", _CORE_MODIFIED), ("meta.xml", _ODS_DATE)):
+            if member in archive.NameToInfo:
+                match = pattern.search(archive.read(member)[:1 << 20])
+                if match:
+                    return _timestamp(match.group(1).decode("ascii", "replace").strip())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
+        pass
+    return None
+
+
+def _timestamp(text: str) -> dt.datetime | None:
+    """ISO 8601 with or without fractions and offset (``Z``, ``+07:00``) -> naive UTC."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text)
+    if not match:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(match.group(1))
+        offset = match.group(2)
+        if offset and offset != "Z":
+            sign = 1 if offset[0] == "+" else -1
+            digits = offset[1:].replace(":", "")
+            moment -= sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return moment
+    except (ValueError, OverflowError):
+        return None
 
 
 def _password(path: Path) -> FileProblem:
@@ -266,6 +585,6 @@ def _password(path: Path) -> FileProblem:
                        "the file is password-protected; remove the password and send it again")
 
 
-def _broken(path: Path, exc: Exception) -> FileProblem:
+def _broken(path: Path, exc: BaseException) -> FileProblem:
     reason = " ".join(str(exc).split())[:160] or type(exc).__name__
     return FileProblem(path, f"tệp bị hỏng, không đọc được ({reason})", f"the file is damaged and cannot be read ({reason})")

@@ -75,8 +75,10 @@ def test_parallel_and_serial_reading_give_the_same_consolidation(synthetic_retur
 
 
 def test_a_worker_killed_mid_way_loses_no_file(synthetic_returns, monkeypatch):
-    """A worker process that dies (out of memory, killed) does not hang the consolidation nor lose
-    a return: what it had not sent back is read in this process."""
+    """A worker process that dies (out of memory, killed, a native abort) does not hang the
+    consolidation nor lose a return: what it had not sent back is read again, each file in a
+    process of its own, never in this one (issue 10: the file that killed the worker would kill
+    the parent too). The file that kills its process again is a finding; every other is read."""
     import os
 
     from cchc_xlsx import consolidate as module
@@ -94,8 +96,10 @@ def test_a_worker_killed_mid_way_loses_no_file(synthetic_returns, monkeypatch):
     survived = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)
     monkeypatch.setattr(module, "read_return_file", real)
     serial = consolidate([returns], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=1)
-    _same(survived, serial)
-    assert victim in set(survived.sources["file"])
+    status = dict(zip(survived.sources["file"], survived.sources["status"]))
+    assert status.pop(victim) == "unreadable"
+    assert status == {f: s for f, s in zip(serial.sources["file"], serial.sources["status"]) if f != victim}
+    assert [f.file for f in survived.findings if f.code == "file-unreadable"] == [victim]
 
 
 def test_openpyxl_and_calamine_give_the_same_consolidation(synthetic_returns):

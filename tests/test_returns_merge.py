@@ -341,10 +341,13 @@ def test_sources_hash_the_bytes_actually_read(folder):
         assert (size, sha) == (len(data), hashlib.sha256(data).hexdigest())
 
 
-def test_a_file_replaced_while_read_is_read_again(folder, monkeypatch, corpus):
+def test_a_file_replaced_after_it_was_read_is_counted_as_read(folder, monkeypatch, corpus):
+    """The bytes are read once: the Nguồn sheet's SHA-256 and every value come from them, even when
+    the file is saved again by someone while the workbook is being parsed."""
     from cchc_xlsx import returns
 
     target = folder / "merged-months-vertical.xlsx"
+    original = target.read_bytes()
     replacement = corpus["merged-budget-activities"][0].read_bytes()
     real_open = returns.open_book
     calls = []
@@ -354,36 +357,35 @@ def test_a_file_replaced_while_read_is_read_again(folder, monkeypatch, corpus):
         if Path(path) == target and not calls:
             calls.append(path)
             target.write_bytes(replacement)          # saved by someone while we read it
-            os.utime(target, ns=(time.time_ns(), time.time_ns() + 10**9))
         return book
 
     monkeypatch.setattr(returns, "open_book", open_then_replace)
     result = consolidate([target])
     assert calls
     row = dict(zip(result.sources["file"], result.sources["sha256"]))
-    assert row[target.name] == hashlib.sha256(replacement).hexdigest()
-    assert _of(result, "merged-budget")                 # the values are those of the bytes hashed
+    assert row[target.name] == hashlib.sha256(original).hexdigest()
+    assert _of(result, "merged-cells") and not _of(result, "merged-budget")   # the values of the bytes hashed
 
 
 def test_a_file_that_keeps_changing_is_refused_not_half_read(folder, monkeypatch):
-    from cchc_xlsx import returns
+    from cchc_xlsx import workbook
 
     target = folder / "merged-months-vertical.xlsx"
-    real_open = returns.open_book
+    reads = []
+    size_of_target = target.stat().st_size
+    real_unchanged = workbook._unchanged
 
-    touched = []
+    def changed(before, after, size):                # the return is written again while we read it, every time
+        if size != size_of_target:
+            return real_unchanged(before, after, size)
+        reads.append(size)
+        return False
 
-    def open_and_touch(path, **kwargs):
-        book = real_open(path, **kwargs)
-        touched.append(path)
-        stamp = time.time_ns() + 10**9 * len(touched)
-        os.utime(path, ns=(stamp, stamp))            # written again while we read it, every time
-        return book
-
-    monkeypatch.setattr(returns, "open_book", open_and_touch)
+    monkeypatch.setattr(workbook, "_unchanged", changed)
     result = consolidate([target])
     (finding,) = _of(result, "file-unreadable")
     assert "changed while it was read" in finding.message("en")
+    assert len(reads) == 3                           # read again twice, then refused
 
 
 # --------------------------------------------------------------------------- Excel's limits in what we write

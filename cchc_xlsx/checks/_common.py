@@ -8,8 +8,9 @@ import pandas as pd
 
 from ..findings import Finding
 from ..normalise import cell_of, records
+from ..scan import ERROR_TEXTS
 
-__all__ = ["at", "dong", "trieu", "LEVEL_WORDS", "records"]
+__all__ = ["at", "error_or", "dong", "trieu", "LEVEL_WORDS", "records"]
 
 #: (Vietnamese, English) names of the levels, for messages.
 LEVEL_WORDS = {"task": ("nhiệm vụ", "task"), "output": ("kết quả đầu ra", "output"),
@@ -23,6 +24,12 @@ def at(code: str, row: pd.Series, field: str, **kwargs) -> Finding:
         agency = row.get("funded_agency", "") or ""
     return Finding(code, agency=agency, file=row["file"], sheet=row["sheet"], cell=cell_of(row, field),
                    row_code=row["code"], field=field, **kwargs)
+
+
+def error_or(code: str, text: object) -> str:
+    """``formula-error`` when the text a check could not parse is a formula error (``#REF!``, the
+    reader puts it in the grid: see cchc_xlsx/scan.py), else the check's own code."""
+    return "formula-error" if text in ERROR_TEXTS else code
 
 
 def dong(trieu_value: float) -> int:

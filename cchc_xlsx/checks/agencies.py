@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..agencies import default_registry
 from ..findings import Finding
 from ..normalise import cell_of
+from ..scan import ERROR_TEXTS
 from ._common import at
 
 
@@ -31,7 +32,8 @@ def agency_unknown(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
         for part in registry.parse_cell(row["lead"]).unknown:
-            findings.append(at("agency-unknown", row, "lead", found=part))
+            if part not in ERROR_TEXTS:       # a formula error: said when the cell was read (normalise)
+                findings.append(at("agency-unknown", row, "lead", found=part))
     for row in plan.rows("allocation"):
         if registry.resolve(row["agency_text"])[0] is None:
             findings.append(Finding("agency-unknown", file=row["file"], sheet=row["sheet"],

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..findings import Finding
 from ..normalise import DONG_THRESHOLD, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
 from ..hierarchy import is_named_label
-from ._common import LEVEL_WORDS, at, dong, trieu
+from ._common import LEVEL_WORDS, error_or, at, dong, trieu
 
 
 def budget_values(plan) -> list[Finding]:
@@ -21,7 +21,7 @@ def budget_values(plan) -> list[Finding]:
     for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
         if text and value != value:  # written, but not a number
-            findings.append(at("budget-not-number", row, "budget", found=text))
+            findings.append(at(error_or("budget-not-number", text), row, "budget", found=text))
         elif value < 0:
             findings.append(at("budget-negative", row, "budget", found=text))
     return findings

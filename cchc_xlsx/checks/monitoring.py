@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import at
+from ._common import error_or, at
 
 
 def _by_code(plan, table: str) -> dict[str, dict]:
@@ -39,7 +39,7 @@ def plan_monitoring_rows(plan) -> list[Finding]:
 def frequency_values(plan) -> list[Finding]:
     """A frequency cell holding something else (the seed's task 1 holds an agency's name)."""
     funded = _funded(plan)
-    return [at("frequency-invalid", row, "frequency", agency=funded.get(row["code"], ""), found=row["frequency"])
+    return [at(error_or("frequency-invalid", row["frequency"]), row, "frequency", agency=funded.get(row["code"], ""), found=row["frequency"])
             for row in plan.rows("monitoring") if row["frequency_kind"] == "invalid"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import at
+from ._common import error_or, at
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
          ("to", "month_to", ("tháng kết thúc", "end month")))
@@ -17,7 +17,7 @@ def month_values(plan) -> list[Finding]:
             continue
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
-                findings.append(at("month-invalid", row, field, found=row[f"{end}_text"]))
+                findings.append(at(error_or("month-invalid", row[f"{end}_text"]), row, field, found=row[f"{end}_text"]))
     return findings
 
 
