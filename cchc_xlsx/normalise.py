@@ -25,12 +25,24 @@ import pandas as pd
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
 from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
-from .notation import Label, NotANumber, clean_text, parse_frequency, parse_month, parse_number
+from .notation import Label, NotANumber, clean_text, number_notation, parse_frequency, parse_month, parse_number
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
-__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COLUMNS", "MONITORING_COLUMNS",
-           "ALLOCATION_COLUMNS"]
+__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "PLAN_COLUMNS",
+           "MONITORING_COLUMNS", "ALLOCATION_COLUMNS", "MAX_BUDGET", "MAX_AMOUNT_DONG"]
+
+#: The largest budget read as a figure, in the unit written (triệu đồng; or đồng, see budget-unit):
+#: 10^12 triệu đồng is a million times a province's yearly budget. A larger (or infinite) value is
+#: read as missing and reported (``budget-implausible``), so that no sum or rounding overflows.
+MAX_BUDGET = 1e12
+#: The largest ``Trong đó`` amount read, in đồng (10^18: the same bound; an Int64 holds 9.2·10^18).
+MAX_AMOUNT_DONG = 1e18
+
+
+def plausible(value: float | None, limit: float = MAX_BUDGET) -> bool:
+    """A finite number no larger than ``limit`` in absolute value (None and NaN are not numbers)."""
+    return value is not None and abs(value) <= limit
 
 PLAN_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object", "content": "object",
@@ -228,6 +240,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     findings: list[Finding] = []
     totals: dict = {}
     seen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    notation, decided = _file_notation(tables)
     for table in tables:
         sheet = table.sheet.name
         cells = _cells_string(table.columns)
@@ -258,14 +271,23 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
                 seen[key] = (sheet, raw.row, table.columns["code"])
-                record = build(raw, plan_year, registry)
+                record = build(raw, plan_year, registry, notation)
+                if table.kind == "plan" and not decided:
+                    findings += _ambiguous_number(raw, table, file, notation)
                 record.update(where)
                 record["proposed"] = False
                 kept.append(record)
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
-                records["allocation"].append(_allocation_record(raw, registry) | where | {"cells": cells_here})
+                record = _allocation_record(raw, registry, notation)
+                if record is None:      # an amount no budget can have: said, not summed
+                    findings.append(Finding("budget-implausible", file=file, sheet=sheet,
+                                            cell=cell_ref(raw.row, raw.values["amount_col"]),
+                                            found=_number_text(raw.values["amount"])[:60],
+                                            expected=f"≤ {MAX_AMOUNT_DONG:.0e} đồng"))
+                    continue
+                records["allocation"].append(record | where | {"cells": cells_here})
             elif raw.role == "total" and table.kind == "plan":
                 totals["stated_total_raw"] = raw.values.get("budget")
                 totals["stated_total_at"] = (file, sheet, cell_ref(raw.row, table.columns.get("budget", 0)))
@@ -274,12 +296,88 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             elif raw.role == "unknown":
                 findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
                                         found=raw.text[:120]))
-        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry)
+        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, notation)
+    if totals:
+        totals["notation"] = notation       # how the totals' texts are read (pipeline.plan_from_parts)
+    if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
+        findings.append(Finding("number-notation", file=file, found=_first_evidence(tables, "en"), expected="en-US"))
     return records, findings, totals
 
 
+# --------------------------------------------------------------------------- number notation of a file
+def _budget_texts(table: RawTable):
+    """(raw row, text) of every number typed as text in a plan table: budgets, totals, allocation."""
+    for raw in table.rows:
+        value = raw.values.get("amount") if raw.role in ("allocation", "allocation_total") else raw.values.get("budget")
+        if type(value) is str:
+            yield raw, value
+
+
+def _file_notation(tables: list[RawTable]) -> tuple[str, bool]:
+    """The notation the file's numbers typed as text show: (``vi`` or ``en``, decided?).
+
+    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
+    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
+    not decided (each ambiguous value is then reported: ``number-ambiguous``).
+    """
+    votes = {"vi": 0, "en": 0, "ambiguous": 0, "none": 0}
+    for table in tables:
+        if table.kind == "plan":
+            for _, text in _budget_texts(table):
+                votes[number_notation(text)] += 1
+    if votes["en"] and not votes["vi"]:
+        return "en", True
+    if votes["vi"] and not votes["en"]:
+        return "vi", True
+    return ("en" if votes["en"] > votes["vi"] else "vi"), False
+
+
+def _first_evidence(tables: list[RawTable], notation: str) -> str:
+    return next((clean_text(text) for t in tables if t.kind == "plan" for _, text in _budget_texts(t)
+                 if number_notation(text) == notation), "")
+
+
+def _read_otherwise(table: RawTable) -> bool:
+    """Whether a table has a number that en-US notation reads otherwise than Vietnamese (``1,949``)."""
+    return table.kind == "plan" and any(number_notation(text) == "ambiguous" for _, text in _budget_texts(table))
+
+
+def _ambiguous_number(raw: RawRow, table: RawTable, file: str, notation: str) -> list[Finding]:
+    """``number-ambiguous`` for a budget such as ``1,949`` in a file whose notation is not known.
+
+    One separator before three digits reads as thousands in one notation and as a decimal mark in
+    the other. Budgets in triệu đồng are not written to three decimals in either, so the thousands
+    reading is the likely one: it is used silently where the file's notation gives it (``1.949`` =
+    1949, the decision's own rule); where the notation gives the decimal reading (``1,949`` = 1.949
+    in Vietnamese notation, a thousand times smaller) the value is read so and both readings said.
+    """
+    text = raw.values.get("budget")
+    if type(text) is not str or number_notation(text) != "ambiguous":
+        return []
+    vi, en = parse_number(text, "vi"), parse_number(text, "en")
+    used, other = (vi, en) if notation == "vi" else (en, vi)
+    if abs(used) > abs(other):       # the thousands reading: the likely one
+        return []
+    return [Finding("number-ambiguous", file=file, sheet=table.sheet.name,
+                    cell=cell_ref(raw.row, table.columns["budget"]), row_code=raw.label.code if raw.label else "",
+                    field="budget", found=clean_text(text), expected=_plain(used), params={
+                        "used": (_plain(used, "vi"), _plain(used, "en")),
+                        "other": (_plain(other, "vi"), _plain(other, "en")),
+                        "used_notation": _NOTATION_NAMES[notation],
+                        "other_notation": _NOTATION_NAMES["en" if notation == "vi" else "vi"]})]
+
+
+_NOTATION_NAMES = {"vi": ("cách ghi Việt Nam", "Vietnamese notation"), "en": ("cách ghi Anh-Mỹ", "en-US notation")}
+
+
+def _plain(value: float, lang: str = "") -> str:
+    """A reading without thousands separators: 1949, 1,949 (vi) or 1.949 (en and plain)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
-                      registry: Registry) -> list[Finding]:
+                      registry: Registry, notation: str = "vi") -> list[Finding]:
     """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
     findings = []
     taken = {r["code"] for r in records}
@@ -292,7 +390,7 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
         code = f"{parent}.{n}"
         taken.add(code)
         raw.label = Label("activity", code)
-        records.append(build(raw, plan_year, registry) | where | {"proposed": True})
+        records.append(build(raw, plan_year, registry, notation) | where | {"proposed": True})
         findings.append(Finding("proposed-row", file=where["file"], sheet=where["sheet"],
                                 cell=cell_ref(raw.row, table.columns.get("content", 1)), row_code=code,
                                 expected=parent, found=clean_text(raw.values.get("content"))[:120]))
@@ -300,21 +398,23 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return clean_text(value)
 
 
-def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     v = raw.values
     get = v.get
     month_from = parse_month(get("month_from"), plan_year)
     month_to = parse_month(get("month_to"), plan_year)
     budget_value = get("budget")
     try:
-        budget = parse_number(budget_value)
+        budget = parse_number(budget_value, notation)
     except NotANumber:
         budget = None
+    if budget is not None and not plausible(budget):
+        budget = None               # budget-implausible (checks.budget): missing, never inf in a sum
     lead = registry.parse_cell(get("lead"))
     partners = registry.parse_cell(get("partners"))
     label = raw.label
@@ -333,7 +433,7 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
-def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     get = raw.values.get
     frequency = parse_frequency(get("frequency"))
     label = raw.label
@@ -347,10 +447,13 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
-def _allocation_record(raw: RawRow, registry: Registry) -> dict:
+def _allocation_record(raw: RawRow, registry: Registry, notation: str = "vi") -> dict | None:
+    """The row of one agency's share; None when its amount is not a plausible number of đồng."""
     text = raw.values["agency"]
     agency, _ = registry.resolve(text)
-    amount = parse_number(raw.values["amount"])
+    amount = parse_number(raw.values["amount"], notation)
+    if not plausible(amount, MAX_AMOUNT_DONG):
+        return None
     return {
         "agency": agency.name if agency else text, "agency_text": text,
         "amount_dong": round(amount), "amount": amount / 1e6,

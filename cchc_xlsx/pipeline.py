@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .findings import ToolError
-from .normalise import Plan, normalise
-from .notation import parse_number
+from .findings import Finding, ToolError
+from .normalise import MAX_AMOUNT_DONG, MAX_BUDGET, Plan, normalise, plausible
+from .notation import clean_text, parse_number
 from .tables import find_tables, title_lines, titles_from_lines
 from .workbook import Book, FileProblem, each_sheet, open_book
 
@@ -122,17 +122,25 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     plan = Plan.from_records(records, year=plan_year, province=titles.province, decision=titles.decision,
                              decision_date=titles.decision_date, registry=registry or default_registry(),
                              findings=[f for part in parts for f in part.plan.findings])
+    notation = totals.get("notation", "vi")
     if "stated_total_raw" in totals:
-        plan.stated_total = _number_or_none(totals["stated_total_raw"])
         plan.stated_total_at = totals["stated_total_at"]
+        plan.stated_total = _number_or_none(totals["stated_total_raw"], notation)
+        if plan.stated_total is not None and not plausible(plan.stated_total):
+            file, sheet, cell = plan.stated_total_at
+            plan.findings.append(Finding("budget-implausible", file=file, sheet=sheet, cell=cell,
+                                         found=clean_text(totals["stated_total_raw"])[:60], expected=f"{MAX_BUDGET:.0e}"))
+            plan.stated_total = None
     if "allocation_total_raw" in totals:
-        plan.allocation_total = _number_or_none(totals["allocation_total_raw"])
+        plan.allocation_total = _number_or_none(totals["allocation_total_raw"], notation)
+        if not plausible(plan.allocation_total, MAX_AMOUNT_DONG):
+            plan.allocation_total = None
     return plan
 
 
-def _number_or_none(value: object) -> float | None:
+def _number_or_none(value: object, notation: str = "vi") -> float | None:
     try:
-        return parse_number(value)
+        return parse_number(value, notation)
     except ValueError:
         return None
 

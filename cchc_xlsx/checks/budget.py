@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding
-from ..normalise import cell_of
+from ..normalise import MAX_BUDGET, cell_of
+from ..notation import NotANumber, parse_number
 from ._common import LEVEL_WORDS, at, dong, trieu
 
 #: A budget at or above this many million đồng (100 tỷ) is taken for a figure written in đồng.
@@ -13,17 +14,29 @@ DONG_THRESHOLD = 100_000
 
 
 def budget_values(plan) -> list[Finding]:
-    """Budgets that are not numbers, negative, or written in đồng instead of triệu đồng."""
+    """Budgets that are not numbers, implausibly large (read as missing, see normalise.MAX_BUDGET),
+    negative, or written in đồng instead of triệu đồng."""
     findings = []
     for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
-        if text and value != value:  # written, but not a number
-            findings.append(at("budget-not-number", row, "budget", found=text))
+        if text and value != value:  # written, but not read as a number
+            if _is_number(text):
+                findings.append(at("budget-implausible", row, "budget", found=text[:60] + ("…" if len(text) > 60 else ""),
+                                   expected=f"{MAX_BUDGET:.0e}"))
+            else:
+                findings.append(at("budget-not-number", row, "budget", found=text))
         elif value < 0:
             findings.append(at("budget-negative", row, "budget", found=text))
         elif value >= DONG_THRESHOLD and row["level"] == "activity":   # a large subtotal can be right
             findings.append(at("budget-unit", row, "budget", found=text, expected=trieu(round(value))))
     return findings
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except NotANumber:
+        return False
 
 
 def budget_missing(plan) -> list[Finding]:
