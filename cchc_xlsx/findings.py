@@ -85,9 +85,9 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The budget of row {row_code} is not a number: «{found}». Write million đồng, e.g. 1.949 or 3,4."),
     "budget-implausible": ("error",
         "Giá trị «{found}» không thể là một số tiền của kế hoạch (lớn hơn {expected}) nên không được tính. "
-        "Hãy ghi lại đúng số (ngân sách: triệu đồng).",
+        "Hãy ghi lại đúng số (ngân sách ghi bằng triệu đồng).",
         "The value «{found}» cannot be an amount of the plan (over {expected}) and is not counted. "
-        "Write the right figure (budgets: million đồng)."),
+        "Write the right figure (budgets in million đồng)."),
     "budget-negative": ("error",
         "Ngân sách của dòng {row_code} là số âm: {found}.",
         "The budget of row {row_code} is negative: {found}."),

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import encodings
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
 from .glossary import FIELD_LABELS, MONITORING_FIELDS, PLAN_FIELDS
@@ -285,7 +286,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                     findings.append(Finding("budget-implausible", file=file, sheet=sheet,
                                             cell=cell_ref(raw.row, raw.values["amount_col"]),
                                             found=_number_text(raw.values["amount"])[:60],
-                                            expected=f"≤ {MAX_AMOUNT_DONG:.0e} đồng"))
+                                            expected=f"{MAX_AMOUNT_DONG:,.0f}".replace(",", ".") + " đồng"))
                     continue
                 records["allocation"].append(record | where | {"cells": cells_here})
             elif raw.role == "total" and table.kind == "plan":
@@ -297,11 +298,38 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
                                         found=raw.text[:120]))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, notation)
+        if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
+            findings += _legacy_findings(table, file, sheet)
     if totals:
         totals["notation"] = notation       # how the totals' texts are read (pipeline.plan_from_parts)
     if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
         findings.append(Finding("number-notation", file=file, found=_first_evidence(tables, "en"), expected="en-US"))
     return records, findings, totals
+
+
+# --------------------------------------------------------------------------- legacy encodings
+def _legacy_findings(table: RawTable, file: str, sheet: str) -> list[Finding]:
+    """One ``legacy-encoding`` note per table and encoding, naming its cells (the first twelve) that
+    were typed in TCVN3 or VNI (clean_text has converted them for every parser)."""
+    legacy: dict[str, list[tuple[str, str, str]]] = {}
+    for raw in table.rows:
+        if raw.role not in ("item", "proposal"):
+            continue
+        for name, value in raw.values.items():
+            if type(value) is str and not value.isascii():
+                decoded = encodings.decode_legacy(value)
+                if decoded is not None:
+                    legacy.setdefault(decoded[0], []).append((cell_ref(raw.row, table.columns[name]), value,
+                                                              decoded[1]))
+    findings = []
+    for encoding, cells in legacy.items():
+        refs = [ref for ref, _, _ in cells]
+        listed = ", ".join(refs[:12]) + (f" … (+{len(refs) - 12})" if len(refs) > 12 else "")
+        _, sample, converted = cells[0]
+        findings.append(Finding("legacy-encoding", file=file, sheet=sheet, cell=refs[0], found=encoding,
+                                expected=converted[:80], params={"count": len(cells), "cells": listed,
+                                                                 "sample": sample[:80]}))
+    return findings
 
 
 # --------------------------------------------------------------------------- number notation of a file

@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .encodings import decode_legacy
+
 __all__ = [
     "fold", "clean_text", "remove_invisible", "parse_number", "number_notation", "parse_month", "parse_frequency",
     "parse_label", "Month", "Frequency", "Label", "NotANumber",
@@ -48,8 +50,9 @@ def fold(text: str) -> str:
 
 
 def clean_text(value: object) -> str:
-    """A cell value as text: NFC, invisible format characters removed, every kind of space (no-break,
-    thin, ideographic …) and runs of white space folded to one space, trimmed.
+    """A cell value as text: Unicode (text typed in the legacy TCVN3 or VNI encodings converted, see
+    :mod:`cchc_xlsx.encodings`), NFC, invisible format characters removed, every kind of space
+    (no-break, thin, ideographic …) and runs of white space folded to one space, trimmed.
 
     Format characters (Unicode category Cf: U+FEFF byte-order mark, U+2060 word joiner, U+00AD soft
     hyphen, U+200C/U+200D joiners, direction marks) are dropped; U+200B (zero-width space) counts as
@@ -79,6 +82,10 @@ _CLEANED_MAX = 1 << 18
 
 
 def _clean_str(text: str) -> str:
+    if not text.isascii():      # TCVN3 / VNI text is converted first (a regex search on other text)
+        legacy = decode_legacy(text)
+        if legacy is not None:
+            text = legacy[1]
     # most cells are already clean: return them as they are (fast, and no copy kept in memory).
     # isprintable() is False for format characters and for every space but " ": those take the long way.
     if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
@@ -100,11 +107,25 @@ _INVISIBLE = _invisible_table()
 
 
 def remove_invisible(text: str) -> str:
-    """``text`` without format characters (Cf; U+200B becomes a space), NFC, trimmed; line breaks and
-    runs of spaces are kept (for texts that are split on them, such as agency cells)."""
+    """``text`` in Unicode (TCVN3 / VNI converted) without format characters (Cf; U+200B becomes a
+    space), NFC, trimmed; line breaks and runs of spaces are kept (for texts that are split on
+    them, such as agency cells)."""
     if text.isascii():
         return text.strip()
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE).strip()
+    legacy = decode_legacy(text)
+    if legacy is not None:
+        text = legacy[1]
+    text = unicodedata.normalize("NFC", text)
+    cleaned = text.translate(_INVISIBLE_AND_SPACES)
+    if cleaned != text:     # a format character or an odd space was there: no double space left behind
+        cleaned = _SPACES.sub(" ", cleaned)
+    return cleaned.strip()
+
+
+#: _INVISIBLE, and every space but " " and line breaks to " ".
+_INVISIBLE_AND_SPACES = _INVISIBLE | {code: " " for code in range(0x80, 0x3001)
+                                      if chr(code).isspace() and unicodedata.category(chr(code)) == "Zs"}
+_SPACES = re.compile(r"[^\S\n]{2,}")
 
 
 # --------------------------------------------------------------------------- numbers

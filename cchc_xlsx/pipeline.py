@@ -129,7 +129,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
         if plan.stated_total is not None and not plausible(plan.stated_total):
             file, sheet, cell = plan.stated_total_at
             plan.findings.append(Finding("budget-implausible", file=file, sheet=sheet, cell=cell,
-                                         found=clean_text(totals["stated_total_raw"])[:60], expected=f"{MAX_BUDGET:.0e}"))
+                                         found=clean_text(totals["stated_total_raw"])[:60], expected=f"{MAX_BUDGET:,.0f}".replace(",", ".")))
             plan.stated_total = None
     if "allocation_total_raw" in totals:
         plan.allocation_total = _number_or_none(totals["allocation_total_raw"], notation)

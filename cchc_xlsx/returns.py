@@ -387,7 +387,8 @@ def _formula_value(result: ReturnFile, row: dict, table: str, name: str, ref: st
                    registry: Registry) -> bool:
     """Compute one formula saved without a value into ``row`` where it is simple; say so either way."""
     finding = Finding("formula-no-value", agency=row.get("funded_agency", ""), file=result.name, sheet=row["sheet"],
-                      cell=ref, row_code=row["code"], field=name, found=f"={formula}",
+                      cell=ref, row_code=row["code"], field=name,
+                      found=f"={formula}" if len(formula) <= 120 else f"={formula[:120]}… ({len(formula)} ký tự)",
                       params={"field_label": _FIELD_NAMES[name]})
     result.findings.append(finding)
     value: object = _arithmetic(formula) if '"' not in formula and "&" not in formula else None

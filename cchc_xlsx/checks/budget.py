@@ -22,7 +22,7 @@ def budget_values(plan) -> list[Finding]:
         if text and value != value:  # written, but not read as a number
             if _is_number(text):
                 findings.append(at("budget-implausible", row, "budget", found=text[:60] + ("…" if len(text) > 60 else ""),
-                                   expected=f"{MAX_BUDGET:.0e}"))
+                                   expected=f"{MAX_BUDGET:,.0f}".replace(",", ".")))
             else:
                 findings.append(at("budget-not-number", row, "budget", found=text))
         elif value < 0:
