@@ -349,14 +349,20 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
     stage anyway, so they are left as blanks, silently. Plain arithmetic (``=10+5``) and simple
     text formulas (``="Tháng "&"03"``, ``=CONCATENATE(…)``) are computed and said (info); any other
     formula is reported (``formula-no-value``, naming the field) and the cell counts as blank.
-    Only .xlsx/.xlsm files, and only when a field read is blank somewhere (the gate: an ordinary
-    file costs one pass over its rows).
+    Only .xlsx/.xlsm files, and only when a field read is blank somewhere. A program that saves
+    formulas without their values (openpyxl, some scripts) does so for every formula, our
+    template's subtotals too, whose budgets then read blank: a template whose subtotals kept their
+    values is not scanned. So an ordinary file costs one pass over its rows.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return
     tables = {table: result.plan.rows(table) for table in _READ_FIELDS}
     if all(row[key] for table, rows in tables.items() for row in rows for key in _READ_FIELDS[table].values()):
         return  # a formula saved without its value reads as a blank: no blank, nothing to look for
+    if result.meta and all(row["budget_text"] for row in tables["plan"]):
+        return  # our template's subtotal formulas kept their values: so did the program that saved it
+    if not any(row["budget_text"] == "" for row in tables["plan"]) and not _has_formula_without_value(path):
+        return  # not our template: one search of each sheet's XML says whether any formula lost its value
     missing = formulas_without_values(path)
     if not missing:
         return
@@ -381,6 +387,25 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
                 changed |= _formula_value(result, row, table, name, ref, formula, registry)
         if changed:
             result.plan.changed(table)
+
+
+#: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``.
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _has_formula_without_value(path: Path) -> bool:
+    """Whether a worksheet of the file holds a formula saved without its value: a cheap search of
+    each sheet's XML (the full scan, :func:`formulas_without_values`, runs only when one does)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    data = archive.read(info)
+                    if b"<f" in data and _NO_VALUE.search(data):
+                        return True
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return False
+    return False
 
 
 def _formula_value(result: ReturnFile, row: dict, table: str, name: str, ref: str, formula: str,
