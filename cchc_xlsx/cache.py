@@ -29,7 +29,7 @@ __all__ = ["cache_folder", "cached_plan"]
 
 #: The modules whose code decides what a plan file reads as.
 _READING_MODULES = ("workbook", "tables", "notation", "agencies", "normalise", "pipeline", "findings",
-                    "glossary", "cache")
+                    "glossary", "cache", "encodings")
 #: Plans smaller than this are read faster than a cache entry is checked and loaded.
 MIN_BYTES = 1 << 20
 

@@ -383,3 +383,27 @@ def test_saved_at_of_a_file_without_core_properties(tmp_path):
 def test_not_a_number_still_reported():
     with pytest.raises(NotANumber):
         parse_number("150 triệu")
+
+
+@pytest.mark.parametrize("encoding", ["TCVN3", "VNI"])
+def test_a_decision_typed_in_a_legacy_encoding_reads_as_the_unicode_one(tmp_path, seed_plan, encoding):
+    """Every text cell of the bundled decision (headers, labels, titles, agencies, months) written in
+    a legacy encoding: the same rows, the same findings, the same titles."""
+    grids = sheet_grids()
+    for rows in grids.values():
+        for row in rows:
+            for j, value in enumerate(row):
+                if isinstance(value, str):
+                    row[j] = encode_legacy(value, encoding)
+    plan = read_plan(write_grids(tmp_path / f"plan-{encoding}.xlsx", grids))
+    columns = ["code", "content", "indicator", "evidence", "from_text", "to_text", "lead", "partners", "funded_agency"]
+    legacy = [[str(v).lower() for v in row] for row in plan.plan[columns].values.tolist()]
+    unicode = [[str(v).lower() for v in row] for row in seed_plan.plan[columns].values.tolist()]
+    differ = [(a, b) for a, b in zip(legacy, unicode) if a != b]
+    assert len(legacy) == len(unicode) and [b[0] for _, b in differ] == ["4"]   # NGŪ: Ū has no legacy code
+    assert plan.plan["budget"].fillna(-1).tolist() == seed_plan.plan["budget"].fillna(-1).tolist()
+    key = lambda p: sorted((f.code, f.row_code, f.cell) for f in p.findings if f.code != "legacy-encoding")  # noqa: E731
+    assert key(plan) == key(seed_plan)
+    assert (plan.year, plan.province, plan.decision) == (seed_plan.year, seed_plan.province, seed_plan.decision)
+    notes = [f for f in plan.findings if f.code == "legacy-encoding"]
+    assert {f.found for f in notes} == {encoding} and sum(f.params["count"] for f in notes) > 1000
