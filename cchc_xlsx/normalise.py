@@ -298,6 +298,8 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 findings.append(Finding("unknown-row", file=file, sheet=sheet, cell=cell_ref(raw.row, 0),
                                         found=raw.text[:120]))
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, notation)
+        if table.kind == "plan" and not decided:
+            findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
         if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
             findings += _legacy_findings(table, file, sheet)
     if totals:

@@ -253,7 +253,7 @@ def _values(result) -> list:
 
 TEXT_CASES = ["text-format-characters", "text-legacy-tcvn3", "text-legacy-vni", "text-number-en-us",
               "text-number-ambiguous", "text-number-vietnamese", "text-budget-huge", "text-formula-overflow",
-              "text-formula-fields", "text-saved-offset"]
+              "text-formula-fields", "text-saved-offset", "text-proposal-legacy"]
 
 
 @pytest.mark.parametrize("name", TEXT_CASES)
@@ -407,3 +407,14 @@ def test_a_decision_typed_in_a_legacy_encoding_reads_as_the_unicode_one(tmp_path
     assert (plan.year, plan.province, plan.decision) == (seed_plan.year, seed_plan.province, seed_plan.decision)
     notes = [f for f in plan.findings if f.code == "legacy-encoding"]
     assert {f.found for f in notes} == {encoding} and sum(f.params["count"] for f in notes) > 1000
+
+
+def test_corpus_proposal_in_legacy_text_with_an_ambiguous_budget(corpus):
+    result = consolidated(corpus, "text-proposal-legacy")
+    [proposed] = [row for row in result.plan.rows("plan") if row["proposed"]]
+    assert (proposed["code"], proposed["content"]) == ("1.4.6", "Tập huấn kỹ năng kiểm tra cho cán bộ pháp chế")
+    assert (proposed["month_from"], proposed["month_to"], proposed["budget"]) == (9, 10, 2.5)
+    [warning] = of_case(result, "text-proposal-legacy", "number-ambiguous")
+    assert (warning.row_code, warning.found, warning.expected) == ("1.4.6", "2,500", "2.5")
+    [note] = of_case(result, "text-proposal-legacy", "legacy-encoding")
+    assert (note.found, note.params["count"]) == ("TCVN3", 3)

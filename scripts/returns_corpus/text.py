@@ -171,3 +171,18 @@ def saved_offset(templates, out):
     later = _edited(templates, out, "text-saved-offset-b", [(P1, "Hoạt động 1.4.2", "budget", 12)])
     # a: 16:30 in Hà Nội = 09:30 UTC; b: 10:15 UTC, later although its clock reads earlier
     return [_with_modified(earlier, "2018-01-08T16:30:00+07:00"), _with_modified(later, "2018-01-08T10:15:00.250Z")]
+
+
+@case("text-proposal-legacy", "text", "a spare row filled as a proposal in TCVN3, with its budget typed «2,500» "
+      "and nothing else in the file that shows the notation")
+def proposal_legacy(templates, out):
+    from .base import column, rows_labelled
+
+    book = openpyxl.load_workbook(templates[AGENCY])
+    plan = book[P1]
+    spare = rows_labelled(plan, "Đề xuất mới (1.4)")[0]
+    for field, value in (("content", encode_legacy("Tập huấn kỹ năng kiểm tra cho cán bộ pháp chế", "TCVN3")),
+                         ("from", encode_legacy("Tháng 09", "TCVN3")), ("to", encode_legacy("Tháng 10", "TCVN3")),
+                         ("budget", "2,500"), ("lead", "Sở Tư pháp")):
+        plan.cell(spare, column(plan, field), value).data_type = "s"
+    return [save(book, out / "text-proposal-legacy.xlsx", SAVED)]
