@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["decode_legacy", "encode_legacy", "is_syllable", "ENCODINGS", "SEEN"]
+__all__ = ["decode_legacy", "legacy_readings", "encode_legacy", "is_syllable", "ENCODINGS", "SEEN"]
 
 #: The encodings recognised, as findings name them.
 ENCODINGS = ("TCVN3", "VNI")
@@ -153,21 +153,22 @@ _NOT_LEGACY = re.compile("[^\x00-\xff\u2000-\u206f\u20ac\u2122]")
 
 
 @lru_cache(maxsize=65536)
-def decode_legacy(text: str) -> tuple[str, str] | None:
-    """(encoding, Unicode text) when ``text`` is TCVN3 or VNI, else None. Cheap for other text: one
-    regular-expression search finds a character outside Latin-1, which legacy text never has.
+def legacy_readings(text: str) -> tuple[tuple[str, str], ...]:
+    """Every (encoding, Unicode text) that ``text`` reads as, the likeliest first; () for text that
+    is not TCVN3 or VNI. Cheap for other text: one regular-expression search finds a character
+    outside Latin-1, which legacy text never has.
 
     Each word the decoding changes is judged: *good* when it decodes into Vietnamese syllables and
     is not Vietnamese as written (it holds a sign such as ¸ µ «, or is no syllable: «Néi»),
     *ambiguous* when it is Vietnamese both ways («vô»), *bad* when it does not decode into
-    Vietnamese; capital abbreviations (HĐND) count for nothing, nor do words the decoding leaves
-    alone (ASCII, digits). A cell with good words and more than twice as many good as bad is
-    converted, by the encoding with the most good words (TCVN3 on a tie). A cell of capitals
-    (``.VnTimeH`` fonts) stays in capitals.
+    Vietnamese; capital abbreviations (HĐND) and words beside digits count for nothing, nor do
+    words the decoding leaves alone (ASCII, digits). An encoding reads the cell when it has good
+    words and more than twice as many good as bad; the one with the most good words comes first
+    (TCVN3 on a tie). A cell of capitals (``.VnTimeH`` fonts) stays in capitals.
     """
     if text.isascii() or _NOT_LEGACY.search(text):
-        return None
-    best: tuple[int, str, str] | None = None
+        return ()
+    readings = []
     for encoding in ENCODINGS:
         decoded = _decode(text, encoding)
         if decoded == text:
@@ -177,18 +178,24 @@ def decode_legacy(text: str) -> tuple[str, str] | None:
             if written != read:
                 counts[_judge(written, read)] += 1
         good, bad = counts["good"], counts["bad"]
-        if good and good > 2 * bad and (best is None or good > best[0]):
-            best = (good, encoding, decoded)
-    if best is None:
-        return None
-    _, encoding, decoded = best
-    cased = [ch for ch in text if ch.isascii() and ch.isalpha()]
-    if len(cased) >= 2 and all(ch.isupper() for ch in cased):
-        decoded = decoded.upper()          # a cell of capitals: the .VnTimeH fonts
-    SEEN[encoding] = True
-    return encoding, unicodedata.normalize("NFC", decoded)
+        if good and good > 2 * bad:
+            cased = [ch for ch in text if ch.isascii() and ch.isalpha()]
+            if len(cased) >= 2 and all(ch.isupper() for ch in cased):
+                decoded = decoded.upper()          # a cell of capitals: the .VnTimeH fonts
+            readings.append((good, encoding, unicodedata.normalize("NFC", decoded)))
+    if readings:
+        SEEN[readings[0][1]] = True
+    readings.sort(key=lambda r: -r[0])              # stable: TCVN3 first on a tie
+    return tuple((encoding, decoded) for _, encoding, decoded in readings)
 
 
-#: The encodings met in this process (set by decode_legacy): until one is, nobody needs to look
+def decode_legacy(text: str) -> tuple[str, str] | None:
+    """(encoding, Unicode text) when ``text`` is TCVN3 or VNI (the likeliest reading, see
+    :func:`legacy_readings`), else None."""
+    readings = legacy_readings(text)
+    return readings[0] if readings else None
+
+
+#: The encodings met in this process (set by legacy_readings): until one is, nobody needs to look
 #: for legacy cells to report (normalise), so ordinary files pay nothing for the report.
 SEEN: dict[str, bool] = {}

@@ -30,11 +30,11 @@ from .notation import Label, NotANumber, clean_text, number_notation, parse_freq
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
-__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "PLAN_COLUMNS",
+__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "set_field", "PLAN_COLUMNS",
            "MONITORING_COLUMNS", "ALLOCATION_COLUMNS", "MAX_BUDGET", "MAX_AMOUNT_DONG"]
 
 #: The largest budget read as a figure, in the unit written (triệu đồng; or đồng, see budget-unit):
-#: 10^12 triệu đồng is a million times a province's yearly budget. A larger (or infinite) value is
+#: 10^12 triệu đồng (10^18 đồng) is far beyond any state budget. A larger (or infinite) value is
 #: read as missing and reported (``budget-implausible``), so that no sum or rounding overflows.
 MAX_BUDGET = 1e12
 #: The largest ``Trong đó`` amount read, in đồng (10^18: the same bound; an Int64 holds 9.2·10^18).
@@ -301,7 +301,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
         if table.kind == "plan" and not decided:
             findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
         if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
-            findings += _legacy_findings(table, file, sheet)
+            findings += _legacy_findings(table, file, sheet, kept, plan_year, registry)
     if totals:
         totals["notation"] = notation       # how the totals' texts are read (pipeline.plan_from_parts)
     if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
@@ -310,19 +310,43 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
 
 
 # --------------------------------------------------------------------------- legacy encodings
-def _legacy_findings(table: RawTable, file: str, sheet: str) -> list[Finding]:
+def _legacy_findings(table: RawTable, file: str, sheet: str, kept: list[dict], plan_year: int,
+                     registry: Registry) -> list[Finding]:
     """One ``legacy-encoding`` note per table and encoding, naming its cells (the first twelve) that
-    were typed in TCVN3 or VNI (clean_text has converted them for every parser)."""
-    legacy: dict[str, list[tuple[str, str, str]]] = {}
+    were typed in TCVN3 or VNI (clean_text has converted them for every parser).
+
+    clean_text decides cell by cell; a short cell can read as Vietnamese in both encodings («Löu»:
+    VNI «Lưu», TCVN3 «Lửu»). The table's own encoding (the one most of its cells show) then
+    decides, and such a cell's record is read again in it.
+    """
+    cells: list[tuple[RawRow, str, str, tuple]] = []
     for raw in table.rows:
         if raw.role not in ("item", "proposal"):
             continue
         for name, value in raw.values.items():
             if type(value) is str and not value.isascii():
-                decoded = encodings.decode_legacy(value)
-                if decoded is not None:
-                    legacy.setdefault(decoded[0], []).append((cell_ref(raw.row, table.columns[name]), value,
-                                                              decoded[1]))
+                readings = encodings.legacy_readings(value)
+                if readings:
+                    cells.append((raw, name, value, readings))
+    if not cells:
+        return []
+    votes: dict[str, int] = {}
+    for _, _, _, readings in cells:
+        votes[readings[0][0]] = votes.get(readings[0][0], 0) + 1
+    table_encoding = max(votes, key=lambda e: (votes[e], e == encodings.ENCODINGS[0]))
+    by_row: dict[int, dict] | None = None
+    legacy: dict[str, list[tuple[str, str, str]]] = {}
+    for raw, name, value, readings in cells:
+        encoding, text = readings[0]
+        other = dict(readings).get(table_encoding)
+        if encoding != table_encoding and other is not None and name not in ("code", "budget"):
+            if by_row is None:
+                by_row = {record["row"]: record for record in kept if record["sheet"] == sheet}
+            record = by_row.get(raw.row + 1)
+            if record is not None:
+                set_field(record, name, other, plan_year, registry)
+                encoding, text = table_encoding, other
+        legacy.setdefault(encoding, []).append((cell_ref(raw.row, table.columns[name]), value, text))
     findings = []
     for encoding, cells in legacy.items():
         refs = [ref for ref, _, _ in cells]
@@ -332,6 +356,26 @@ def _legacy_findings(table: RawTable, file: str, sheet: str) -> list[Finding]:
                                 expected=converted[:80], params={"count": len(cells), "cells": listed,
                                                                  "sample": sample[:80]}))
     return findings
+
+
+def set_field(row: dict, name: str, value: object, plan_year: int, registry: Registry) -> None:
+    """Put a text into field ``name`` of a plan or monitoring record, with what the normaliser
+    derives from it (months, frequency, agencies and the funded agency). Not for budgets."""
+    text = clean_text(value)
+    if name in ("month_from", "month_to"):
+        month = parse_month(text, plan_year)
+        prefix = "from" if name == "month_from" else "to"
+        row[name], row[f"year_{prefix}"], row[f"{prefix}_kind"] = month.month, month.year, month.kind
+        row[f"{prefix}_text"] = month.text or text
+    elif name == "frequency":
+        frequency = parse_frequency(text)
+        row["frequency"], row["frequency_kind"], row["collections_per_year"] = text, frequency.kind, frequency.per_year
+    elif name in ("lead", "partners"):
+        cell = registry.parse_cell(value)
+        row[name], row["lead_agencies" if name == "lead" else "partner_agencies"] = cell.text, list(cell.named)
+        row["funded_agency"] = funded_agency(registry.parse_cell(row["lead"]), registry.parse_cell(row["partners"]))
+    else:
+        row[name] = text
 
 
 # --------------------------------------------------------------------------- number notation of a file

@@ -144,10 +144,6 @@ _ONE_GROUP = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
 #: Longest digit string whose notation is judged (a float holds 17 significant digits).
 _MAX_DIGITS = 40
 
-#: Notations a text number can be written in: ``vi`` (1.949 = 1949, 3,4 = 3.4; the decision's)
-#: and ``en`` (1,949 = 1949, 3.4).
-NOTATIONS = ("vi", "en")
-
 
 def parse_number(value: object, notation: str = "vi") -> float | None:
     """A number written as text in Vietnamese (or en-US) notation, or a real numeric cell.

@@ -22,8 +22,8 @@ from .agencies import Registry
 from .checks.budget import subtotals
 from .findings import Finding
 from .glossary import FIELD_LABELS
-from .normalise import Plan, cell_of, funded_agency, plausible
-from .notation import NotANumber, clean_text, parse_frequency, parse_month, parse_number
+from .normalise import Plan, cell_of, plausible, set_field
+from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
 from .workbook import SUPPORTED_SUFFIXES, Book, FileProblem, column_index, formulas_without_values, open_book
@@ -445,20 +445,5 @@ def _set_field(row: dict, name: str, value: object, year: int | None, registry: 
     """Put a computed value into a row record, with what the normaliser derives from it."""
     if name == "budget":
         row["budget"], row["budget_text"] = value, _number_as_text(value)
-        return
-    text = clean_text(value)
-    if name in ("month_from", "month_to"):
-        month = parse_month(text, year or dt.date.today().year)
-        prefix = "from" if name == "month_from" else "to"
-        row[name], row[f"year_{prefix}"], row[f"{prefix}_kind"] = month.month, month.year, month.kind
-        row[f"{prefix}_text"] = month.text or text
-    elif name == "frequency":
-        frequency = parse_frequency(text)
-        row["frequency"], row["frequency_kind"], row["collections_per_year"] = text, frequency.kind, frequency.per_year
-    elif name in ("lead", "partners"):
-        cell = registry.parse_cell(text)
-        row[name], row["lead_agencies" if name == "lead" else "partner_agencies"] = cell.text, list(cell.named)
-        lead = registry.parse_cell(row["lead"])
-        row["funded_agency"] = funded_agency(lead, registry.parse_cell(row["partners"]))
     else:
-        row[name] = text
+        set_field(row, name, value, year or dt.date.today().year, registry)

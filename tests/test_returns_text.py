@@ -291,7 +291,8 @@ def test_corpus_legacy_encodings(corpus, name, encoding, sample):
     assert notes["Phụ lục 1"].found == encoding and notes["Phụ lục 1"].severity == "info"
     assert notes["Phụ lục 1"].params["count"] == 5 and notes["Phụ lục 1"].cell == "D29"
     assert notes["Phụ lục 1"].params["sample"] == sample
-    assert notes["Phụ lục 2"].params["cells"] == "E29, F29"
+    assert notes["Phụ lục 2"].params["cells"] == "E29, F29, G30"
+    assert monitoring["1.4.3"]["reporter"] == "Lưu: VT, KSTTHC"     # the table's encoding decides «Löu»
     # no mojibake anywhere in what is written out
     texts = [v for table in ("plan", "monitoring") for r in result.plan.rows(table) for v in r.values()
              if isinstance(v, str)]

@@ -79,6 +79,7 @@ _LEGACY_EDITS = [
     (P1, "Hoạt động 1.4.3", "indicator", "100% thủ tục hành chính được rà soát"),
     (P2, "Hoạt động 1.4.2", "frequency", "Hàng quý"),
     (P2, "Hoạt động 1.4.2", "collector", "Phòng Kiểm soát thủ tục hành chính"),
+    (P2, "Hoạt động 1.4.3", "reporter", "Lưu: VT, KSTTHC"),     # in VNI «Löu» also reads as TCVN3 «Lửu»
 ]
 
 
