@@ -419,3 +419,19 @@ def test_corpus_proposal_in_legacy_text_with_an_ambiguous_budget(corpus):
     assert (warning.row_code, warning.found, warning.expected) == ("1.4.6", "2,500", "2.5")
     [note] = of_case(result, "text-proposal-legacy", "legacy-encoding")
     assert (note.found, note.params["count"]) == ("TCVN3", 3)
+
+
+@pytest.mark.parametrize("name", ["text-budget-huge", "text-formula-overflow", "text-legacy-vni"])
+def test_corpus_case_is_written_out(corpus, tmp_path, name):
+    """The consolidated workbook of a return with such values is written (no overflow in totals,
+    words or rows), and holds the converted text, not the legacy one."""
+    import openpyxl
+
+    from cchc_xlsx.write import write_workbook
+
+    out = write_workbook(consolidated(corpus, name), tmp_path / "tong-hop.xlsx")
+    book = openpyxl.load_workbook(out, read_only=True)
+    texts = [v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    book.close()
+    assert any("Tổng" in t for t in texts)
+    assert not [t for t in texts if decode_legacy(t)]
