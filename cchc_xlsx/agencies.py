@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .notation import clean_text, fold
+from .notation import clean_text, fold, remove_invisible
 
 __all__ = ["Agency", "AgencyCell", "Registry", "default_registry", "agencies_in_cell"]
 
@@ -132,7 +132,7 @@ class Registry:
             cached = self._cell_cache.get(value)     # the same cell text again (most cells)
             if cached is not None:
                 return cached
-        text = clean_text(value) if not isinstance(value, str) else unicodedata.normalize("NFC", value).strip()
+        text = clean_text(value) if not isinstance(value, str) else remove_invisible(value)
         cached = self._cell_cache.get(text)
         if cached is None:
             cached = self._cell_cache[text] = self._parse_cell(text)

@@ -28,8 +28,8 @@ from .result import file_sha256
 __all__ = ["cache_folder", "cached_plan"]
 
 #: The modules whose code decides what a plan file reads as.
-_READING_MODULES = ("workbook", "scan", "htmltable", "tables", "notation", "agencies", "normalise", "forms",
-                    "pipeline", "findings", "glossary", "cache", "hierarchy")
+_READING_MODULES = ("workbook", "scan", "htmltable", "tables", "notation", "encodings", "agencies", "normalise",
+                    "forms", "pipeline", "findings", "glossary", "cache", "hierarchy")
 #: Plans smaller than this are read faster than a cache entry is checked and loaded.
 MIN_BYTES = 1 << 20
 

@@ -103,12 +103,32 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Nội dung ô dài {found} ký tự, quá giới hạn {expected} ký tự một ô của Excel: bảng tổng hợp ghi phần đầu; toàn văn có trong kết quả --json.",
         "The cell's text is {found} characters long, over Excel's limit of {expected} per cell: the consolidated workbook holds its start; the full text is in the --json output."),
     "formula-no-value": ("warning",
-        "Ô ngân sách của dòng {row_code} có công thức {found} nhưng tệp không lưu kết quả. {reason}",
-        "The budget cell of row {row_code} holds the formula {found} but the file saved no result. {reason}"),
+        "Ô «{field_label}» của dòng {row_code} có công thức {found} nhưng tệp không lưu kết quả. {reason}",
+        "The {field_label} cell of row {row_code} holds the formula {found} but the file saved no result. {reason}"),
+    # text
+    "legacy-encoding": ("info",
+        "{count} ô của trang {sheet} được gõ bằng bảng mã cũ {found} (ví dụ «{sample}» là «{expected}») và đã được "
+        "chuyển sang Unicode: {cells}. Lần sau hãy gõ bằng bảng mã Unicode.",
+        "{count} cells of sheet {sheet} were typed in the legacy {found} encoding (e.g. «{sample}» is «{expected}») "
+        "and were converted to Unicode: {cells}. Next time, type in Unicode."),
+    "number-ambiguous": ("warning",
+        "Số «{found}» đọc được là {used} ({used_notation}) hoặc {other} ({other_notation}); tệp không cho biết cách ghi "
+        "nên đã đọc là {used}. Hãy ghi số không dùng dấu ngăn cách hàng nghìn (ví dụ 1949, hoặc 1,95).",
+        "The number «{found}» reads {used} ({used_notation}) or {other} ({other_notation}); the file does not show "
+        "its notation, so {used} was read. Write it without a thousands separator (e.g. 1949)."),
+    "number-notation": ("info",
+        "Tệp ghi số theo cách Anh-Mỹ (ví dụ «{found}»): các số như «1,949» được đọc là 1949 (dấu phẩy ngăn cách "
+        "hàng nghìn, dấu chấm là dấu thập phân).",
+        "The file writes numbers in en-US notation (e.g. «{found}»): numbers such as «1,949» are read as 1949."),
     # budget
     "budget-not-number": ("error",
         "Ngân sách của dòng {row_code} không phải là số: «{found}». Ghi số triệu đồng, ví dụ 1.949 hoặc 3,4.",
         "The budget of row {row_code} is not a number: «{found}». Write million đồng, e.g. 1.949 or 3,4."),
+    "budget-implausible": ("error",
+        "Giá trị «{found}» không thể là một số tiền của kế hoạch (lớn hơn {expected}) nên không được tính. "
+        "Hãy ghi lại đúng số (ngân sách ghi bằng triệu đồng).",
+        "The value «{found}» cannot be an amount of the plan (over {expected}) and is not counted. "
+        "Write the right figure (budgets in million đồng)."),
     "budget-negative": ("error",
         "Ngân sách của dòng {row_code} là số âm: {found}.",
         "The budget of row {row_code} is negative: {found}."),
@@ -203,7 +223,7 @@ class Finding:
     def message(self, lang: str = "vi") -> str:
         template = CODES[self.code][1 if lang == "vi" else 2]
         values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
-        values.update({"reason": "", "inherit": "", "level": "", "table": "", "more": "",
+        values.update({"reason": "", "inherit": "", "level": "", "table": "", "more": "", "field_label": self.field,
                        "unit": "triệu đồng" if lang == "vi" else "million đồng", "written_unit": "đồng"})
         for key, value in self.params.items():
             # a (vi, en) pair where the wording depends on the language

@@ -22,18 +22,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import encodings
 from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
 from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns, grade_columns, table_form,
                     table_unit)
-from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, parse_frequency, parse_month, parse_number,
-                       parse_period)
+from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, number_notation, parse_frequency, parse_month,
+                       parse_number, parse_period)
 from .tables import RawRow, RawTable
 from .workbook import cell_ref, column_letter
 
-__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "PLAN_COLUMNS", "MONITORING_COLUMNS",
-           "ALLOCATION_COLUMNS", "DONG_THRESHOLD"]
+__all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "set_field", "PLAN_COLUMNS",
+           "MONITORING_COLUMNS", "ALLOCATION_COLUMNS", "DONG_THRESHOLD", "MAX_BUDGET", "MAX_AMOUNT_DONG"]
+#: The largest budget read as a figure, in the unit written (triệu đồng; or đồng, see budget-unit):
+#: 10^12 triệu đồng (10^18 đồng) is far beyond any state budget. A larger (or infinite) value is
+#: read as missing and reported (``budget-implausible``), so that no sum or rounding overflows.
+MAX_BUDGET = 1e12
+#: The largest ``Trong đó`` amount read, in đồng (10^18: the same bound; an Int64 holds 9.2·10^18).
+MAX_AMOUNT_DONG = 1e18
 
+
+def plausible(value: float | None, limit: float = MAX_BUDGET) -> bool:
+    """A finite number no larger than ``limit`` in absolute value (None and NaN are not numbers)."""
+    return value is not None and abs(value) <= limit
 
 PLAN_COLUMNS = {
     "level": "category", "code": "object", "parent_code": "object",
@@ -250,6 +261,7 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     findings: list[Finding] = []
     totals: dict = {}
     seen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    notation, decided = _file_notation(tables)
     for table in tables:
         sheet = table.sheet.name
         cells = _cells_string(cell_columns(table.columns))
@@ -284,7 +296,9 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
                 seen[key] = (sheet, raw.row, table.columns["code"])
-                record = build(raw, plan_year, registry)
+                record = build(raw, plan_year, registry, notation)
+                if table.kind == "plan" and not decided:
+                    findings += _ambiguous_number(raw, table, file, notation)
                 record.update(where)
                 record["proposed"] = False
                 if rule is not None:
@@ -293,7 +307,14 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
-                records["allocation"].append(_allocation_record(raw, registry, unit) | where | {"cells": cells_here})
+                record = _allocation_record(raw, registry, unit, notation)
+                if record is None:      # an amount no budget can have: said, not summed
+                    findings.append(Finding("budget-implausible", file=file, sheet=sheet,
+                                            cell=cell_ref(raw.row, raw.values["amount_col"]),
+                                            found=_number_text(raw.values["amount"])[:60],
+                                            expected=f"{MAX_AMOUNT_DONG:,.0f}".replace(",", ".") + " đồng"))
+                    continue
+                records["allocation"].append(record | where | {"cells": cells_here})
             elif raw.role == "total" and table.kind == "plan":
                 totals["stated_total_raw"] = raw.values.get("budget")
                 totals["stated_total_unit"] = unit
@@ -303,7 +324,15 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 totals["allocation_total_unit"] = unit
             elif raw.role == "unknown":
                 findings.append(_unknown_row(raw, table, file, sheet))
-        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule)
+        findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule, notation)
+        if table.kind == "plan" and not decided:
+            findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
+        if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
+            findings += _legacy_findings(table, file, sheet, kept, plan_year, registry)
+    if totals:
+        totals["notation"] = notation       # how the totals' texts are read (pipeline.plan_from_parts)
+    if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
+        findings.append(Finding("number-notation", file=file, found=_first_evidence(tables, "en"), expected="en-US"))
     return records, findings, totals
 
 
@@ -348,8 +377,149 @@ def _formula_errors(table: RawTable, file: str) -> list[Finding]:
     return findings
 
 
+# --------------------------------------------------------------------------- legacy encodings
+def _legacy_findings(table: RawTable, file: str, sheet: str, kept: list[dict], plan_year: int,
+                     registry: Registry) -> list[Finding]:
+    """One ``legacy-encoding`` note per table and encoding, naming its cells (the first twelve) that
+    were typed in TCVN3 or VNI (clean_text has converted them for every parser).
+
+    clean_text decides cell by cell; a short cell can read as Vietnamese in both encodings («Löu»:
+    VNI «Lưu», TCVN3 «Lửu»). The table's own encoding (the one most of its cells show) then
+    decides, and such a cell's record is read again in it.
+    """
+    cells: list[tuple[RawRow, str, str, tuple]] = []
+    for raw in table.rows:
+        if raw.role not in ("item", "proposal"):
+            continue
+        for name, value in raw.values.items():
+            if type(value) is str and not value.isascii():
+                readings = encodings.legacy_readings(value)
+                if readings:
+                    cells.append((raw, name, value, readings))
+    if not cells:
+        return []
+    votes: dict[str, int] = {}
+    for _, _, _, readings in cells:
+        votes[readings[0][0]] = votes.get(readings[0][0], 0) + 1
+    table_encoding = max(votes, key=lambda e: (votes[e], e == encodings.ENCODINGS[0]))
+    by_row: dict[int, dict] | None = None
+    legacy: dict[str, list[tuple[str, str, str]]] = {}
+    for raw, name, value, readings in cells:
+        encoding, text = readings[0]
+        other = dict(readings).get(table_encoding)
+        if encoding != table_encoding and other is not None and name not in ("code", "budget"):
+            if by_row is None:
+                by_row = {record["row"]: record for record in kept if record["sheet"] == sheet}
+            record = by_row.get(raw.row + 1)
+            if record is not None:
+                set_field(record, name, other, plan_year, registry)
+                encoding, text = table_encoding, other
+        legacy.setdefault(encoding, []).append((cell_ref(raw.row, table.columns[name]), value, text))
+    findings = []
+    for encoding, cells in legacy.items():
+        refs = [ref for ref, _, _ in cells]
+        listed = ", ".join(refs[:12]) + (f" … (+{len(refs) - 12})" if len(refs) > 12 else "")
+        _, sample, converted = cells[0]
+        findings.append(Finding("legacy-encoding", file=file, sheet=sheet, cell=refs[0], found=encoding,
+                                expected=converted[:80], params={"count": len(cells), "cells": listed,
+                                                                 "sample": sample[:80]}))
+    return findings
+
+
+def set_field(row: dict, name: str, value: object, plan_year: int, registry: Registry) -> None:
+    """Put a text into field ``name`` of a plan or monitoring record, with what the normaliser
+    derives from it (months, frequency, agencies and the funded agency). Not for budgets."""
+    text = clean_text(value)
+    if name in ("month_from", "month_to"):
+        month = parse_month(text, plan_year)
+        prefix = "from" if name == "month_from" else "to"
+        row[name], row[f"year_{prefix}"], row[f"{prefix}_kind"] = month.month, month.year, month.kind
+        row[f"{prefix}_text"] = month.text or text
+    elif name == "frequency":
+        frequency = parse_frequency(text)
+        row["frequency"], row["frequency_kind"], row["collections_per_year"] = text, frequency.kind, frequency.per_year
+    elif name in ("lead", "partners"):
+        cell = registry.parse_cell(value)
+        row[name], row["lead_agencies" if name == "lead" else "partner_agencies"] = cell.text, list(cell.named)
+        row["funded_agency"] = funded_agency(registry.parse_cell(row["lead"]), registry.parse_cell(row["partners"]))
+    else:
+        row[name] = text
+
+
+# --------------------------------------------------------------------------- number notation of a file
+def _budget_texts(table: RawTable):
+    """(raw row, text) of every number typed as text in a plan table: budgets, totals, allocation."""
+    for raw in table.rows:
+        value = raw.values.get("amount") if raw.role in ("allocation", "allocation_total") else raw.values.get("budget")
+        if type(value) is str:
+            yield raw, value
+
+
+def _file_notation(tables: list[RawTable]) -> tuple[str, bool]:
+    """The notation the file's numbers typed as text show: (``vi`` or ``en``, decided?).
+
+    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
+    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
+    not decided (each ambiguous value is then reported: ``number-ambiguous``).
+    """
+    votes = {"vi": 0, "en": 0, "ambiguous": 0, "none": 0}
+    for table in tables:
+        if table.kind == "plan":
+            for _, text in _budget_texts(table):
+                votes[number_notation(text)] += 1
+    if votes["en"] and not votes["vi"]:
+        return "en", True
+    if votes["vi"] and not votes["en"]:
+        return "vi", True
+    return ("en" if votes["en"] > votes["vi"] else "vi"), False
+
+
+def _first_evidence(tables: list[RawTable], notation: str) -> str:
+    return next((clean_text(text) for t in tables if t.kind == "plan" for _, text in _budget_texts(t)
+                 if number_notation(text) == notation), "")
+
+
+def _read_otherwise(table: RawTable) -> bool:
+    """Whether a table has a number that en-US notation reads otherwise than Vietnamese (``1,949``)."""
+    return table.kind == "plan" and any(number_notation(text) == "ambiguous" for _, text in _budget_texts(table))
+
+
+def _ambiguous_number(raw: RawRow, table: RawTable, file: str, notation: str) -> list[Finding]:
+    """``number-ambiguous`` for a budget such as ``1,949`` in a file whose notation is not known.
+
+    One separator before three digits reads as thousands in one notation and as a decimal mark in
+    the other. Budgets in triệu đồng are not written to three decimals in either, so the thousands
+    reading is the likely one: it is used silently where the file's notation gives it (``1.949`` =
+    1949, the decision's own rule); where the notation gives the decimal reading (``1,949`` = 1.949
+    in Vietnamese notation, a thousand times smaller) the value is read so and both readings said.
+    """
+    text = raw.values.get("budget")
+    if type(text) is not str or number_notation(text) != "ambiguous":
+        return []
+    vi, en = parse_number(text, "vi"), parse_number(text, "en")
+    used, other = (vi, en) if notation == "vi" else (en, vi)
+    if abs(used) > abs(other):       # the thousands reading: the likely one
+        return []
+    return [Finding("number-ambiguous", file=file, sheet=table.sheet.name,
+                    cell=cell_ref(raw.row, table.columns["budget"]), row_code=raw.label.code if raw.label else "",
+                    field="budget", found=clean_text(text), expected=_plain(used), params={
+                        "used": (_plain(used, "vi"), _plain(used, "en")),
+                        "other": (_plain(other, "vi"), _plain(other, "en")),
+                        "used_notation": _NOTATION_NAMES[notation],
+                        "other_notation": _NOTATION_NAMES["en" if notation == "vi" else "vi"]})]
+
+
+_NOTATION_NAMES = {"vi": ("cách ghi Việt Nam", "Vietnamese notation"), "en": ("cách ghi Anh-Mỹ", "en-US notation")}
+
+
+def _plain(value: float, lang: str = "") -> str:
+    """A reading without thousands separators: 1949, 1,949 (vi) or 1.949 (en and plain)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
-                      registry: Registry, rule=None) -> list[Finding]:
+                      registry: Registry, rule=None, notation: str = "vi") -> list[Finding]:
     """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
     findings = []
     taken = {r["code"] for r in records}
@@ -364,7 +534,7 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
         taken.add(code)
         raw.label = Label("activity", code)
         raw.depth = code.count(".") + 1
-        record = build(raw, plan_year, registry) | where | {"proposed": True}
+        record = build(raw, plan_year, registry, notation) | where | {"proposed": True}
         if rule is not None:
             rule(record, raw, findings)
         records.append(record)
@@ -375,12 +545,12 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
 
 
 def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return clean_text(value)
 
 
-def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     v = raw.values
     get = v.get
     month_from = parse_month(get("month_from"), plan_year)
@@ -392,9 +562,11 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     if budget_value is None and "budget_part_1" in v:
         budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
     try:
-        budget = parse_number(budget_value)
+        budget = parse_number(budget_value, notation)
     except NotANumber:
         budget = None
+    if budget is not None and not plausible(budget):
+        budget = None               # budget-implausible (checks.budget): missing, never inf in a sum
     lead = registry.parse_cell(get("lead"))
     partners = registry.parse_cell(get("partners"))
     label = raw.label
@@ -423,7 +595,7 @@ def _written_label(raw: RawRow) -> str:
     return clean_text(raw.values.get("code")) if raw.role == "item" else ""
 
 
-def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
+def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     get = raw.values.get
     frequency = parse_frequency(get("frequency"))
     label = raw.label
@@ -438,14 +610,20 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry) -> dict:
     }
 
 
-def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU) -> dict:
-    """A line of the ``Trong đó`` split. Its amount is read in the table's unit, with the same rule
-    as budgets: one that reads as 100 tỷ or more is in đồng (the decision writes this block in
-    đồng, ``150.000.000``, under a table in triệu đồng)."""
+def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU, notation: str = "vi") -> dict | None:
+    """A line of the ``Trong đó`` split; None when its amount is not a plausible number of đồng.
+
+    Its amount is read in the table's unit, with the same rule as budgets: one that reads as 100 tỷ
+    or more is in đồng (the decision writes this block in đồng, ``150.000.000``, under a table in
+    triệu đồng)."""
     text = raw.values["agency"]
     agency, _ = registry.resolve(text)
-    amount = parse_number(raw.values["amount"])
+    amount = parse_number(raw.values["amount"], notation)
+    if not plausible(amount, MAX_AMOUNT_DONG):
+        return None
     dong = amount if unit.to_trieu(amount) >= DONG_THRESHOLD else unit.to_trieu(amount) * 1_000_000
+    if not plausible(dong, MAX_AMOUNT_DONG):
+        return None
     return {
         "agency": agency.name if agency else text, "agency_text": text,
         "amount_dong": round(dong), "amount": round(dong) / 1e6,

@@ -9,9 +9,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .encodings import decode_legacy
+
 __all__ = [
-    "fold", "clean_text", "parse_number", "parse_month", "parse_frequency", "parse_label",
-    "Month", "Frequency", "Label", "NotANumber", "Unit", "TRIEU", "parse_unit", "unit_in_text", "parse_period",
+    "fold", "clean_text", "remove_invisible", "parse_number", "number_notation", "parse_month", "parse_frequency",
+    "parse_label", "Month", "Frequency", "Label", "NotANumber", "Unit", "TRIEU", "parse_unit", "unit_in_text",
+    "parse_period",
 ]
 
 
@@ -48,7 +51,14 @@ def fold(text: str) -> str:
 
 
 def clean_text(value: object) -> str:
-    """A cell value as text: NFC, non-breaking spaces and runs of white space folded, trimmed."""
+    """A cell value as text: Unicode (text typed in the legacy TCVN3 or VNI encodings converted, see
+    :mod:`cchc_xlsx.encodings`), NFC, invisible format characters removed, every kind of space
+    (no-break, thin, ideographic …) and runs of white space folded to one space, trimmed.
+
+    Format characters (Unicode category Cf: U+FEFF byte-order mark, U+2060 word joiner, U+00AD soft
+    hyphen, U+200C/U+200D joiners, direction marks) are dropped; U+200B (zero-width space) counts as
+    a space. So ``"1\u00a0949"`` -> ``"1 949"``, ``"\ufeffTháng 03"`` -> ``"Tháng 03"``.
+    """
     if type(value) is str:
         cleaned = _CLEANED.get(value)
         if cleaned is None:
@@ -61,7 +71,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 1e16:    # 1e303 stays 1e+303, not 304 digits
             return str(int(value))
     return _clean_str(str(value))
 
@@ -73,12 +83,50 @@ _CLEANED_MAX = 1 << 18
 
 
 def _clean_str(text: str) -> str:
-    # most cells are already clean: return them as they are (fast, and no copy kept in memory)
+    if not text.isascii():      # TCVN3 / VNI text is converted first (a regex search on other text)
+        legacy = decode_legacy(text)
+        if legacy is not None:
+            text = legacy[1]
+    # most cells are already clean: return them as they are (fast, and no copy kept in memory).
+    # isprintable() is False for format characters and for every space but " ": those take the long way.
     if (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
             and unicodedata.is_normalized("NFC", text)):
         return text
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
-    return " ".join(text.split())
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return " ".join(text.split())     # split() takes every Unicode space (U+00A0, U+202F, U+3000 …)
+
+
+def _invisible_table() -> dict[int, str | None]:
+    """str.translate table: every format character (category Cf) of the BMP removed, U+200B to a space."""
+    table: dict[int, str | None] = {code: None for code in range(0x10000)
+                                    if unicodedata.category(chr(code)) == "Cf"}
+    table[0x200B] = " "
+    return table
+
+
+_INVISIBLE = _invisible_table()
+
+
+def remove_invisible(text: str) -> str:
+    """``text`` in Unicode (TCVN3 / VNI converted) without format characters (Cf; U+200B becomes a
+    space), NFC, trimmed; line breaks and runs of spaces are kept (for texts that are split on
+    them, such as agency cells)."""
+    if text.isascii():
+        return text.strip()
+    legacy = decode_legacy(text)
+    if legacy is not None:
+        text = legacy[1]
+    text = unicodedata.normalize("NFC", text)
+    cleaned = text.translate(_INVISIBLE_AND_SPACES)
+    if cleaned != text:     # a format character or an odd space was there: no double space left behind
+        cleaned = _SPACES.sub(" ", cleaned)
+    return cleaned.strip()
+
+
+#: _INVISIBLE, and every space but " " and line breaks to " ".
+_INVISIBLE_AND_SPACES = _INVISIBLE | {code: " " for code in range(0x80, 0x3001)
+                                      if chr(code).isspace() and unicodedata.category(chr(code)) == "Zs"}
+_SPACES = re.compile(r"[^\S\n]{2,}")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -89,16 +137,28 @@ class NotANumber(ValueError):
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")   # 1.949  8.000.000.000  1.478,4
 _COMMA_DECIMAL = re.compile(r"\d+(?:,\d+)?")                     # 3,4  1478,4  150
 _DOT_DECIMAL = re.compile(r"\d+\.\d+")                           # 3.45 (not a thousands group)
-_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")           # 1,478.4 (both separators)
+_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")       # 1,478.4  12,500,000 (en-US)
 _SPACE_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?")    # 15 000 000
+_EXPONENT = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d{1,4}")          # 1E+303, as Excel shows a huge number
+#: One group of three digits after one separator: «1,949», «1.949» read 1949 or 1.949 by notation.
+_ONE_GROUP = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+#: Longest digit string whose notation is judged (a float holds 17 significant digits).
+_MAX_DIGITS = 40
 
 
-def parse_number(value: object) -> float | None:
-    """A number written in Vietnamese notation, or a real numeric cell.
+def parse_number(value: object, notation: str = "vi") -> float | None:
+    """A number written as text in Vietnamese (or en-US) notation, or a real numeric cell.
 
     ``1.949`` -> 1949, ``3,4`` -> 3.4, ``1.478,4`` -> 1478.4, ``8.000.000.000`` -> 8e9, blank -> None.
     A dot followed by exactly three digits is a thousands separator; a comma is the decimal mark.
-    Raises NotANumber for text that is not a number (``150 triệu``, ``x``).
+    Texts that only en-US notation explains are read so (``1,270.5`` -> 1270.5, ``12,500,000`` ->
+    12500000, ``3.45``). The one form both notations explain differently, one separator before
+    one group of three digits (``1,949``, ``1.949``), is read in ``notation``: ``vi`` (default)
+    1.949 and 1949, ``en`` 1949 and 1.949 (see :func:`number_notation`).
+    ``1E+303`` (as Excel shows a huge number) is read too. The result may be huge or infinite
+    (400 digits typed, a numeric cell of 1E+303): the caller judges plausibility
+    (:func:`cchc_xlsx.normalise.plausible`). Raises NotANumber for text that is not a number
+    (``150 triệu``, ``x``).
     """
     if value is None:
         return None
@@ -109,17 +169,24 @@ def parse_number(value: object) -> float | None:
     text = clean_text(value)
     if not text:
         return None
-    return _parse_number_text(text)
+    return _parse_number_text(text, notation)
 
 
-@lru_cache(maxsize=65536)
-def _parse_number_text(text: str) -> float:
+def _sign(text: str) -> tuple[float, str]:
     sign = 1.0
     body = text.replace("−", "-").strip()
     if body.startswith("(") and body.endswith(")"):
         sign, body = -1.0, body[1:-1].strip()
     if body.startswith(("-", "+")):
         sign, body = (-1.0 if body[0] == "-" else 1.0), body[1:].strip()
+    return sign, body
+
+
+@lru_cache(maxsize=65536)
+def _parse_number_text(text: str, notation: str = "vi") -> float:
+    sign, body = _sign(text)
+    if notation == "en" and _ONE_GROUP.fullmatch(body):
+        return sign * float(body.replace(",", ""))
     if _DOT_THOUSANDS.fullmatch(body) or _SPACE_THOUSANDS.fullmatch(body):
         return sign * float(body.replace(".", "").replace(" ", "").replace(",", "."))
     if _COMMA_DECIMAL.fullmatch(body):
@@ -128,7 +195,33 @@ def _parse_number_text(text: str) -> float:
         return sign * float(body)
     if _EN_THOUSANDS.fullmatch(body):
         return sign * float(body.replace(",", ""))
+    if _EXPONENT.fullmatch(body):
+        return sign * float(body.replace(",", "."))
+    if body.lower() in ("inf", "infinity"):
+        return sign * math.inf
     raise NotANumber(text)
+
+
+@lru_cache(maxsize=65536)
+def number_notation(text: str) -> str:
+    """Which notation a number typed as text shows: ``vi``, ``en``, ``ambiguous`` or ``none``.
+
+    ``vi``: only Vietnamese notation reads it (``3,4``, ``1.478,4``, ``8.000.000``); ``en``: only
+    en-US does (``1,270.5``, ``12,500,000``, ``3.45``); ``ambiguous``: both, differently (``1,949``,
+    ``1.949``: one separator, then one group of three digits); ``none``: no separator, or not a number.
+    """
+    _, body = _sign(clean_text(text))
+    if not body or sum(ch.isdigit() for ch in body) > _MAX_DIGITS:
+        return "none"
+    if _ONE_GROUP.fullmatch(body):
+        return "ambiguous"
+    if "," not in body and "." not in body:
+        return "none"
+    if _DOT_THOUSANDS.fullmatch(body) or _COMMA_DECIMAL.fullmatch(body) or _SPACE_THOUSANDS.fullmatch(body):
+        return "vi"
+    if _DOT_DECIMAL.fullmatch(body) or _EN_THOUSANDS.fullmatch(body):
+        return "en"
+    return "none"
 
 
 # --------------------------------------------------------------------------- months

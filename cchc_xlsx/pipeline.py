@@ -13,8 +13,8 @@ from .checks import run_checks
 from .findings import Finding, ToolError
 from .merged import spread_merged
 from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL
-from .normalise import DONG_THRESHOLD, Plan, normalise
-from .notation import TRIEU, parse_number
+from .normalise import DONG_THRESHOLD, MAX_AMOUNT_DONG, MAX_BUDGET, Plan, normalise, plausible
+from .notation import TRIEU, clean_text, parse_number
 from .tables import find_tables, title_lines, titles_from_lines
 from .workbook import Book, FileProblem, each_sheet, open_book
 
@@ -138,15 +138,21 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
                              findings=[f for part in parts for f in part.plan.findings],
                              unit=unit.name, unit_text=unit.text if unit_stated else "", unit_factor=unit.factor,
                              district=titles.district)
+    notation = totals.get("notation", "vi")
     if "stated_total_raw" in totals:
-        stated = _number_or_none(totals["stated_total_raw"])
-        plan.stated_total = None if stated is None else totals["stated_total_unit"].to_trieu(stated)
         plan.stated_total_at = totals["stated_total_at"]
+        stated = _number_or_none(totals["stated_total_raw"], notation)
+        plan.stated_total = None if stated is None else totals["stated_total_unit"].to_trieu(stated)
+        if plan.stated_total is not None and not plausible(plan.stated_total):
+            file, sheet, cell = plan.stated_total_at
+            plan.findings.append(Finding("budget-implausible", file=file, sheet=sheet, cell=cell,
+                                         found=clean_text(totals["stated_total_raw"])[:60], expected=f"{MAX_BUDGET:,.0f}".replace(",", ".")))
+            plan.stated_total = None
     if "allocation_total_raw" in totals:
-        amount, unit_of = _number_or_none(totals["allocation_total_raw"]), totals["allocation_total_unit"]
+        amount, unit_of = _number_or_none(totals["allocation_total_raw"], notation), totals["allocation_total_unit"]
         if amount is not None and unit_of.to_trieu(amount) < DONG_THRESHOLD:   # in the table's unit, not đồng
             amount = round(unit_of.to_trieu(amount) * 1_000_000)
-        plan.allocation_total = amount
+        plan.allocation_total = amount if plausible(amount, MAX_AMOUNT_DONG) else None
     if not template:
         forms = [form for part in parts for form in part.totals.get("plan_forms", [])]
         plan.findings.extend(_monitoring_missing(kinds, forms, path))
@@ -187,9 +193,9 @@ def _monitoring_levels_as_planned(records: dict[str, list[dict]]) -> None:
             row["level"] = level
 
 
-def _number_or_none(value: object) -> float | None:
+def _number_or_none(value: object, notation: str = "vi") -> float | None:
     try:
-        return parse_number(value)
+        return parse_number(value, notation)
     except ValueError:
         return None
 

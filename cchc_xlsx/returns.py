@@ -10,24 +10,28 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import math
 import operator
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agencies import Registry
 from .checks.budget import subtotals
 from .findings import Finding
-from .normalise import Plan, cell_of
+from .glossary import FIELD_LABELS
+from .normalise import Plan, cell_of, plausible, set_field
 from .outputs import CONSOLIDATED, FEEDBACK, is_leftover_temp, output_kind
-from .notation import clean_text
+from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
                        open_book, read_bytes)
 
-__all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at"]
+__all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at",
+           "parse_timestamp"]
 
 
 @dataclass
@@ -178,7 +182,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
     try:
-        _recompute_formulas(result, path)
+        _recompute_formulas(result, path, registry)
         result.subtotal_findings = subtotals(result.plan)
     except Exception as exc:
         return _failed(result, book, exc)
@@ -318,27 +322,55 @@ def saved_at(path: Path) -> dt.datetime | None:
 
 def _modified(path: Path) -> dt.datetime | None:
     try:
-        return dt.datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(os.path.getmtime(path), dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     except (OSError, ValueError, OverflowError):
         return None
+
+
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+                        r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """An ISO 8601 / W3C time (``2018-01-08T10:15:00+07:00``, ``2018-01-08T03:15:00.5Z``,
+    ``2018-01-08``) as a naive UTC datetime, to the second; a time without a zone is taken as UTC
+    (what Office writes). None when it is not one."""
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    try:
+        stamp = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+        if zone and zone.upper() != "Z":
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            stamp -= sign * offset
+    except (ValueError, OverflowError):
+        return None
+    return stamp
 
 
 # --------------------------------------------------------------------------- formulas saved without a value
 _OWN_SUM = re.compile(r"(SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+(\+[A-Z]+\d+)*|0)", re.I)
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
               ast.USub: operator.neg, ast.UAdd: operator.pos}
+#: Longest formula computed here: longer ones (thousands of terms, nested thousands deep) are reported.
+_MAX_FORMULA = 1000
 
 
 def _arithmetic(formula: str) -> float | None:
-    """The value of a formula made of numbers and + - * / only (``=10+5,5``), else None."""
+    """The value of a formula made of numbers and + - * / only (``=10+5,5``), else None.
+
+    None too for what cannot be computed safely: a formula over :data:`_MAX_FORMULA` characters or
+    nested too deep, a division by zero, an overflow or a result that is not finite (``=1E+300*1E+300``).
+    """
     text = formula.lstrip("=").replace(",", ".").strip()
-    try:
-        tree = ast.parse(text, mode="eval").body
-    except SyntaxError:
+    if len(text) > _MAX_FORMULA:
         return None
 
     def value(node) -> float:
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return float(node.value)
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             return _OPERATORS[type(node.op)](value(node.left), value(node.right))
@@ -347,49 +379,200 @@ def _arithmetic(formula: str) -> float | None:
         raise ValueError(text)
 
     try:
-        return value(tree)
-    except (ValueError, ZeroDivisionError):
+        result = value(ast.parse(text, mode="eval").body)
+    except (SyntaxError, ValueError, TypeError, ZeroDivisionError, OverflowError, RecursionError, MemoryError):
         return None
+    return result if math.isfinite(result) else None
 
 
-def _recompute_formulas(result: ReturnFile, path: Path) -> None:
-    """Budget cells holding a formula saved without its result.
+_TEXT_TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(&|,|\(|\))|((?:_xlfn\.)?[A-Za-z]+)(?=\s*\())')
+_TEXT_FUNCTIONS = {"CONCATENATE", "CONCAT", "_XLFN.CONCAT"}
+
+
+def _text_formula(formula: str) -> str | None:
+    """The value of a text formula made of string literals, numbers, ``&`` and CONCATENATE/CONCAT
+    (``="Tháng "&"03"``, ``=CONCATENATE("Sở ","Tư pháp")``, ``="Hàng quý"``), else None."""
+    text = formula.lstrip("=").strip()
+    if len(text) > _MAX_FORMULA:
+        return None
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(text):
+        match = _TEXT_TOKEN.match(text, position)
+        if not match or match.end() == position:
+            return None
+        string, number, symbol, function = match.groups()
+        if string is not None:
+            tokens.append(("text", string.replace('""', '"')))
+        elif number is not None:
+            tokens.append(("text", _number_as_text(float(number))))
+        elif symbol is not None:
+            tokens.append((symbol, symbol))
+        else:
+            if function.upper() not in _TEXT_FUNCTIONS:
+                return None
+            tokens.append(("function", function))
+        position = match.end()
+        while position < len(text) and text[position].isspace():
+            position += 1
+    # concatenation := item ("&" item)* ; item := text | function "(" concatenation ("," concatenation)* ")" |
+    # "(" concatenation ")". Evaluated with an explicit stack: no recursion, whatever the nesting.
+    stack: list[list[str]] = [[]]             # the parts of each open call or parenthesis
+    expect_item = True
+    for kind, value in tokens:
+        if expect_item:
+            if kind == "text":
+                stack[-1].append(value)
+                expect_item = False
+            elif kind == "function":
+                stack.append([])
+                stack[-1].append("\0call")
+            elif kind == "(":
+                if stack[-1] and stack[-1][-1] == "\0call":
+                    stack[-1].pop()
+                    stack[-1].append("\0args")
+                else:
+                    stack.append(["\0group"])
+            else:
+                return None
+        elif kind == "&":
+            expect_item = True
+        elif kind == "," and len(stack) > 1 and stack[-1][0] == "\0args":
+            stack[-1].append("\0sep")
+            expect_item = True
+        elif kind == ")" and len(stack) > 1:
+            frame = stack.pop()
+            stack[-1].append("".join(part for part in frame[1:] if part != "\0sep"))
+        else:
+            return None
+        if len(stack) > 64:
+            return None
+    if expect_item or len(stack) != 1:
+        return None
+    return "".join(stack[0])
+
+
+def _number_as_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+
+
+#: The fields read from a return, per table: field -> the record key holding its text as read.
+_READ_FIELDS = {
+    "plan": {"content": "content", "indicator": "indicator", "evidence": "evidence", "month_from": "from_text",
+             "month_to": "to_text", "budget": "budget_text", "lead": "lead", "partners": "partners"},
+    "monitoring": {"content": "content", "indicator": "indicator", "evidence": "evidence", "frequency": "frequency",
+                   "collector": "collector", "reporter": "reporter"},
+}
+#: How a finding names each field, Vietnamese (the column's header) and English.
+_FIELD_NAMES = {name: (label, name.replace("_", " ")) for name, label in FIELD_LABELS.items()} | {
+    "month_from": (FIELD_LABELS["month_from"], "start month"), "month_to": (FIELD_LABELS["month_to"], "end month"),
+    "lead": (FIELD_LABELS["lead"], "lead agency"), "partners": (FIELD_LABELS["partners"], "partner agencies"),
+}
+
+
+def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> None:
+    """Cells of the fields read (indicator, evidence, months, budget, partners, frequency, collector,
+    reporter, content, lead) that hold a formula saved without its result: they read as blank.
 
     Our own subtotals (output, task, total rows) are recomputed from their rows by every later
-    stage anyway, so they are left as blanks, silently. An activity's budget that is plain
-    arithmetic (``=10+5``) is computed and said (info); any other formula is reported and the
-    budget counted as missing.
+    stage anyway, so they are left as blanks, silently. Plain arithmetic (``=10+5``) and simple
+    text formulas (``="Tháng "&"03"``, ``=CONCATENATE(…)``) are computed and said (info); any other
+    formula is reported (``formula-no-value``, naming the field) and the cell counts as blank.
+    Only .xlsx/.xlsm files, and only when a field read is blank somewhere. A program that saves
+    formulas without their values (openpyxl, some scripts) does so for every formula, our
+    template's subtotals too, whose budgets then read blank: a template whose subtotals kept their
+    values is not scanned. So an ordinary file costs one pass over its rows.
     """
-    rows = result.plan.rows("plan")
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or all(row["budget_text"] for row in rows):
-        return  # a formula saved without its value reads as a blank: no blank budget, nothing to look for
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    tables = {table: result.plan.rows(table) for table in _READ_FIELDS}
+    if all(row[key] for table, rows in tables.items() for row in rows for key in _READ_FIELDS[table].values()):
+        return  # a formula saved without its value reads as a blank: no blank, nothing to look for
+    if result.meta and all(row["budget_text"] for row in tables["plan"]):
+        return  # our template's subtotal formulas kept their values: so did the program that saved it
+    if not any(row["budget_text"] == "" for row in tables["plan"]) and not _has_formula_without_value(path):
+        return  # not our template: one search of each sheet's XML says whether any formula lost its value
     missing = formulas_without_values(path)
     if not missing:
         return
-    for row in rows:
-        cells = missing.get(row["sheet"], {})
-        ref = cell_of(row, "budget")
-        if not ref:
-            continue
-        letters = "".join(ch for ch in ref if ch.isalpha())
-        position = (int(ref[len(letters):]) - 1, column_index(letters))
-        formula = cells.get(position)
-        if formula is None:
-            continue
-        if row["level"] != "activity" and _OWN_SUM.fullmatch(formula.replace(" ", "")):
-            continue
-        value = _arithmetic(formula)
-        finding = Finding("formula-no-value", agency=row["funded_agency"], file=result.name, sheet=row["sheet"],
-                          cell=ref, row_code=row["code"], field="budget", found=f"={formula}")
-        if value is not None and row["level"] == "activity":
-            row["budget"], row["budget_text"] = value, f"={formula}"
-            finding.severity = "info"
-            finding.expected = f"{value:g}"
-            finding.params["reason"] = (f"Đã tính lại: {value:g} triệu đồng.", f"Recomputed: {value:g} million đồng.")
-        else:
-            finding.params["reason"] = ("Chưa tính được nên coi như chưa có ngân sách: hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
-                                        "It cannot be computed here, so the budget counts as missing: open the file "
-                                        "in Excel, save it and send it again.")
-        result.findings.append(finding)
-    result.plan.changed("plan")
+    for table, rows in tables.items():
+        changed = False
+        for row in rows:
+            cells = missing.get(row["sheet"])
+            if not cells:
+                continue
+            for name, key in _READ_FIELDS[table].items():
+                if row[key]:
+                    continue
+                ref = cell_of(row, name)
+                if not ref:
+                    continue
+                letters = "".join(ch for ch in ref if ch.isalpha())
+                formula = cells.get((int(ref[len(letters):]) - 1, column_index(letters)))
+                if formula is None:
+                    continue
+                if name == "budget" and row["level"] != "activity" and _OWN_SUM.fullmatch(formula.replace(" ", "")):
+                    continue
+                changed |= _formula_value(result, row, table, name, ref, formula, registry)
+        if changed:
+            result.plan.changed(table)
 
+
+#: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``.
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _has_formula_without_value(path: Path) -> bool:
+    """Whether a worksheet of the file holds a formula saved without its value: a cheap search of
+    each sheet's XML (the full scan, :func:`formulas_without_values`, runs only when one does)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    data = archive.read(info)
+                    if b"<f" in data and _NO_VALUE.search(data):
+                        return True
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return False
+    return False
+
+
+def _formula_value(result: ReturnFile, row: dict, table: str, name: str, ref: str, formula: str,
+                   registry: Registry) -> bool:
+    """Compute one formula saved without a value into ``row`` where it is simple; say so either way."""
+    finding = Finding("formula-no-value", agency=row.get("funded_agency", ""), file=result.name, sheet=row["sheet"],
+                      cell=ref, row_code=row["code"], field=name,
+                      found=f"={formula}" if len(formula) <= 120 else f"={formula[:120]}… ({len(formula)} ký tự)",
+                      params={"field_label": _FIELD_NAMES[name]})
+    result.findings.append(finding)
+    value: object = _arithmetic(formula) if '"' not in formula and "&" not in formula else None
+    if value is None:
+        value = _text_formula(formula)
+    if name == "budget":
+        try:
+            value = parse_number(value) if value is not None else None
+        except NotANumber:
+            value = None
+        if value is not None and (row["level"] != "activity" or not plausible(value)):
+            value = None
+    elif isinstance(value, float):
+        value = _number_as_text(value)
+    if value is None or value == "":
+        finding.params["reason"] = ("Chưa tính được nên coi như ô trống: hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+                                    "It cannot be computed here, so the cell counts as blank: open the file "
+                                    "in Excel, save it and send it again.")
+        return False
+    shown = f"{value:g}" if isinstance(value, float) else value
+    finding.severity = "info"
+    finding.expected = str(shown)
+    finding.params["reason"] = (f"Đã tính lại: {shown}.", f"Recomputed: {shown}.")
+    _set_field(row, name, value, result.plan.year, registry)
+    return True
+
+
+def _set_field(row: dict, name: str, value: object, year: int | None, registry: Registry) -> None:
+    """Put a computed value into a row record, with what the normaliser derives from it."""
+    if name == "budget":
+        row["budget"], row["budget_text"] = value, _number_as_text(value)
+    else:
+        set_field(row, name, value, year or dt.date.today().year, registry)

@@ -9,7 +9,6 @@ import io
 import os
 import re
 import stat
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path

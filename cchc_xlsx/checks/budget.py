@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding
-from ..normalise import DONG_THRESHOLD, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
+from ..normalise import DONG_THRESHOLD, MAX_BUDGET, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
 from ..hierarchy import is_named_label
+from ..notation import NotANumber, parse_number
 from ._common import LEVEL_WORDS, error_or, at, dong, trieu
 
 
 def budget_values(plan) -> list[Finding]:
-    """Budgets that are not numbers, or negative.
+    """Budgets that are not numbers, implausibly large (read as missing, see normalise.MAX_BUDGET),
+    or negative.
 
     A budget written in đồng instead of its table's unit is corrected and reported when the file is
     normalised (``budget-unit``, :data:`cchc_xlsx.normalise.DONG_THRESHOLD`), so that every command
@@ -20,8 +22,12 @@ def budget_values(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
         text, value = row["budget_text"], row["budget"]
-        if text and value != value:  # written, but not a number
-            findings.append(at(error_or("budget-not-number", text), row, "budget", found=text))
+        if text and value != value:  # written, but not read as a number
+            if _is_number(text):
+                findings.append(at("budget-implausible", row, "budget", found=text[:60] + ("…" if len(text) > 60 else ""),
+                                   expected=f"{MAX_BUDGET:,.0f}".replace(",", ".")))
+            else:
+                findings.append(at(error_or("budget-not-number", text), row, "budget", found=text))
         elif value < 0:
             findings.append(at("budget-negative", row, "budget", found=text))
     return findings
@@ -47,6 +53,13 @@ def budget_no_agency(plan) -> list[Finding]:
         findings.append(Finding("budget-unassigned", file=file, sheet=sheet, found=trieu(sum(amounts)),
                                 expected=str(len(amounts))))
     return findings
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except NotANumber:
+        return False
 
 
 def budget_missing(plan) -> list[Finding]:
