@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Callable
 from xml.etree.ElementTree import iterparse
 
-__all__ = ["StoredCell", "StoredSheet", "cells_of", "unaccounted", "Verdict", "judge_files", "judge_one"]
+__all__ = ["StoredCell", "StoredSheet", "cells_of", "unaccounted", "Verdict", "judge_files", "judge_one", "run_limited",
+           "Limited"]
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -570,7 +571,7 @@ MEMORY_LIMIT = 3 << 29
 TIME_LIMIT = 30.0
 
 
-def _child(conn, jobs: list[Callable[[], tuple]], limit: int) -> None:
+def _child(conn, jobs: list[Callable[[], object]], limit: int) -> None:
     import faulthandler
 
     faulthandler.disable()           # pytest's: an expected abort here need not dump every thread
@@ -578,26 +579,30 @@ def _child(conn, jobs: list[Callable[[], tuple]], limit: int) -> None:
     for i, job in enumerate(jobs):
         conn.send(("start", i))
         try:
-            path, must_name, expect = job()
-        except BaseException:      # noqa: BLE001  (a mutation that cannot be made is a failure to report)
-            conn.send(("done", i, Verdict("?", "traceback", "making the file: " + traceback.format_exc(limit=-4))))
-            continue
-        conn.send(("done", i, judge_one(Path(path), must_name, expect)))
+            value = job()
+        except BaseException:      # noqa: BLE001  (a failure is data for the parent)
+            value = Limited("traceback", traceback.format_exc(limit=-8))
+        conn.send(("done", i, value))
     conn.close()
 
 
-def judge_files(jobs: list[Callable[[], tuple]], *, processes: int = 2,
-                time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> list[Verdict]:
-    """Judge files in forked children under limits: one verdict per job, in order.
+@dataclass
+class Limited:
+    """A job that did not return: ``outcome`` traceback, abort or timeout."""
 
-    Each job is a callable run in the child that makes (or names) the file and returns ``(path,
-    must_name, expect)`` (see :func:`unaccounted`): making the files in the children shares that
-    work out too. A child that dies (a native abort, an allocation over ``memory_limit``) fails
-    the file it was on (``abort``); one that takes longer than ``time_limit`` on a file is killed
-    (``timeout``); the rest of its jobs go to a new child.
-    """
+    outcome: str
+    detail: str
+    seconds: float = 0.0
+
+
+def run_limited(jobs: list[Callable[[], object]], *, processes: int = 2, time_limit: float = TIME_LIMIT,
+                memory_limit: int = MEMORY_LIMIT) -> list[object]:
+    """Run each job in forked children under limits; what each returned (picklable), in order, or a
+    :class:`Limited` for a job that raised, whose child died (a native abort, an allocation over
+    ``memory_limit``: ``abort``) or that ran over ``time_limit`` (killed: ``timeout``). The rest of
+    a dead child's jobs go to a new child."""
     context = multiprocessing.get_context("fork")
-    verdicts: dict[int, Verdict] = {}
+    results: dict[int, object] = {}
     shares = [list(range(len(jobs)))[i::processes] for i in range(processes)]
 
     def launch(share: list[int]):
@@ -620,7 +625,7 @@ def judge_files(jobs: list[Callable[[], tuple]], *, processes: int = 2,
                     if message[0] == "start":
                         worker["current"], worker["since"] = message[1], time.monotonic()
                     else:
-                        verdicts[worker["share"][message[1]]] = message[2]
+                        results[worker["share"][message[1]]] = message[2]
                         worker["current"] = None
                         if message[1] == len(worker["share"]) - 1:
                             proc.join(5)
@@ -641,14 +646,40 @@ def judge_files(jobs: list[Callable[[], tuple]], *, processes: int = 2,
             running.remove(worker)
             at = worker["current"]
             if at is None:
-                at = next((k for k, i in enumerate(worker["share"]) if i not in verdicts), 0)
-            index = worker["share"][at]
+                at = next((k for k, i in enumerate(worker["share"]) if i not in results), 0)
             detail = {"abort": f"the child process died (exit code {proc.exitcode}): a native abort or an allocation "
                                f"over {memory_limit >> 20} MB",
                       "timeout": f"over {time_limit:.0f} s"}[failed]
-            verdicts[index] = Verdict(f"job {index}", failed, detail, seconds=time.monotonic() - worker["since"])
+            results[worker["share"][at]] = Limited(failed, detail, time.monotonic() - worker["since"])
             rest = launch(worker["share"][at + 1:])
             if rest:
-                rest["share"] = worker["share"][at + 1:]
                 running.append(rest)
-    return [verdicts[i] for i in range(len(jobs))]
+    return [results[i] for i in range(len(jobs))]
+
+
+def _judged(job: Callable[[], tuple]) -> Verdict:
+    try:
+        path, must_name, expect = job()
+    except BaseException:      # noqa: BLE001
+        return Verdict("?", "traceback", "making the file: " + traceback.format_exc(limit=-4))
+    return judge_one(Path(path), must_name, expect)
+
+
+def judge_files(jobs: list[Callable[[], tuple]], *, processes: int = 2,
+                time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> list[Verdict]:
+    """Judge files in forked children under limits (:func:`run_limited`): one verdict per job.
+
+    Each job is a callable run in the child that makes (or names) the file and returns ``(path,
+    must_name, expect)`` (see :func:`unaccounted`): making the files in the children shares that
+    work out too. A native abort, an allocation over ``memory_limit`` or a file over
+    ``time_limit`` fails that file only.
+    """
+    from functools import partial
+
+    out = []
+    for i, value in enumerate(run_limited([partial(_judged, job) for job in jobs], processes=processes,
+                                          time_limit=time_limit, memory_limit=memory_limit)):
+        if isinstance(value, Limited):
+            value = Verdict(f"job {i}", value.outcome, value.detail, seconds=value.seconds)
+        out.append(value)
+    return out
