@@ -575,6 +575,7 @@ def _child(conn, jobs: list[Callable[[], object]], limit: int) -> None:
     import faulthandler
 
     faulthandler.disable()           # pytest's: an expected abort here need not dump every thread
+    os.environ["RUST_BACKTRACE"] = "0"
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     for i, job in enumerate(jobs):
         conn.send(("start", i))
@@ -609,7 +610,7 @@ def run_limited(jobs: list[Callable[[], object]], *, processes: int = 2, time_li
         if not share:
             return None
         parent, child = context.Pipe(duplex=False)
-        proc = context.Process(target=_child, args=(child, [jobs[i] for i in share], memory_limit), daemon=True)
+        proc = context.Process(target=_child, args=(child, [jobs[i] for i in share], memory_limit))
         proc.start()
         child.close()
         return {"proc": proc, "conn": parent, "share": share, "current": None, "since": time.monotonic()}
@@ -683,3 +684,36 @@ def judge_files(jobs: list[Callable[[], tuple]], *, processes: int = 2,
             value = Verdict(f"job {i}", value.outcome, value.detail, seconds=value.seconds)
         out.append(value)
     return out
+
+
+def every_command(path: Path, out: Path) -> str:
+    """What ``read``, ``consolidate`` (with the workbook written) and ``check --feedback`` do with one
+    file, through the library calls the command line makes: "" when none raised, else the traceback."""
+    from cchc_xlsx.consolidate import check_files, consolidate
+    from cchc_xlsx.feedback import write_feedback
+    from cchc_xlsx.pipeline import read_plan
+    from cchc_xlsx.workbook import FileProblem
+    from cchc_xlsx.write import write_workbook
+
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        try:
+            read_plan(path)                        # `read FILE`: a file it cannot use is FileProblem (exit 2)
+        except FileProblem:
+            pass
+        result = consolidate([path], workers=1)
+        write_workbook(result, out / "tong-hop.xlsx")
+        checked = check_files([path], workers=1)
+        for ret in checked.extra["returns_read"]:
+            write_feedback(ret.path, checked.findings, out / "gop-y")
+    except BaseException:      # noqa: BLE001
+        return traceback.format_exc(limit=-8)
+    return ""
+
+
+def judge_folder(folder: Path, workers: int = 2) -> dict[str, list[str]]:
+    """Consolidate a whole folder (on ``workers`` processes) and account for each file in it."""
+    from cchc_xlsx.consolidate import consolidate
+
+    result = consolidate([folder], workers=workers)
+    return {path.name: [str(x) for x in unaccounted(path, result)] for path in sorted(folder.iterdir())}

@@ -20,6 +20,7 @@ import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -410,6 +411,8 @@ def _insert_col(book, rng):
     ranges = _unmerge_all(ws)
     ws.insert_cols(col)
     _remerge(ws, ranges, col, 1)
+    for merged in [m for m in ws.merged_cells.ranges if str(ws.cell(top, col).coordinate) in m]:
+        ws.unmerge_cells(str(merged))            # a merge that now spans the new column's header
     ws.cell(top, col, "Ghi chú")
     for r in rng.sample(activity_rows(ws), k=min(2, len(activity_rows(ws)))):
         ws.cell(r, col, "Đã ký hợp đồng")
@@ -441,7 +444,7 @@ def _rename(book, rng):
 @mutation("far-cell", "reading", "a value in a far cell: the grid's last cell, ZZ100000, or far right in an activity row")
 def _far(book, rng):
     ws = book[rng.choice([PLAN, MONITORING])]
-    choice = rng.choice(["XFD1048576", "ZZ100000", "row-right", "A1048576"])
+    choice = rng.choice(["XFD1048576", "ZZ100000", "row-right"])
     if choice == "row-right":
         row = rng.choice(activity_rows(ws))
         where = f"XFD{row}"
@@ -449,6 +452,13 @@ def _far(book, rng):
         where = choice
     ws[where] = "x"
     return Edit(f"{ws.title}!{where} = 'x'", must_name=[(ws.title, where)])
+
+
+@mutation("far-row", "reading", "a value in the grid's last row (A1048576): a million rows of a few columns")
+def _far_row(book, rng):
+    ws = book[rng.choice([PLAN, MONITORING])]
+    ws["A1048576"] = "x"
+    return Edit(f"{ws.title}!A1048576 = 'x'", must_name=[(ws.title, "A1048576")])
 
 
 @mutation("dimension-whole-grid", "", "the sheet's stated used range is the whole grid (A1:XFD1048576)")
@@ -475,9 +485,14 @@ def _protection(book, rng):
     return Edit("protection removed")
 
 
-@mutation("inline-strings", "", "texts stored as inline strings (t=\"inlineStr\"), as some writers do")
-def _inline(book, rng):
-    return Edit("shared strings inlined", patch=_inline_strings)
+@mutation("shared-strings-rich-text", "", "texts moved to a shared-strings table, one split into rich-text runs (part in bold), as Excel stores them")
+def _shared(book, rng):
+    ws, row, col, name = _input_cell(book, rng, ("indicator", "evidence", "partners", "frequency", "collector"))
+    text = ws.cell(row, col).value or "Báo cáo kết quả"
+    if not isinstance(text, str) or len(text) < 2:
+        text = "Báo cáo kết quả"
+    ws.cell(row, col).value = text
+    return Edit(f"shared strings; {ws.title}!{a1(row, col)} ({name}) in two runs", patch=partial(_to_shared_strings, rich=text))
 
 
 @mutation("named-xls", "", "an .xlsx saved under an .xls name")
@@ -536,6 +551,39 @@ def _offset(book, rng):
     return Edit(f"modified {stamp.decode()}", patch=patch)
 
 
+#: Kinds a combination draws from: those that leave every row where it was and need no finding.
+COMBINABLE = ("text-number-vi", "negative-or-nan-text", "date-value", "boolean-value", "formula-budget-no-value",
+              "long-text", "format-characters", "hidden-rows", "sheets-renamed", "metadata-removed",
+              "protection-removed", "spare-row-filled", "column-inserted", "rows-moved", "row-inserted")
+
+
+@mutation("combination", "", "two to four of the mutations above in one file (those that need no other engineer's fix)")
+def _combination(book, rng):
+    kinds = rng.sample(COMBINABLE, rng.randint(2, 4))
+    # structure last: the value mutations find their cells by the template's layout
+    kinds.sort(key=lambda k: (k in ("column-inserted", "rows-moved", "row-inserted", "metadata-removed", "sheets-renamed"),
+                              k == "sheets-renamed"))
+    edits = []
+    for kind in kinds:
+        if kind == "sheets-renamed" and PLAN not in book.sheetnames:
+            continue
+        edits.append(MUTATIONS[kind].apply(book, rng))
+    structural = {"column-inserted", "rows-moved", "row-inserted", "sheets-renamed"} & set(kinds)
+    patches = [e.patch for e in edits if e.patch is not None]
+
+    def patch(members):
+        for p in patches:
+            p(members)
+    combined = Edit("; ".join(f"{k}: {e.detail}" for k, e in zip(kinds, edits)), patch=patch if patches else None)
+    if not structural:          # a cell named before the rows or columns moved is elsewhere now
+        seen: set[tuple[str, str]] = set()
+        for e in reversed(edits):   # a cell edited twice: the last edit says what it must give
+            combined.must_name += [x for x in e.must_name if x not in seen]
+            combined.expect += [x for x in e.expect if x[:2] not in seen]
+            seen |= set(e.must_name) | {x[:2] for x in e.expect}
+    return combined
+
+
 # --------------------------------------------------------------------------- zip-level patches
 def _sheet_member(members: dict[str, bytes], title: str) -> str:
     workbook = members["xl/workbook.xml"].decode()
@@ -564,24 +612,37 @@ def _add_cached_value(members: dict[str, bytes], title: str, where: str, cached:
         raise RuntimeError(f"{title}!{where}: no formula cell to give a cached value")
 
 
-def _inline_strings(members: dict[str, bytes]) -> None:
+def _to_shared_strings(members: dict[str, bytes], rich: str = "") -> None:
+    """Inline strings (what openpyxl writes) -> a shared-strings table; ``rich`` in two runs."""
     from xml.sax.saxutils import escape
 
-    if "xl/sharedStrings.xml" not in members:
-        return
-    shared = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"<si>(.*?)</si>", members["xl/sharedStrings.xml"].decode(), re.S)]
-    import html
+    shared: dict[str, int] = {}
 
-    shared = [html.unescape(s) for s in shared]
-
-    def inline(match):
-        attrs, index = match.group(1), int(match.group(2))
-        attrs = attrs.replace(' t="s"', "")
-        text = escape(shared[index])
-        return f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    def to_shared(match: re.Match) -> str:
+        index = shared.setdefault(match.group(3), len(shared))
+        return f'<c{match.group(1)}{match.group(2)} t="s"><v>{index}</v></c>'
     for name in list(members):
-        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
-            members[name] = re.sub(r'<c([^>]*? t="s"[^>]*)><v>(\d+)</v></c>', inline, members[name].decode()).encode()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            members[name] = re.sub(r'<c([^>]*?) t="inlineStr"([^>]*)><is>(.*?)</is></c>', to_shared,
+                                   members[name].decode("utf-8"), flags=re.S).encode("utf-8")
+    def item(body: str) -> str:
+        import html
+
+        if rich and html.unescape(re.sub(r"<[^>]+>", "", body)) == rich:
+            half = len(rich) // 2
+            return (f'<si><r><t xml:space="preserve">{escape(rich[:half])}</t></r><r><rPr><b/></rPr>'
+                    f'<t xml:space="preserve">{escape(rich[half:])}</t></r></si>')
+        return f"<si>{body}</si>"
+    members["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{len(shared)}" uniqueCount="{len(shared)}">'
+        + "".join(item(body) for body in shared) + "</sst>").encode("utf-8")
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 
 
 # --------------------------------------------------------------------------- making mutants

@@ -32,8 +32,8 @@ Besides, each mutation states cells that must be named whatever the frames hold 
 a cell under a merge, an ambiguous ``1,949`` …) and values that must be read (``1,270.5`` is
 1270.5); no file may raise, abort natively or take over 30 s.
 
-Knobs: ``CCHC_MUTATIONS=N`` makes N mutants of each kind (default 8, about 250 in all; ``--slow``
-runs use thousands), ``CCHC_MUTATION_SEED`` changes the draw. A failure prints its recipe: the
+Knobs: ``CCHC_MUTATIONS=N`` makes N mutants of each kind (default 7, about 230 in all; a slow run
+sets it to 100 or more), ``CCHC_MUTATION_SEED`` changes the draw. A failure prints its recipe: the
 same seed makes the same file again (``Recipe.make``).
 """
 
@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pytest
 
-from accounting import Verdict, judge_files
+from accounting import Limited, Verdict, every_command, judge_files, judge_folder, run_limited
 from mutations import MUTATIONS, Recipe, recipes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,10 +54,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from returns_corpus import CASES, template_files  # noqa: E402
 
-PER_KIND = int(os.environ.get("CCHC_MUTATIONS", "8"))
+PER_KIND = int(os.environ.get("CCHC_MUTATIONS", "7"))
 SEED = int(os.environ.get("CCHC_MUTATION_SEED", "20180108"))
-#: Kinds whose every mutant costs a killed child or a 30 s timeout today: fewer of them by default.
-COSTLY = {"far-cell": 3}
+#: Kinds whose mutants cost a killed child or many seconds each today: fewer of them by default
+#: (none in the command test, where the poisoned-folder test has them).
+COSTLY = {"far-cell": 3, "far-row": 1}
 
 #: issue 10's classes, by the engineer who fixes them (the marks go when their work is merged).
 OWNERS = {"reading": "far cells, bad files, formula errors, hidden sheets/rows, file types",
@@ -82,7 +83,8 @@ def _make(recipe: Recipe) -> tuple[Path, list, list]:
 def mutation_verdicts(tmp_path_factory) -> dict[str, list[tuple[Recipe, Verdict]]]:
     work = tmp_path_factory.mktemp("mutation-templates")
     templates = list(template_files(work).values())
-    per_kind = {kind: min(PER_KIND, COSTLY.get(kind, PER_KIND)) if PER_KIND <= 8 else PER_KIND for kind in MUTATIONS}
+    per_kind = {kind: min(PER_KIND, COSTLY.get(kind, PER_KIND)) if PER_KIND <= 7 else PER_KIND for kind in MUTATIONS}
+
     made = recipes(templates, tmp_path_factory.mktemp("mutants"), seed=SEED, per_kind=per_kind)
     verdicts = judge_files([partial(_make, recipe) for recipe in made])
     by_kind: dict[str, list[tuple[Recipe, Verdict]]] = {kind: [] for kind in MUTATIONS}
@@ -168,3 +170,89 @@ def corpus_verdicts(corpus) -> dict[str, list[Verdict]]:
 def test_no_corpus_file_loses_a_cell(corpus_verdicts, case):
     failures = [str(v) for v in corpus_verdicts.get(case, []) if v.outcome != "ok"]
     assert not failures, "\n".join(failures)
+
+
+def _command_job(recipe: Recipe, out: Path) -> str:
+    return every_command(recipe.make().path, out / recipe.stem)
+
+
+@pytest.fixture(scope="module")
+def command_failures(tmp_path_factory) -> dict[str, list[str]]:
+    """A mutant of each kind (``CCHC_MUTATIONS`` with the knob) through read, consolidate (workbook
+    written) and check --feedback."""
+    work = tmp_path_factory.mktemp("command-templates")
+    templates = list(template_files(work).values())
+    per_kind = {kind: (0 if kind in COSTLY else 1) if PER_KIND <= 7 else PER_KIND for kind in MUTATIONS}
+    made = recipes(templates, tmp_path_factory.mktemp("command-mutants"), seed=SEED + 1, per_kind=per_kind)
+    out = tmp_path_factory.mktemp("command-out")
+    failures: dict[str, list[str]] = {kind: [] for kind in MUTATIONS}
+    for recipe, result in zip(made, run_limited([partial(_command_job, recipe, out) for recipe in made])):
+        if isinstance(result, Limited):
+            failures[recipe.kind].append(f"{recipe.stem}: {result.outcome}: {result.detail[-1500:]}")
+        elif result:
+            failures[recipe.kind].append(f"{recipe.stem}: {result[-1500:]}")
+    return failures
+
+
+#: Kinds that break a command today, and whose class it is.
+BREAK_A_COMMAND = {"far-cell": "reading", "far-row": "reading", "huge-number": "text"}
+
+
+def _breaks(kind: str):
+    if kind not in BREAK_A_COMMAND:
+        return pytest.param(kind, id=kind)
+    owner = BREAK_A_COMMAND[kind]
+    return pytest.param(kind, id=kind, marks=pytest.mark.xfail(
+        reason=f"issue 10 {kind}: engineer {owner} ({OWNERS[owner]})", strict=False))
+
+
+@pytest.mark.parametrize("kind", [_breaks(kind) for kind in MUTATIONS if kind not in COSTLY or PER_KIND > 7])
+def test_no_mutation_breaks_a_command(command_failures, kind):
+    """``read``, ``consolidate`` with its workbook and ``check --feedback``: no traceback, abort or hang."""
+    assert command_failures[kind] == []
+
+
+def test_a_folder_of_mutants_read_in_parallel_loses_nothing(tmp_path):
+    """Many returns at once, on two reading processes, some agencies twice: per file, nothing lost."""
+    templates = template_files(tmp_path / "t")
+    clean = [kind for kind, mutation in MUTATIONS.items()
+             if not mutation.owner and kind not in ("named-xls", "save-time-offset")]
+    folder = tmp_path / "bao-cao"
+    made = recipes([p for name, p in templates.items() if name != "toan-bo-ke-hoach"], folder, seed=SEED + 2,
+                   per_kind={kind: 1 for kind in clean})
+    [verdict] = run_limited([lambda: judge_folder(_made(made, folder), workers=2)], processes=1, time_limit=120)
+    assert not isinstance(verdict, Limited), f"{verdict.outcome}: {verdict.detail}"
+    assert len(verdict) >= 16
+    assert {name: lost for name, lost in verdict.items() if lost} == {}
+
+
+def _made(made: list[Recipe], folder: Path) -> Path:
+    for recipe in made:
+        recipe.make()
+    return folder
+
+
+@pytest.mark.xfail(reason="issue 10 save-time-offset: engineer text (save times with offsets)", strict=False)
+def test_an_agency_that_sent_twice_one_save_time_with_an_offset(tmp_path):
+    """Two returns of one agency, one stamped 2018-01-08T10:00:00+07:00: the later is used, no traceback."""
+    import random
+    import re
+    import zipfile
+
+    import mutations
+
+    templates = template_files(tmp_path / "t")
+    folder = tmp_path / "bao-cao"
+    folder.mkdir()
+    (folder / "cchc-2018-so-tu-phap.xlsx").write_bytes(templates["so-tu-phap"].read_bytes())
+    later = mutations.mutate(templates["so-tu-phap"], "protection-removed", random.Random(0), folder, "so-tu-phap-gui-lai")
+    with zipfile.ZipFile(later.path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members["docProps/core.xml"] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2018-01-08T10:00:00+07:00\g<2>",
+                                          members["docProps/core.xml"])
+    with zipfile.ZipFile(later.path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    [verdict] = run_limited([lambda: judge_folder(folder, workers=1)], processes=1)
+    assert not isinstance(verdict, Limited), f"{verdict.outcome}: {verdict.detail}"
+    assert verdict == {"cchc-2018-so-tu-phap.xlsx": [], "so-tu-phap-gui-lai.xlsx": []}
