@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agencies import Registry
-from .checks.budget import subtotals
+from .checks._common import dong, trieu
+from .checks.budget import grand_total, subtotals
 from .findings import Finding
 from .normalise import Plan, cell_of
 from .notation import clean_text
@@ -106,8 +107,25 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
     _recompute_formulas(result, path)
-    result.subtotal_findings = subtotals(result.plan)
+    result.subtotal_findings = subtotals(result.plan) + own_total(result.plan)
     return result
+
+
+def own_total(plan: Plan) -> list[Finding]:
+    """A return's own ``Tổng cộng``, when it holds a number (typed over its formula, or the
+    formula's cached value), against what its rows add up to: its tasks, or its activities when
+    a task's subtotal has no value. Not checked, a typed total would be read and dropped silently."""
+    if plan.stated_total is None:
+        return []
+    tasks = plan.rows("plan", "task")
+    if tasks and all(row["budget"] == row["budget"] for row in tasks):
+        return grand_total(plan)
+    expected = sum(dong(row["budget"]) for row in plan.rows("plan", "activity"))
+    if dong(plan.stated_total) == expected:
+        return []
+    file, sheet, cell = plan.stated_total_at
+    return [Finding("total-mismatch", file=file, sheet=sheet, cell=cell, found=trieu(dong(plan.stated_total)),
+                    expected=trieu(expected))]
 
 
 def match_return(result: ReturnFile, plan: Plan, registry: Registry, *, reader: str = "calamine") -> ReturnFile:

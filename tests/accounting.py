@@ -251,8 +251,9 @@ def rows_in_scope(sheets: list[StoredSheet]) -> list[ScopeRow]:
     (a cell ``STT`` within the first three columns): each row whose code cell (the header's
     ``STT`` column, or any of the first three cells) reads ``NHIỆM VỤ n`` / ``Kết quả đầu ra n.m`` /
     ``Hoạt động n.m.k`` (an item row, format characters ignored); each spare row ``Đề xuất mới
-    (n.m)`` that holds anything besides its pre-filled code and lead; and every other non-empty
-    row below the header but the ``Tổng cộng`` row and the ``Trong đó`` block (``other``).
+    (n.m)`` that holds anything besides its pre-filled code and lead; the ``Tổng cộng`` row
+    (``total``: its cells but the label); and every other non-empty row below the header but the
+    ``Trong đó`` block (``other``).
     """
     out = []
     for sheet in sheets:
@@ -286,6 +287,9 @@ def rows_in_scope(sheets: list[StoredSheet]) -> list[ScopeRow]:
                 if first.startswith(("tong cong", "trong do")) or first == "tong":
                     if first.startswith("trong do"):
                         break
+                    label_col = min(c for c in row if fold(str(row[c].value)) == first)
+                    out.append(ScopeRow(sheet.name, r, "total", {c: v for c, v in row.items() if c != label_col},
+                                        lead_col))
                     continue
                 if any(fold(str(v.value)) or v.kind in ("f", "e") for v in row.values()):
                     out.append(ScopeRow(sheet.name, r, "other", row, lead_col))
@@ -403,7 +407,9 @@ def unaccounted(path: Path, result, sheets: list[StoredSheet] | None = None,
        activity of the return that is not used: the consolidated row of the same code carries the
        cell's value in the field of its column (an unchanged locked cell), or, for a task or output
        budget, the cell holds a formula (a subtotal: recomputed) or the number the return's own
-       activities add up to (checked, in agreement).
+       activities add up to (checked, in agreement);
+    4. **checked**: a cell of the ``Tổng cộng`` row holds a formula, or the number the return's
+       tasks (or, when a task's subtotal has no value, its activities) add up to.
 
     Cells listed in ``must_name`` ((sheet, A1) pairs) must be named (rule 1) whatever the frames
     hold, empty or not: the mutation made them unreadable as they are (legacy encodings, a merge
@@ -457,8 +463,22 @@ def unaccounted(path: Path, result, sheets: list[StoredSheet] | None = None,
         if row["parent_code"] and row["budget"] == row["budget"]:
             children[row["parent_code"]] = children.get(row["parent_code"], 0.0) + row["budget"]
 
+    tasks = [row for row in returned_rows if row["level"] == "task"]
+    if tasks and all(row["budget"] == row["budget"] for row in tasks):
+        rows_add_up_to = sum(row["budget"] for row in tasks)
+    else:
+        rows_add_up_to = sum(row["budget"] for row in returned_rows if row["level"] == "activity" and row["budget"] == row["budget"])
     lost: list[Lost] = []
     for scope in rows_in_scope(sheets):
+        if scope.kind == "total":
+            for col, stored in sorted(scope.cells.items()):
+                if stored.kind == "f" or is_named(scope.sheet, scope.row, col) or (stored.kind == "s" and not shown(stored)):
+                    continue
+                if stored.kind == "n" and math.isclose(float(stored.value), rows_add_up_to, abs_tol=1e-6):
+                    continue
+                lost.append(Lost(scope.sheet, ref(scope.row, col), shown(stored) if stored.kind != "e" else str(stored.value),
+                                 f"the Tổng cộng row: its rows add up to {rows_add_up_to:g}, in no finding"))
+            continue
         in_frames = frames.get((scope.sheet, scope.row))
         as_read = returned.get((scope.sheet, scope.row))
         for col, stored in sorted(scope.cells.items()):

@@ -541,6 +541,16 @@ def _locked(book, rng):
     return Edit(f"{title}!{a1(row, col)} ({name}) = {value!r}", must_name=[(title, a1(row, col))])
 
 
+@mutation("total-typed", "", "a number typed over the Tổng cộng formula (right, or not what the rows add up to)")
+def _total(book, rng):
+    ws = book[PLAN]
+    row = rows_of(ws, "Tổng cộng")[0]
+    col = column(ws, "budget")
+    value = rng.choice([999, 0, 12.5, 1e6])
+    ws.cell(row, col).value = value
+    return Edit(f"{PLAN}!{a1(row, col)} = {value}")
+
+
 @mutation("save-time-offset", "", "the save time written with a UTC offset (2018-01-08T10:00:00+07:00)")
 def _offset(book, rng):
     stamp = rng.choice([b"2018-01-08T10:00:00+07:00", b"2018-01-08T10:00:00.123+07:00", b"2018-01-08T03:00:00-05:30"])
