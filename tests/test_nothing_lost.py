@@ -172,6 +172,29 @@ def test_no_corpus_file_loses_a_cell(corpus_verdicts, case):
     assert not failures, "\n".join(failures)
 
 
+@pytest.fixture(scope="module")
+def corpus_command_failures(corpus, tmp_path_factory) -> dict[str, list[str]]:
+    out = tmp_path_factory.mktemp("corpus-commands")
+    jobs, owners = [], []
+    for name in CASES:
+        for i, path in enumerate(corpus.get(name, [])):
+            jobs.append(partial(every_command, path, out / f"{name}-{i}"))
+            owners.append((name, path.name))
+    failures: dict[str, list[str]] = {name: [] for name in CASES}
+    for (name, file), result in zip(owners, run_limited(jobs)):
+        if isinstance(result, Limited):
+            failures[name].append(f"{file}: {result.outcome}: {result.detail[-1500:]}")
+        elif result:
+            failures[name].append(f"{file}: {result[-1500:]}")
+    return failures
+
+
+@pytest.mark.parametrize("case", [_case_param(name) for name in CASES])
+def test_no_corpus_file_breaks_a_command(corpus_command_failures, case):
+    """``read``, ``consolidate`` with its workbook and ``check --feedback`` on each corpus file."""
+    assert corpus_command_failures[case] == []
+
+
 def _command_job(recipe: Recipe, out: Path) -> str:
     return every_command(recipe.make().path, out / recipe.stem)
 
