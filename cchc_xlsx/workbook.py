@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import zipfile
@@ -153,14 +154,21 @@ def _openpyxl_sheets(path: Path, sheets: list[str] | None, hidden: tuple[str, ..
             if _skip(ws.title, visible, sheets, hidden):
                 continue
             try:
-                rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                           max_col=ws.max_column, values_only=True)]
+                rows = [_as_calamine(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                                   max_col=ws.max_column, values_only=True)]
                 merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
             except Exception as exc:
                 raise _broken(path, exc) from None
             yield Sheet(ws.title, [] if rows == [[None]] else rows, visible, merged)
     finally:
         workbook.close()
+
+
+def _as_calamine(row: tuple) -> list[object]:
+    """A row as python-calamine types it: a date cell without a time is a ``date`` (openpyxl gives
+    a ``datetime`` at midnight), so that a date typed in a text field reads the same either way."""
+    return [v.date() if type(v) is dt.datetime and not (v.hour or v.minute or v.second or v.microsecond) else v
+            for v in row]
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)

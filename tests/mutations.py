@@ -139,6 +139,45 @@ def tcvn3(text: str) -> str:
     return "".join(_TCVN3.get(ch, ch) for ch in text)
 
 
+_VNI_TONES = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
+_VNI_HAT_TONES = {"\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_BREVE_TONES = {"\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
+_VNI_I = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
+
+
+def vni(text: str) -> str:
+    """``text`` as a VNI font (VNI-Times) shows it when read as Unicode: «Sở Nội vụ» -> «Sôû Noäi vuï»."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("ñ" if ch == "đ" else "Ñ")
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch)
+        upper = base.isupper()
+        base = base.lower()
+        shape = next((m for m in marks if m in "\u0302\u0306\u031b"), "")
+        tone = next((m for m in marks if m in _VNI_TONES), "")
+        if not marks:
+            out.append(ch)
+            continue
+        if base == "i":
+            piece = _VNI_I[tone] if tone else "i"
+        elif base == "y" and tone == "\u0323":
+            piece = "î"
+        elif shape == "\u0302":
+            piece = base + (_VNI_HAT_TONES[tone] if tone else "â")
+        elif shape == "\u0306":
+            piece = base + (_VNI_BREVE_TONES[tone] if tone else "ê")
+        elif shape == "\u031b":
+            piece = {"o": "ô", "u": "ö"}[base] + (_VNI_TONES[tone] if tone else "")
+        else:
+            piece = base + (_VNI_TONES[tone] if tone else "")
+        out.append(piece.upper() if upper else piece)
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------- values in input cells
 def _set(ws, row, col, value, data_type: str | None = None):
     cell = ws.cell(row, col)
@@ -295,6 +334,19 @@ def _tcvn3(book, rng):
                 must_name=[(ws.title, a1(row, col))])
 
 
+@mutation("vni-text", "text", "text typed with a VNI font (VNI-Times): «Thaùng 07», «Sôû Noäi vuï»")
+def _vni(book, rng):
+    ws, row, col, name = _input_cell(book, rng, ("from", "to", "indicator", "evidence", "partners", "frequency",
+                                                 "collector"))
+    plain = {"month_from": "Tháng 07", "month_to": "Tháng 09", "frequency": "Hàng quý",
+             "partners": "Sở Nội vụ, Sở Tư pháp", "collector": "Ông Lê Văn Đức, Phòng Cải cách hành chính"}.get(
+        name, "Báo cáo kết quả thực hiện được phê duyệt")
+    text = vni(plain)
+    _set(ws, row, col, text)
+    return Edit(f"{ws.title}!{a1(row, col)} ({name}) = {text!r} (VNI of {plain!r})",
+                must_name=[(ws.title, a1(row, col))])
+
+
 # --------------------------------------------------------------------------- structure
 def _runs(rows: list[int]) -> list[list[int]]:
     """Consecutive row numbers, grouped."""
@@ -417,6 +469,29 @@ def _insert_col(book, rng):
     for r in rng.sample(activity_rows(ws), k=min(2, len(activity_rows(ws)))):
         ws.cell(r, col, "Đã ký hợp đồng")
     return Edit(f"{ws.title}: column {get_column_letter(col)} inserted ({where})")
+
+
+@mutation("columns-moved", "", "two columns of the template swapped, headers and all (lead and partners, indicator and evidence …)")
+def _move_cols(book, rng):
+    title = rng.choice([PLAN, MONITORING])
+    ws = book[title]
+    pair = rng.choice([("indicator", "evidence"), ("lead", "partners"), ("budget", "partners")] if title == PLAN
+                      else [("frequency", "collector"), ("collector", "reporter")])
+    a, b = column(ws, pair[0]), column(ws, pair[1])
+    top = header_row(ws)
+    merges = _unmerge_all(ws)
+    for r in range(top, ws.max_row + 1):
+        x, y = ws.cell(r, a), ws.cell(r, b)
+        x.value, y.value = y.value, x.value
+    for r0, c0, r1, c1 in merges:
+        if c0 == c1 == a:
+            c0 = c1 = b
+        elif c0 == c1 == b:
+            c0 = c1 = a
+        elif {a, b} & set(range(c0, c1 + 1)) and c1 > c0:
+            continue                 # a group header over one of the two: dropped, as a user would
+        ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+    return Edit(f"{title}: columns {pair[0]} ({get_column_letter(a)}) and {pair[1]} ({get_column_letter(b)}) swapped")
 
 
 @mutation("column-deleted", "", "a column of the template deleted (evidence, indicator, partners)")
