@@ -379,13 +379,18 @@ def _merge(book, rng):
                 must_name=[(title, a1(r, col)) for r in rows[1:]])
 
 
-@mutation("hidden-rows", "", "activity rows hidden (right-click, Hide)")
+@mutation("hidden-rows", "", "activity rows hidden (right-click, Hide), or hidden by an AutoFilter")
 def _hidden_rows(book, rng):
     ws = book[rng.choice([PLAN, MONITORING])]
     rows = rng.sample(activity_rows(ws), k=min(2, len(activity_rows(ws))))
     for r in rows:
         ws.row_dimensions[r].hidden = True
-    return Edit(f"{ws.title}: rows {rows} hidden")
+    how = rng.choice(["by hand", "by a filter"])
+    if how == "by a filter":
+        top = header_row(ws)
+        ws.auto_filter.ref = f"A{top + 1}:{get_column_letter(ws.max_column)}{ws.max_row}"
+        ws.auto_filter.add_filter_column(0, ["NHIỆM VỤ 1"])
+    return Edit(f"{ws.title}: rows {rows} hidden {how}")
 
 
 @mutation("hidden-sheet", "reading", "Phụ lục 1 or 2 hidden by the agency")

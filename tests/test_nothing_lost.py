@@ -13,15 +13,16 @@ What the property means, precisely:
   and the template's metadata sheet excepted. Rows in scope: below a ``STT`` header row, each
   task/output/activity row (``NHIỆM VỤ n``, ``Kết quả đầu ra n.m``, ``Hoạt động n.m.k`` in one of
   its first cells), each spare row ``Đề xuất mới (n.m)`` that holds anything besides its
-  pre-filled code and lead, and every other non-empty row but ``Tổng cộng`` and the ``Trong đó``
-  block.
+  pre-filled code and lead, the ``Tổng cộng`` row, and every other non-empty row but the ``Trong
+  đó`` block.
 - **in the frames**: a row of the consolidated ``plan`` or ``monitoring`` frame has this file,
   sheet and row as its provenance (``file``, ``sheet``, ``row``), its ``cells`` map a field to the
   cell's column, and that field's text as written (``budget_text``, ``from_text``, ``to_text``,
   else the field) carries the cell's value; for task and output rows and unused activities (whose
   consolidated values are the plan's), the consolidated row of the same code carries the value
   (an unchanged locked cell), or the cell is a subtotal (a formula, recomputed; or the sum of the
-  return's own activities, checked).
+  return's own activities, checked); a ``Tổng cộng`` cell holds a formula or what the return's
+  rows add up to (checked).
 - **named in a finding**: a finding with this file, sheet and the cell (or a range holding it);
   a row finding (``unknown-row``, ``duplicate-row``, ``proposed-row``) on a cell of its row; an
   ``unknown-column`` finding on its column's header; a file finding (``file-unreadable``,
