@@ -63,7 +63,12 @@ def _sheets(name: str) -> bool:
 
 
 def _through_libreoffice(templates: dict[str, Path], out: Path, fmt: str, name: str) -> list[Path]:
-    from cchc_xlsx.office import convert
+    """The filled template converted by LibreOffice; no file where LibreOffice is not installed
+    (the tests then skip the case; CI installs it)."""
+    from cchc_xlsx.office import convert, find_soffice
+
+    if find_soffice() is None:
+        return []
 
     with tempfile.TemporaryDirectory(prefix="cchc-saved-by-") as tmp:
         staged = _save_filled(templates, Path(tmp) / f"{name}.xlsx")
