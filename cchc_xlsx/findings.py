@@ -39,7 +39,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "file-misnamed": ("info",
         "Tệp mang đuôi {found} nhưng thực chất là tệp {expected}; đã đọc theo nội dung thật. Lần sau hãy lưu đúng dạng .xlsx.",
         "The file is named {found} but is really a {expected} file; it was read as what it is. Next time save it as .xlsx."),
-    "far-cell": ("warning",
+    "far-cell": ("error",
         "Ô {cell} nằm rất xa bảng (vùng dữ liệu chỉ đến {expected}) và có nội dung «{found}»{more}; ô này không thuộc bảng nên không được đọc. Hãy xóa nội dung ô đó rồi lưu lại.",
         "Cell {cell} lies far outside the table (the data ends at {expected}) and holds «{found}»{more}; it is not part of the table and is not read. Clear that cell and save again."),
     "formula-error": ("error",
@@ -48,6 +48,11 @@ CODES: dict[str, tuple[str, str, str]] = {
     "row-hidden": ("info",
         "Các dòng {found} đang bị ẩn (ẩn tay hoặc do bộ lọc); vẫn được đọc như mọi dòng khác.",
         "Rows {found} are hidden (by hand or by a filter); they are read like every other row."),
+    "cell-outside-columns": ("warning",
+        "Ô {cell} ({table}) nằm trong các dòng của bảng nhưng ở cột không có tiêu đề, có nội dung «{found}»{more}; "
+        "nội dung này không được đọc. Nếu cần báo cáo, hãy ghi vào đúng cột của biểu mẫu.",
+        "Cell {cell} ({table}) lies in the table's rows but in a column without a heading and holds «{found}»{more}; "
+        "it is not read. If it is meant to be reported, write it in the template's own column."),
     "sheet-hidden": ("info",
         "Trang tính «{sheet}» bị ẩn nhưng chứa bảng {table}; vẫn được đọc.",
         "Sheet «{sheet}» is hidden but holds the {table} table; it is read."),

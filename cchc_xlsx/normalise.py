@@ -274,11 +274,12 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             totals["unit"] = unit
             totals["unit_source"] = table.unit_source or ("inferred" if unit is not TRIEU else "")
         rule = budget_rule(table, unit, file) if table.kind == "plan" else None
-        if table.sheet.state == "hidden":
+        if table.sheet.state in ("hidden", "veryHidden"):
             findings.append(Finding("sheet-hidden", file=file, sheet=sheet, cell=cell_ref(table.header_rows[0], 0),
                                     params={"table": "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"}))
         if table.sheet.errors:
             findings += _formula_errors(table, file)
+        findings += _outside_columns(table, file)
         proposals = []
         build = _plan_record if table.kind == "plan" else _monitoring_record
         kept = records[table.kind]
@@ -355,6 +356,41 @@ def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding
     return finding
 
 
+def _outside_columns(table: RawTable, file: str) -> list[Finding]:
+    """``cell-outside-columns`` for values in the table's rows (tasks, outputs, activities, spare rows,
+    the total) in a column with no heading: no field reads them, so they are named, one finding per
+    column (the range from its first such cell to its last). Costs nothing on a sheet whose columns
+    all have headings."""
+    known = set(table.columns.values()) | set(table.extra_columns)
+    rows = table.sheet.rows
+    unknown_by_width: dict[int, list[int]] = {}
+    found: dict[int, list[tuple[int, object]]] = {}
+    for raw in table.rows:
+        if raw.role not in ("item", "proposal", "total"):
+            continue
+        row = rows[raw.row]
+        width = len(row)
+        unknown = unknown_by_width.get(width)
+        if unknown is None:
+            unknown = unknown_by_width[width] = [c for c in range(width) if c not in known]
+        for c in unknown:
+            value = row[c]
+            if value is None or value == "" or (type(value) is str and not value.strip()):
+                continue
+            found.setdefault(c, []).append((raw.row, value))
+    findings = []
+    name = "Phụ lục 1" if table.kind == "plan" else "Phụ lục 2"
+    for c, cells in sorted(found.items()):
+        (first, value), last = cells[0], cells[-1][0]
+        cell = cell_ref(first, c) if first == last else f"{cell_ref(first, c)}:{cell_ref(last, c)}"
+        more = len(cells) - 1
+        findings.append(Finding("cell-outside-columns", file=file, sheet=table.sheet.name, cell=cell,
+                                found=clean_text(value)[:120], params={"table": name, "more": (
+                                    f" và {more} ô khác trong vùng này" if more else "",
+                                    f" and {more} other cells in this range" if more else "")}))
+    return findings
+
+
 #: Fields whose check reports a formula error itself (budget, months, frequency: ``checks/``); a
 #: formula error in any other field (the lead too: a return's lead is locked, the merge keeps the
 #: plan's) is reported here, where the cells are known.
@@ -380,8 +416,9 @@ def _formula_errors(table: RawTable, file: str) -> list[Finding]:
 # --------------------------------------------------------------------------- legacy encodings
 def _legacy_findings(table: RawTable, file: str, sheet: str, kept: list[dict], plan_year: int,
                      registry: Registry) -> list[Finding]:
-    """One ``legacy-encoding`` note per table and encoding, naming its cells (the first twelve) that
-    were typed in TCVN3 or VNI (clean_text has converted them for every parser).
+    """One ``legacy-encoding`` note per table and encoding, naming its cells (the first twelve in the
+    message, every one in ``params["refs"]``) that were typed in TCVN3 or VNI (clean_text has
+    converted them for every parser).
 
     clean_text decides cell by cell; a short cell can read as Vietnamese in both encodings («Löu»:
     VNI «Lưu», TCVN3 «Lửu»). The table's own encoding (the one most of its cells show) then
@@ -422,7 +459,7 @@ def _legacy_findings(table: RawTable, file: str, sheet: str, kept: list[dict], p
         _, sample, converted = cells[0]
         findings.append(Finding("legacy-encoding", file=file, sheet=sheet, cell=refs[0], found=encoding,
                                 expected=converted[:80], params={"count": len(cells), "cells": listed,
-                                                                 "sample": sample[:80]}))
+                                                                 "sample": sample[:80], "refs": refs}))
     return findings
 
 

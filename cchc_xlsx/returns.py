@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agencies import Registry
-from .checks.budget import subtotals
+from .checks._common import dong, trieu
+from .checks.budget import grand_total, subtotals
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
@@ -155,7 +156,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and _regular(path) else ""   # before parsing
     if not kind:
         try:
-            book = open_book(path, hidden=(META_SHEET,), reader=reader, skip=(LISTS_SHEET,))
+            book = open_book(path, reader=reader, skip=(LISTS_SHEET,))   # hidden sheets too: an agency may hide one
         except FileProblem as problem:
             code = "file-skipped" if problem.skipped else "file-unreadable"
             result.status = "skipped" if problem.skipped else "unreadable"
@@ -183,7 +184,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.findings.extend(result.plan.findings)
     try:
         _recompute_formulas(result, path, registry)
-        result.subtotal_findings = subtotals(result.plan)
+        result.subtotal_findings = subtotals(result.plan) + own_total(result.plan)
     except Exception as exc:
         return _failed(result, book, exc)
     return result
@@ -213,6 +214,23 @@ _CONSOLIDATED_SHEETS = {"Tổng hợp", "Kiểm tra", "Nguồn"}
 
 def _looks_consolidated(book: Book) -> bool:
     return _CONSOLIDATED_SHEETS <= {sheet.name for sheet in book.sheets}
+
+
+def own_total(plan: Plan) -> list[Finding]:
+    """A return's own ``Tổng cộng``, when it holds a number (typed over its formula, or the
+    formula's cached value), against what its rows add up to: its tasks, or its activities when
+    a task's subtotal has no value. Not checked, a typed total would be read and dropped silently."""
+    if plan.stated_total is None:
+        return []
+    tasks = plan.rows("plan", "task")
+    if tasks and all(row["budget"] == row["budget"] for row in tasks):
+        return grand_total(plan)
+    expected = sum(dong(row["budget"]) for row in plan.rows("plan", "activity"))
+    if dong(plan.stated_total) == expected:
+        return []
+    file, sheet, cell = plan.stated_total_at
+    return [Finding("total-mismatch", file=file, sheet=sheet, cell=cell, found=trieu(dong(plan.stated_total)),
+                    expected=trieu(expected))]
 
 
 def match_return(result: ReturnFile, plan: Plan, registry: Registry, *, reader: str = "calamine") -> ReturnFile:

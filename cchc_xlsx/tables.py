@@ -92,12 +92,12 @@ class RawTable:
 
 
 def find_tables(book: Book) -> list[RawTable]:
-    """Every plan and monitoring table in the book, in sheet order: visible sheets and sheets a user
-    hid (read, and said by the normaliser), not very hidden ones (a template's metadata)."""
+    """Every plan and monitoring table in the book, in sheet order, hidden sheets too (hidden or very
+    hidden, by hand or by a macro: read, and said by the normaliser). A template's metadata sheet
+    holds no header row, so no table is found there."""
     tables: list[RawTable] = []
     for sheet in book.sheets:
-        if sheet.visible or sheet.state == "hidden":
-            tables.extend(_tables_in_sheet(sheet))
+        tables.extend(_tables_in_sheet(sheet))
     for table in tables:
         place_rows(table)
     return tables

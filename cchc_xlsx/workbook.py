@@ -225,11 +225,14 @@ def _apply_scan(path: Path, grid: Sheet, found: scan.SheetScan) -> None:
             row[c] = text
             grid.errors[(r, c)] = text
     for i, (r, c, text) in enumerate(found.far):
-        if i == scan.FAR_CELLS_SHOWN:
-            grid.findings.append(Finding("far-cell", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
-                                         found=f"+{len(found.far) - i}", params={"more": (
-                                             f" (và {len(found.far) - i - 1} ô xa khác)",
-                                             f" (and {len(found.far) - i - 1} other far cells)")}))
+        if i == scan.FAR_CELLS_SHOWN:     # the rest in one finding, named by the range that holds them
+            rest = found.far[i:]
+            top = cell_ref(min(r for r, _, _ in rest), min(c for _, c, _ in rest))
+            bottom = cell_ref(max(r for r, _, _ in rest), max(c for _, c, _ in rest))
+            grid.findings.append(Finding("far-cell", file=path.name, sheet=grid.name, cell=f"{top}:{bottom}",
+                                         found=text[:120], expected=cell_ref(found.rows - 1, found.cols - 1),
+                                         params={"more": (f" và {len(rest) - 1} ô xa khác trong vùng này",
+                                                          f" and {len(rest) - 1} other far cells in this range")}))
             break
         grid.findings.append(Finding("far-cell", file=path.name, sheet=grid.name, cell=cell_ref(r, c),
                                      found=text[:120], expected=cell_ref(found.rows - 1, found.cols - 1)))
@@ -301,14 +304,21 @@ def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: 
             if _skip(ws.title, state, sheets, hidden, skip):
                 continue
             try:
-                rows = [list(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
-                                                           max_col=ws.max_column, values_only=True)]
+                rows = [_as_calamine(row) for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row,
+                                                                   max_col=ws.max_column, values_only=True)]
                 merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
             except Exception as exc:
                 raise _broken(path, exc) from None
             yield Sheet(ws.title, [] if rows == [[None]] else rows, state == "visible", merged, state)
     finally:
         workbook.close()
+
+
+def _as_calamine(row: tuple) -> list[object]:
+    """A row as python-calamine types it: a date cell without a time is a ``date`` (openpyxl gives
+    a ``datetime`` at midnight), so that a date typed in a text field reads the same either way."""
+    return [v.date() if type(v) is dt.datetime and not (v.hour or v.minute or v.second or v.microsecond) else v
+            for v in row]
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)

@@ -71,7 +71,7 @@ def test_a_far_cell_is_reported_and_the_rest_is_read(corpus, case, sheet, cell, 
         result = run(path, reader)
         assert time.perf_counter() - start < 10, reader
         (far,) = found(result, path.name, "far-cell")
-        assert (far.sheet, far.cell, far.found, far.severity) == (sheet, cell, value, "warning")
+        assert (far.sheet, far.cell, far.found, far.severity) == (sheet, cell, value, "error")   # content not read: to fix
         assert cell in far.message() and value in far.message("en")
         assert status(result, path.name) == "used"
         assert not found(result, path.name, "file-unreadable")
@@ -91,7 +91,8 @@ def test_many_far_cells_are_counted_not_listed_without_end(corpus):
     far = [f for f in book.findings if f.code == "far-cell"]
     in_plan = [f for f in far if f.sheet == "Phụ lục 1"]
     assert [f.cell for f in in_plan[:20]] == [f"AMJ{500_000 + 1000 * i}" for i in range(20)]
-    assert in_plan[20].found == "+5" and len(in_plan) == 21
+    assert len(in_plan) == 21 and in_plan[20].cell == "AMJ520000:AMJ524000"   # the other 5, by their range
+    assert in_plan[20].found == "x20" and "4 other far cells in this range" in in_plan[20].message("en")
     # XFD20 makes a rectangle of 20 × 16 384 cells: cheap, so read into the grid, not a far cell
     assert not [f for f in far if f.sheet == "Hướng dẫn"] and book.sheet("Hướng dẫn").value(19, 16383) == "ở xa"
     assert len(book.sheet("Phụ lục 1").rows) < 100 and len(book.sheet("Phụ lục 1").rows[0]) < 20

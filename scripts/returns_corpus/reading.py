@@ -291,8 +291,9 @@ def html_named_xls(templates, out):
 def docx_named_xlsx(templates, out):
     path = out / "docx-named-xlsx.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
+        for name, text in (("[Content_Types].xml", '<?xml version="1.0"?><Types/>'),
+                           ("word/document.xml", '<?xml version="1.0"?><w:document/>')):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text)   # same bytes every build
     return [path]
 
 
