@@ -30,6 +30,7 @@ from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns
 from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, number_notation, parse_frequency, parse_month,
                        parse_number, parse_period)
 from .tables import RawRow, RawTable
+from .notation import _CANONICAL_LABEL  # noqa: PLC2701  (the labels parse_label takes as they are)
 from .workbook import cell_ref, column_letter
 
 __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "set_field", "PLAN_COLUMNS",
@@ -629,7 +630,12 @@ def _written_label(raw: RawRow) -> str:
     """The row's label as written: its mark, or the STT cell of a named label; none for a proposal."""
     if raw.mark is not None:
         return raw.mark.text
-    return clean_text(raw.values.get("code")) if raw.role == "item" else ""
+    if raw.role != "item":
+        return ""
+    value = raw.values.get("code")
+    if type(value) is str and _CANONICAL_LABEL.fullmatch(value):
+        return value                  # ``Hoạt động 1.1.1`` as the decision writes it: clean already
+    return clean_text(value)
 
 
 def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:

@@ -97,6 +97,8 @@ def find_tables(book: Book) -> list[RawTable]:
     holds no header row, so no table is found there."""
     tables: list[RawTable] = []
     for sheet in book.sheets:
+        if sheet.state != "visible" and sheet.name in OWN_SHEETS:
+            continue                  # a template's metadata and lists: no table, and read often
         tables.extend(_tables_in_sheet(sheet))
     for table in tables:
         place_rows(table)
@@ -150,6 +152,8 @@ def _mark_of_label(label: Label, text: str) -> Mark:
 
 
 _CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma"}
+#: The very hidden sheets of our templates (templates.META_SHEET, templates.LISTS_SHEET): never a table.
+OWN_SHEETS = ("_cchc_meta", "_danh_muc")
 
 
 def _could_be_header(row: list[object]) -> bool:

@@ -234,3 +234,10 @@ def test_a_filled_spare_row_reads_back_as_a_proposed_activity(templates, tmp_pat
     assert bool(row["proposed"]) and row["budget"] == 12 and row["month_from"] == 9
     [finding] = [f for f in read.findings if f.code == "proposed-row"]
     assert finding.row_code == "1.1.4" and finding.expected == "1.1"
+
+
+def test_the_table_finder_knows_the_templates_own_sheets():
+    from cchc_xlsx.tables import OWN_SHEETS
+    from cchc_xlsx.templates import LISTS_SHEET, META_SHEET
+
+    assert set(OWN_SHEETS) == {META_SHEET, LISTS_SHEET}
