@@ -48,7 +48,7 @@ from .cache import cached_plan
 from .pipeline import bundled_plan_path, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
-from .returns import ReturnFile, collect_files, match_return, read_return_file
+from .returns import ReturnFile, collect_files, match_return, read_return_file, tell_apart
 from .templates import activity_owners, assign_activities
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
@@ -88,6 +88,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
                            lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
         plan_file.check_unchanged()
         read = returns_reader.matched(plan)                                     # match each to the plan
+        tell_apart(read)                                                        # one name, two folders
         parallel_checks = returns_reader.workers > 1
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)

@@ -31,7 +31,7 @@ from .templates import LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, activity_owner
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
                        open_book, read_bytes)
 
-__all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at",
+__all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at", "tell_apart",
            "parse_timestamp"]
 
 
@@ -53,9 +53,37 @@ class ReturnFile:
     subtotal_findings: list[Finding] = field(default_factory=list)   # its own subtotals, checked in it
     conflict: str = ""                 # the agency its metadata names, when its rows are another's
 
+    display: str = ""                  # the name shown, when two returns share a file name (see tell_apart)
+
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.display or self.path.name
+
+
+def tell_apart(returns: list[ReturnFile]) -> None:
+    """Returns that share a file name (every agency sends «bao-cao.xlsx», saved in folders of their
+    own) are named by their path from the folder the two have in common (``lan-1/bao-cao.xlsx``):
+    in their findings, their rows' provenance, the Nguồn sheet and the merge's bookkeeping."""
+    by_name: dict[str, list[ReturnFile]] = {}
+    for ret in returns:
+        by_name.setdefault(ret.path.name, []).append(ret)
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        common = Path(os.path.commonpath([str(ret.path.parent.resolve()) for ret in same]))
+        for ret in same:
+            old = ret.name
+            ret.display = str(ret.path.resolve().relative_to(common)) if common != ret.path.parent.resolve() \
+                else str(ret.path)
+            for finding in ret.findings + ret.subtotal_findings:
+                if finding.file == old:
+                    finding.file = ret.display
+            if ret.plan is not None:
+                for table in ("plan", "monitoring"):
+                    for row in ret.plan.rows(table):
+                        if row["file"] == old:
+                            row["file"] = ret.display
+                    ret.plan.changed(table)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:

@@ -162,8 +162,6 @@ def test_check_names_the_poisoned_file_and_checks_the_good_ones(tmp_path, templa
     assert len([line for line in heads if bad.name in line]) == 1, "\n".join(heads)
 
 
-@pytest.mark.xfail(reason="issue 10, in no engineer's class: returns are told apart by file name only (findings, "
-                          "rows used, check's listing); see the report", strict=False)
 def test_two_returns_with_one_name_in_two_subfolders_are_told_apart(tmp_path, templates):
     """Agencies all send «bao-cao.xlsx»; the officer saves each in its own folder. A return and its
     correction in two subfolders under one name: the one not used has no row used, and each finding
@@ -184,3 +182,10 @@ def test_two_returns_with_one_name_in_two_subfolders_are_told_apart(tmp_path, te
     assert sorted(sources["status"]) == ["superseded", "used"]
     assert sources.set_index("status").loc["superseded", "rows_used"] == 0
     assert sources["file"].nunique() == 2                     # the user can tell the two apart
+    assert sorted(sources["file"]) == ["lan-1/bao-cao.xlsx", "lan-2/bao-cao.xlsx"]
+    used = sources.set_index("status").loc["used", "file"]
+    assert "lan-2/bao-cao.xlsx" == used                        # saved last
+    superseded = [f for f in result.findings if f.code == "duplicate-return"]
+    assert [f.file for f in superseded] == ["lan-1/bao-cao.xlsx"] and "lan-2/bao-cao.xlsx" in superseded[0].message("en")
+    from_returns = set(result.plan.plan["file"]) - {result.plan_file}
+    assert from_returns == {"lan-2/bao-cao.xlsx"}
