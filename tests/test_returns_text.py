@@ -92,6 +92,9 @@ def test_unicode_and_ascii_are_never_converted(text):
 
 
 def _seed_cells() -> list[str]:
+    """Every text of the real decision (the seed, beside the checkout as in CI)."""
+    if not SEED.is_file():
+        pytest.skip(f"seed not available: {SEED}")
     cells = set()
     for line in SEED.read_text(encoding="utf-8").splitlines():
         for value in re.sub(r"<[^>]+>", "", line).split("\t"):
