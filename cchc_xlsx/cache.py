@@ -29,7 +29,7 @@ __all__ = ["cache_folder", "cached_plan"]
 
 #: The modules whose code decides what a plan file reads as.
 _READING_MODULES = ("workbook", "scan", "htmltable", "tables", "notation", "encodings", "agencies", "normalise",
-                    "forms", "pipeline", "findings", "glossary", "cache", "hierarchy")
+                    "forms", "pipeline", "findings", "glossary", "cache", "hierarchy", "returns")
 #: Plans smaller than this are read faster than a cache entry is checked and loaded.
 MIN_BYTES = 1 << 20
 

@@ -53,6 +53,9 @@ CODES: dict[str, tuple[str, str, str]] = {
         "nội dung này không được đọc. Nếu cần báo cáo, hãy ghi vào đúng cột của biểu mẫu.",
         "Cell {cell} ({table}) lies in the table's rows but in a column without a heading and holds «{found}»{more}; "
         "it is not read. If it is meant to be reported, write it in the template's own column."),
+    "table-missing": ("error",
+        "Trang «{sheet}» không có dòng tiêu đề của bảng {table} («STT», «Nội dung công việc» …) nên các dòng của trang không được đọc. Hãy khôi phục dòng tiêu đề như trong biểu mẫu rồi gửi lại.",
+        "Sheet «{sheet}» has no header row of the {table} table («STT», «Nội dung công việc» …), so its rows are not read. Restore the header row as in the template and send the file again."),
     "sheet-hidden": ("info",
         "Trang tính «{sheet}» bị ẩn nhưng chứa bảng {table}; vẫn được đọc.",
         "Sheet «{sheet}» is hidden but holds the {table} table; it is read."),

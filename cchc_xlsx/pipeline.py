@@ -57,9 +57,11 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
         parts.append(plan_part(book, year=year, registry=registry))
         del book                      # its cells go before the next sheet is read
     plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
-    if plan is not None:
-        return plan
-    return plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
+    if plan is None:
+        plan = plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
+    from .returns import plan_formulas      # returns reads with this module: imported when used
+    plan.findings.extend(plan_formulas(plan, Path(path), registry))   # formulas saved without a value
+    return plan
 
 
 def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None,

@@ -27,7 +27,8 @@ from .normalise import Plan, cell_of, plausible, set_field
 from .outputs import CONSOLIDATED, FEEDBACK, is_leftover_temp, output_kind
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
-from .templates import LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, activity_owners, plan_id
+from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
+                        plan_id)
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
                        open_book, read_bytes)
 
@@ -210,12 +211,29 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
         return _failed(result, book, exc)
     result.rows_read = result.plan.size("plan") + result.plan.size("monitoring")
     result.findings.extend(result.plan.findings)
+    result.findings.extend(_tables_missing(book, result.plan))
     try:
         _recompute_formulas(result, path, registry)
         result.subtotal_findings = subtotals(result.plan) + own_total(result.plan)
     except Exception as exc:
         return _failed(result, book, exc)
     return result
+
+
+def _tables_missing(book: Book, plan: Plan) -> list[Finding]:
+    """``table-missing`` for a template sheet (Phụ lục 1, Phụ lục 2) that holds rows but where no
+    table of its kind was found (its header row deleted or overwritten): its rows are not read, and
+    the file must say so once, not only through a ``missing-row`` per row of the plan."""
+    findings = []
+    for name, table, label in ((SHEET_PLAN, "plan", "Phụ lục 1"), (SHEET_MONITORING, "monitoring", "Phụ lục 2")):
+        sheet = book.sheet(name)
+        if sheet is None or plan.size(table):
+            continue
+        filled = sum(1 for row in sheet.rows if any(v not in (None, "") for v in row))
+        if filled:
+            findings.append(Finding("table-missing", file=book.path.name, sheet=name, cell="A1",
+                                    found=str(filled), params={"table": label}))
+    return findings
 
 
 def _failed(result: ReturnFile, book: Book, exc: Exception) -> ReturnFile:
@@ -562,6 +580,15 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
                 changed |= _formula_value(result, row, table, name, ref, formula, registry)
         if changed:
             result.plan.changed(table)
+
+
+def plan_formulas(plan: Plan, path: Path, registry: Registry) -> list[Finding]:
+    """The findings of :func:`_recompute_formulas` on a plan file (``read``, ``consolidate --plan``):
+    a formula saved without its value in a field read is computed where it is simple and said, else
+    named (``formula-no-value``), never read as a blank cell without a word."""
+    result = ReturnFile(Path(path), plan=plan)
+    _recompute_formulas(result, Path(path), registry)
+    return result.findings
 
 
 #: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``.

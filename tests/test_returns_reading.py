@@ -507,3 +507,24 @@ def test_read_a_plan_with_a_far_cell_under_the_limit(tmp_path, bundled_path):
     assert done.returncode in (0, 1), done.stderr[-2000:]
     far = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "far-cell"]
     assert [(f["sheet"], f["cell"], f["found"]) for f in far] == [(book.worksheets[0].title, "ZZ100000", "xa")]
+
+
+def test_a_sheet_whose_header_row_was_deleted_is_said_once(tmp_path):
+    """An agency deletes the header row of Phụ lục 1: its rows are not read, and the file says so
+    by sheet (table-missing), not only by a missing-row per plan row."""
+    import openpyxl
+
+    from cchc_xlsx.consolidate import consolidate
+
+    source = ROOT / "workbooks" / "daklak-2018" / "returns" / "cchc-2018-so-tu-phap.xlsx"
+    book = openpyxl.load_workbook(source)
+    sheet = book["Phụ lục 1"]
+    top = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "STT")
+    sheet.delete_rows(top, 2)                      # the two header rows
+    path = tmp_path / "mat-tieu-de.xlsx"
+    book.save(path)
+    result = consolidate([path], workers=1)
+    (finding,) = [f for f in result.findings if f.code == "table-missing"]
+    assert (finding.file, finding.sheet, finding.severity) == (path.name, "Phụ lục 1", "error")
+    assert "Restore the header row" in finding.message("en")
+    assert not [f for f in result.findings if f.code == "table-missing" and f.sheet == "Phụ lục 2"]
