@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,32 @@ def test_templates_and_consolidation_of_a_plan_in_quarters(tmp_path):
     row = result.plan.plan.set_index("code").loc["1.1.1"]
     assert (row["month_from"], row["month_to"]) == (4, 6)
     assert not [f for f in result.findings if f.code in ("month-invalid", "locked-cell-changed", "unknown-row")]
+
+
+def test_a_return_of_a_period_plan_is_judged_by_its_own_month_cells(tmp_path):
+    """The template of a plan with one Thời gian column has Từ tháng / Đến tháng cells: a text the
+    agency types there that names no month is month-invalid at that cell, not the plan's
+    period-unread (which has no cell in the return)."""
+    import sys
+
+    import openpyxl
+
+    from cchc_xlsx.consolidate import consolidate
+    from cchc_xlsx.templates import write_templates
+    from cchc_xlsx import read_plan
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_plan_zoo import build as build_zoo
+
+    zoo = build_zoo(tmp_path / "zoo")
+    plan_path = zoo["quarters"]
+    template = next(p for p in write_templates(read_plan(plan_path), tmp_path / "tpl") if "so-noi-vu" in p.name)
+    book = openpyxl.load_workbook(template)
+    sheet = book["Phụ lục 1"]
+    row = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "1.1")
+    sheet.cell(row, 5).value = "Quý I"
+    path = tmp_path / "quy-1.xlsx"
+    book.save(path)
+    result = consolidate([path], plan_path, workers=1)
+    said = [(f.code, f.cell) for f in result.findings if f.code in ("month-invalid", "period-unread")]
+    assert said == [("month-invalid", f"E{row}")]

@@ -52,7 +52,9 @@ def month_order(plan) -> list[Finding]:
 
 def _period_unread(row: dict) -> bool:
     period = row.get("period")
-    return row["from_kind"] == "invalid" and bool(period) and row["from_text"] == period
+    # read from a Thời gian column of its own: a return of a template, whose months are in Từ
+    # tháng / Đến tháng, is judged by those cells (month-invalid), not by the plan's period text
+    return row["from_kind"] == "invalid" and bool(period) and row["from_text"] == period and bool(cell_of(row, "period"))
 
 
 def period_unread(plan) -> list[Finding]:
