@@ -370,6 +370,8 @@ class _Merge:
         """Findings for locked cells the return changed (one per field, naming the cell); those fields' names."""
         changed = set()
         for key in keys:
+            if not cell_of(row, key):
+                continue              # the return has no such column: missing-column says so, nothing was edited
             if not _same_locked(key, row, target):
                 changed.add(key)
                 shown = _LOCKED_TEXT.get(key, key)

@@ -528,3 +528,23 @@ def test_a_sheet_whose_header_row_was_deleted_is_said_once(tmp_path):
     assert (finding.file, finding.sheet, finding.severity) == (path.name, "Phụ lục 1", "error")
     assert "Restore the header row" in finding.message("en")
     assert not [f for f in result.findings if f.code == "table-missing" and f.sheet == "Phụ lục 2"]
+
+
+def test_a_deleted_sub_header_is_not_taken_for_edits_of_locked_cells(tmp_path):
+    """Phụ lục 2's second header row (Thu thập số liệu / Báo cáo) deleted: those columns are
+    missing (said), and the locked cells under them were not edited (no locked-cell-changed)."""
+    import openpyxl
+
+    from cchc_xlsx.consolidate import consolidate
+
+    source = ROOT / "workbooks" / "daklak-2018" / "returns" / "cchc-2018-so-tu-phap.xlsx"
+    book = openpyxl.load_workbook(source)
+    sheet = book["Phụ lục 2"]
+    top = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "STT")
+    sheet.delete_rows(top + 1)
+    path = tmp_path / "mat-tieu-de-phu.xlsx"
+    book.save(path)
+    result = consolidate([path], workers=1)
+    mine = [f for f in result.findings if f.file == path.name]
+    assert [f for f in mine if f.code == "missing-column" and f.sheet == "Phụ lục 2"]
+    assert not [f for f in mine if f.code == "locked-cell-changed"]
