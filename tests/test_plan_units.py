@@ -7,6 +7,7 @@ import json
 import math
 
 import pytest
+from pathlib import Path
 
 from cchc_xlsx import plan_summary, read_plan
 from cchc_xlsx.cli import main
@@ -233,3 +234,34 @@ def test_consolidate_json_shows_the_plans_unit(tmp_path, capsys):
     assert main(["consolidate", "--plan", str(path), "-o", str(tmp_path / "out.xlsx"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["unit"], data["unit_text"], data["total"], data["stated_total"]) == ("đồng", "đồng", 150, 150)
+
+
+def test_a_total_written_in_dong_under_a_trieu_heading_is_corrected_like_its_rows(tmp_path):
+    """The budget heading says triệu, every figure is in đồng: the activities are corrected
+    (budget-unit) and so is the Tổng cộng, by the same rule, not reported as a mismatch."""
+    import sys
+
+    import openpyxl
+
+    from cchc_xlsx import read_plan
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_plan_zoo import build as build_zoo
+
+    source = build_zoo(tmp_path / "zoo")["dong_agency_first"]
+    book = openpyxl.load_workbook(source)
+    sheet = book.worksheets[0]
+    header = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("Kinh phí"))
+    for row in sheet.iter_rows(max_row=header.row - 1):
+        for c in row:
+            if isinstance(c.value, str) and "ĐVT" in c.value.upper():
+                c.value = None
+    header.value = "Kinh phí (tr.đồng)"
+    path = tmp_path / "tieu-de-trieu.xlsx"
+    book.save(path)
+    plan = read_plan(path)
+    codes = [f.code for f in plan.findings if f.severity == "error"]
+    assert "total-mismatch" not in codes
+    total = [f for f in plan.findings if f.code == "budget-unit" and f.row_code == "Tổng cộng"]
+    assert len(total) == 1 and plan.stated_total == pytest.approx(sum(r["budget"] for r in plan.rows("plan", "activity")
+                                                                     if r["budget"] == r["budget"]))
