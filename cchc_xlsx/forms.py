@@ -14,7 +14,7 @@ from .tables import RawRow, RawTable
 from .workbook import cell_ref
 
 __all__ = ["DONG_THRESHOLD", "DONG_FLOOR", "table_form", "grade_columns", "cell_columns", "table_unit",
-           "budget_rule", "budget_from_parts", "MISSING_ADVICE", "TIME_COLUMN_LABEL"]
+           "budget_rule", "total_rule", "budget_from_parts", "MISSING_ADVICE", "TIME_COLUMN_LABEL"]
 
 #: An activity's budget at or above this many triệu đồng (100 tỷ) once read in its table's unit is
 #: taken for a figure written in đồng: the one rule for a row that stands out from its table's
@@ -198,25 +198,41 @@ def budget_rule(table: RawTable, unit: Unit, file: str):
         if budget >= DONG_THRESHOLD and row_unit.exponent and record["level"] == "activity":
             corrected = written / 1_000_000                      # the figure, taken for đồng
             written = written / 10 ** row_unit.exponent         # what to write, in the row's unit
-            params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
-                                 " Counted in million đồng for now; correct the file.")}
-            if row_unit.exponent != 6:
-                params["unit"] = (row_unit.name, row_unit.name)
             findings.append(Finding("budget-unit", agency=record["funded_agency"], file=file, sheet=sheet,
                                     cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
-                                    found=record["budget_text"], expected=_vn(written), params=params))
+                                    found=record["budget_text"], expected=_vn(written), params=_in_dong(row_unit)))
             record["budget"] = corrected
         elif row_unit.exponent == 0 and 0 < written < DONG_FLOOR and record["level"] == "activity":
             # the other way round: a figure in triệu đồng in a table in đồng (150 among 100.000.000)
-            params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.",
-                                 " Counted in million đồng for now; correct the file."),
-                      "unit": ("đồng", "đồng"), "written_unit": ("triệu đồng", "million đồng")}
+            params = {"reason": _COUNTED_FOR_NOW, "unit": ("đồng", "đồng"),
+                      "written_unit": ("triệu đồng", "million đồng")}
             findings.append(Finding("budget-unit", agency=record["funded_agency"], file=file, sheet=sheet,
                                     cell=cell_ref(raw.row, column), row_code=record["code"], field="budget",
                                     found=record["budget_text"], expected=_vn(written * 1_000_000), params=params))
             record["budget"] = written
 
     return rule
+
+
+_COUNTED_FOR_NOW = (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.", " Counted in million đồng for now; correct the file.")
+
+
+def _in_dong(unit: Unit) -> dict:
+    """The params of a ``budget-unit`` for a figure written in đồng in a table in ``unit``."""
+    return {"reason": _COUNTED_FOR_NOW} | ({} if unit.exponent == 6 else {"unit": (unit.name, unit.name)})
+
+
+def total_rule(stated: float, unit: Unit, where: tuple[str, str, str]) -> tuple[float, list[Finding]]:
+    """The stated Tổng cộng in triệu đồng, by the rule the activities follow (:func:`budget_rule`):
+    one that reads as 100 tỷ or more in a table not in đồng was written in đồng (``budget-unit``,
+    corrected). ``where``: (file, sheet, cell)."""
+    total = unit.to_trieu(stated)
+    if total < DONG_THRESHOLD or not unit.exponent:
+        return total, []
+    file, sheet, cell = where
+    return stated / 1_000_000, [Finding("budget-unit", file=file, sheet=sheet, cell=cell, row_code="Tổng cộng",
+                                        field="budget", found=_vn(stated), expected=_vn(stated / 10 ** unit.exponent),
+                                        params=_in_dong(unit))]
 
 
 def _vn(value: float) -> str:

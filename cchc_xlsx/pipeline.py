@@ -12,7 +12,7 @@ from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import Finding, ToolError
 from .merged import spread_merged
-from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL
+from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL, total_rule
 from .normalise import DONG_THRESHOLD, MAX_AMOUNT_DONG, MAX_BUDGET, Plan, normalise, plausible
 from .notation import TRIEU, clean_text, parse_number
 from .tables import find_tables, title_lines, titles_from_lines
@@ -144,9 +144,10 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     if "stated_total_raw" in totals:
         plan.stated_total_at = totals["stated_total_at"]
         stated = _number_or_none(totals["stated_total_raw"], notation)
-        plan.stated_total = None if stated is None else totals["stated_total_unit"].to_trieu(stated)
-        if plan.stated_total is not None:
-            plan.stated_total = _total_in_dong(plan, stated, totals["stated_total_unit"])
+        plan.stated_total = None
+        if stated is not None:
+            plan.stated_total, said = total_rule(stated, totals["stated_total_unit"], plan.stated_total_at)
+            plan.findings.extend(said)
         if plan.stated_total is not None and not plausible(plan.stated_total):
             file, sheet, cell = plan.stated_total_at
             plan.findings.append(Finding("budget-implausible", file=file, sheet=sheet, cell=cell,
@@ -163,23 +164,6 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
         if "monitoring" in kinds:
             plan.findings = _not_a_budget_list(plan.findings)
     return plan
-
-
-def _total_in_dong(plan: Plan, stated: float, unit) -> float:
-    """The stated total in triệu đồng, by the rule the activities follow (forms.budget_rule): one that
-    reads as 100 tỷ or more in a table not in đồng was written in đồng (``budget-unit``, corrected)."""
-    total = unit.to_trieu(stated)
-    if total < DONG_THRESHOLD or not unit.exponent:
-        return total
-    from .forms import _vn       # the figure as the table would write it
-
-    file, sheet, cell = plan.stated_total_at
-    params = {"reason": (" Tạm tính theo triệu đồng; hãy sửa lại trong tệp.", " Counted in million đồng for now; correct the file.")}
-    if unit.exponent != 6:
-        params["unit"] = (unit.name, unit.name)
-    plan.findings.append(Finding("budget-unit", file=file, sheet=sheet, cell=cell, row_code="Tổng cộng", field="budget",
-                                 found=_vn(stated), expected=_vn(stated / 10 ** unit.exponent), params=params))
-    return stated / 1_000_000
 
 
 def _not_a_budget_list(findings: list[Finding]) -> list[Finding]:

@@ -347,7 +347,6 @@ def scan_ods(content: bytes) -> tuple[dict[str, SheetScan], bytes]:
     """Scan content.xml of an .ods: per sheet its far cells, error cells and hidden rows, and a
     content.xml whose far cells are emptied (their positions kept)."""
     scans: dict[str, SheetScan] = {}
-    cells: list[tuple[int, int, int, int, bytes]] = []   # row, col, start, end, attrs
     scan = None
     row = col = 0
     row_repeat = 1
@@ -357,7 +356,7 @@ def scan_ods(content: bytes) -> tuple[dict[str, SheetScan], bytes]:
     pieces, last = [], 0
 
     def finish() -> None:
-        nonlocal pieces, last
+        nonlocal last
         budget = max(DENSE_CELLS, CELLS_PER_VALUE * len(sheet_cells))
         scan.rows, scan.cols = dense_extent([(r, c) for r, c, *_ in sheet_cells], budget)
         for r, c, start, end, attrs in sheet_cells:

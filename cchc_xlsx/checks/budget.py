@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..findings import Finding
-from ..normalise import DONG_THRESHOLD, MAX_BUDGET, cell_of  # noqa: F401  (DONG_THRESHOLD: where it was)
+from ..normalise import MAX_BUDGET, cell_of
 from ..hierarchy import is_named_label
 from ..notation import NotANumber, parse_number
 from ._common import LEVEL_WORDS, error_or, at, dong, trieu
