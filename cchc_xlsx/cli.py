@@ -17,7 +17,10 @@ __all__ = ["main"]
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The whole command line, its help in ``lang`` (see messages.language).
+
+    A new command adds one ``_add_<command>(sub, common, lang)`` call at the end."""
     parser = argparse.ArgumentParser(
         prog="cchc-xlsx",
         description="Plan, collect, check and print a province's administrative-reform (CCHC) budget. "
@@ -235,7 +238,9 @@ def _json_error(args, code: str, file: str, message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    from .messages import language
+
+    parser = _parser(language(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -1,0 +1,47 @@
+"""Every message exists in both languages with the same placeholders (issue 12: Vietnamese first,
+English complete)."""
+
+import string
+
+import pytest
+
+import cchc_xlsx.cli  # noqa: F401  (imports every module that registers messages)
+from cchc_xlsx.findings import CODES
+from cchc_xlsx.messages import CATALOGUE, language, register, text
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _tables():
+    for key, (vi, en) in CATALOGUE.items():
+        yield f"messages:{key}", vi, en
+    for code, entry in CODES.items():
+        yield f"findings:{code}", entry[1], entry[2]
+
+
+@pytest.mark.parametrize("key,vi,en", list(_tables()), ids=lambda v: v if isinstance(v, str) and ":" in v else "")
+def test_both_languages_with_the_same_placeholders(key, vi, en):
+    assert vi.strip() and en.strip(), f"{key} lacks a language"
+    assert _fields(vi) == _fields(en), f"{key}: placeholders differ between vi and en"
+
+
+def test_a_key_cannot_be_registered_twice_with_other_text():
+    register({"test.same": ("một", "one")})
+    register({"test.same": ("một", "one")})
+    with pytest.raises(ValueError):
+        register({"test.same": ("hai", "two")})
+    assert text("test.same", "en") == "one" and text("test.same") == "một"
+
+
+@pytest.mark.parametrize("argv,environ,expected", [
+    ([], {}, "vi"),
+    (["--lang", "en"], {}, "en"),
+    (["check", "--lang=en"], {"LANG": "vi_VN.UTF-8"}, "en"),
+    ([], {"LANG": "en_US.UTF-8"}, "en"),
+    ([], {"LC_ALL": "vi_VN.UTF-8", "LANG": "en_US.UTF-8"}, "vi"),
+    (["--lang", "vi"], {"LANG": "en_GB"}, "vi"),
+])
+def test_language_from_flag_then_environment(argv, environ, expected):
+    assert language(argv, environ) == expected
