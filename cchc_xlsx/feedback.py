@@ -20,7 +20,6 @@ An .xls or .ods file (openpyxl cannot open them), or a file that does not open a
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tempfile
@@ -41,15 +40,13 @@ from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, 
                       written_stamp)
 from .write.book import SEVERITY_WORDS, row_height, sheet_ref
 from .write.findings_sheet import MAX_LINKS
+from .write.marks import COMMENT_AUTHOR, FILL_COLORS, comment_size, comment_text
 
 __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
            "INSTRUCTION"]
 
 FEEDBACK_SHEET = "Kết quả kiểm tra"
-COMMENT_AUTHOR = "cchc-xlsx"
 SUFFIX = "-gop-y"
-#: Cell fill by severity: red-ish, orange, light yellow.
-FILL_COLORS = {"error": "FFFF9999", "warning": "FFFFC000", "info": "FFFFF2CC"}
 COLUMNS = [("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Dòng", 9), ("Nội dung", 62),
            ("Giá trị đúng/gợi ý", 18), ("Giá trị hiện tại", 18), ("Mã", 20)]
 INSTRUCTION = "Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ."
@@ -249,7 +246,7 @@ def _mark_cells(book, findings: list[Finding], lang: str) -> dict[int, str]:
         worst = group[0].severity                      # the findings come most severe first
         color = FILL_COLORS.get(worst, FILL_COLORS["info"])
         cell.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
-        text = "\n\n".join(f"{SEVERITY_WORDS.get(f.severity, f.severity)}: {f.message(lang)}" for f in group)
+        text = comment_text(group, lang)          # the workbooks' one rule (write/marks.py)
         old = cell.comment
         if old is not None and old.text.strip():
             text += f"\n\n— Ghi chú sẵn có ({old.author or 'không rõ tác giả'}):\n{old.text.strip()}"
@@ -259,8 +256,8 @@ def _mark_cells(book, findings: list[Finding], lang: str) -> dict[int, str]:
 
 def _comment(text: str) -> Comment:
     text = _clean(text)
-    lines = sum(max(1, math.ceil(len(part) / 48)) for part in text.split("\n"))
-    return Comment(text, COMMENT_AUTHOR, width=320, height=min(600, 18 * lines + 12))
+    width, height = comment_size(text)
+    return Comment(text, COMMENT_AUTHOR, width=width, height=height)
 
 
 # --------------------------------------------------------------------------- the list sheet

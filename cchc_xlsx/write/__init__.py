@@ -19,6 +19,7 @@ from .appendices import write_monitoring_sheet, write_plan_sheet
 from .book import Book
 from .findings_sheet import write_findings_sheet
 from .layout import CALENDAR, FINDINGS, P1, P2, P2_FIRST_ROW, SOURCES, SUMMARY, TIMELINE, plan_layout
+from .marks import cell_marks
 from .monitoring_calendar import write_calendar_sheet
 from .sources import write_sources_sheet
 from .summary import write_summary_sheet
@@ -58,8 +59,9 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
         sheets = [book.sheet(name) for name in SHEETS]
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
         write_summary_sheet(book, summary, consolidation, layout)
-        write_plan_sheet(book, plan, consolidation, layout)
-        write_monitoring_sheet(book, monitoring, consolidation, layout)
+        marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang)     # cells with a finding
+        write_plan_sheet(book, plan, consolidation, layout, marks[P1])
+        write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2])
         write_calendar_sheet(book, calendar, consolidation, layout)
         write_timeline_sheet(book, timeline, consolidation, layout)
         write_findings_sheet(book, findings, consolidation, layout, lang)

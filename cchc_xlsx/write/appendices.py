@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
+from .marks import COMMENT_AUTHOR, Mark, comment_size, fill_hex
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
@@ -55,8 +56,14 @@ P1_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": 
               "level": "Cấp (dùng cho công thức)"}
 
 
-def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
-    """Phụ lục 1 in the decision's layout; output, task and grand totals are formulas with their values."""
+def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
+                     marks: dict[int, dict[int, Mark]] | None = None) -> None:
+    """Phụ lục 1 in the decision's layout; output, task and grand totals are formulas with their values.
+
+    ``marks`` (zero-based row -> column -> Mark, see write/marks.py): the cells that carry a finding,
+    filled by severity with the findings in a comment.
+    """
+    marks = marks or {}
     plan = consolidation.plan
     frame = plan.plan
     col = {name: i for i, name in enumerate(P1_COLUMNS)}
@@ -101,26 +108,50 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             text, center = rows.style(look.text), rows.style(look.center)
             styles[level] = ((text, text, text, text, center, center), (text, text, text, text))
         first, last = styles[level]
+        row_marks = marks.get(r)
+        if row_marks:
+            _comments(ws, r, row_marks)         # before the row: constant_memory drops a comment after it
+            first = [rows.style(look.marked(row_marks[c].severity, "center" if c in (from_col, to_col) else "text"))
+                     if c in row_marks else s for c, s in enumerate(first)]
+            last = [rows.style(look.marked(row_marks[c].severity, "text")) if c in row_marks else s
+                    for c, s in enumerate(last, start=7)]
         rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
         rows.texts(0, (stt_label(level, pr.code, labels[i]), contents[i], indicators[i], evidences[i], from_texts[i],
                        to_texts[i]), first)
-        _budget(rows, budget_col, pr, budget_texts[i], look)
+        _budget(rows, budget_col, pr, budget_texts[i], look, row_marks.get(budget_col) if row_marks else None)
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
-    _total_and_split(ws, book, layout, col)
+    _total_and_split(ws, book, layout, col, marks)
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P1_FIRST_ROW, 0)
 
 
 class _Look:
-    """The formats of one level's rows."""
+    """The formats of one level's rows, plain and marked by a finding's severity."""
+
+    _PROPS = {"text": {}, "center": {"align": "center"}, "number": {"num_format": TRIEU},
+              "not_a_number": {"font_color": "#C00000", "align": "right"}}
 
     def __init__(self, book: Book, level: str) -> None:
-        self.text = book.cell(level)
-        self.center = book.cell(level, align="center")
-        self.number = book.cell(level, num_format=TRIEU)
-        self.not_a_number = book.cell(level, font_color="#C00000", align="right")
+        self.book, self.level = book, level
+        self.text, self.center, self.number, self.not_a_number = (book.cell(level, **props)
+                                                                  for props in self._PROPS.values())
+
+    def marked(self, severity: str, kind: str):
+        """The ``kind`` format (text, center, number, not_a_number) filled in the severity's colour."""
+        return self.book.cell(self.level, **self._PROPS[kind], bg_color=fill_hex(severity))
+
+
+def _comments(ws, row: int, row_marks: dict[int, Mark]) -> None:
+    for c, mark in row_marks.items():
+        _comment(ws, row, c, mark)
+
+
+def _comment(ws, row: int, col: int, mark: Mark) -> None:
+    width, height = comment_size(mark.text)
+    ws.write_comment(row, col, mark.text, {"author": COMMENT_AUTHOR, "width": width, "height": height,
+                                           "font_name": "Times New Roman", "font_size": 10})
 
 
 def _lines(level: str) -> int:
@@ -133,31 +164,40 @@ def _fits(widths: list[float]) -> dict[bool, RowFit]:
     return {False: RowFit(widths), True: RowFit(widths, bold=True)}
 
 
-def _budget(rows: Rows, c: int, pr, text: str, look: _Look) -> None:
-    fmt = look.number
+def _budget(rows: Rows, c: int, pr, text: str, look: _Look, mark: Mark | None = None) -> None:
+    fmt = look.marked(mark.severity, "number") if mark else look.number
     if pr.formula is not None:
         rows.formula(c, pr.formula, fmt, trieu(pr.dong))
     elif pr.dong is not None:
         rows.number(c, trieu(pr.dong), fmt)
     elif isinstance(text, str) and text:
         # Not a number (a finding says so): shown as written, in red, and left out of every sum.
-        rows.text(c, text, look.not_a_number)
+        rows.text(c, text, look.marked(mark.severity, "not_a_number") if mark else look.not_a_number)
     else:
         rows.blank(c, fmt)          # a blank budget stays blank, not 0
 
 
-def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> None:
+def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
+                     marks: dict[int, dict[int, Mark]]) -> None:
     g, h, i = col["budget"], col["lead"], col["partners"]
     last = col["funded_agency"]
     bold = book.cell("task")
-    bold_number = book.cell("task", num_format=TRIEU)
+
+    def cell(row: int, c: int, level: str = "activity", **props):
+        """The cell's format, filled and commented when a finding names it (call it in row order)."""
+        mark = marks.get(row, {}).get(c)
+        if mark is None:
+            return book.cell(level, **props)
+        _comment(ws, row, c, mark)
+        return book.cell(level, **props, bg_color=fill_hex(mark.severity))
+
     r = layout.total_row
     ws.set_row(r, 18)
     ws.merge_range(r, 0, r, g - 1, "Tổng cộng", book.cell("task", align="center"))
     if layout.total_formula:
-        ws.write_formula(r, g, layout.total_formula, bold_number, trieu(layout.total_dong))
+        ws.write_formula(r, g, layout.total_formula, cell(r, g, "task", num_format=TRIEU), trieu(layout.total_dong))
     else:
-        ws.write_number(r, g, 0, bold_number)
+        ws.write_number(r, g, 0, cell(r, g, "task", num_format=TRIEU))
     for c in range(g + 1, last + 1):
         ws.write_blank(r, c, None, bold)
 
@@ -169,18 +209,19 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> Non
     ws.write_string(head, g, "Theo các hoạt động", book.header())
     ws.write_string(head, h, "Phân bổ theo Quyết định", book.header())
     ws.write_string(head, i, "Chênh lệch", book.header())
-    text, number = book.cell(), book.cell(num_format=TRIEU)
+    text = book.cell()
+    bold_number = book.cell("task", num_format=TRIEU)
     for n, line in enumerate(layout.split, start=1):
         ws.set_row(line.row, row_height([(line.label, 30 + 24 + 22 + 16)]))
         ws.write_number(line.row, 0, n, book.cell(align="center"))
         ws.merge_range(line.row, 1, line.row, g - 1, line.label, text)
-        ws.write_formula(line.row, g, line.formula, number, trieu(line.dong))
+        ws.write_formula(line.row, g, line.formula, cell(line.row, g, num_format=TRIEU), trieu(line.dong))
         if line.allocation_dong is None:
-            ws.write_blank(line.row, h, None, number)
+            ws.write_blank(line.row, h, None, cell(line.row, h, num_format=TRIEU))
         else:
-            ws.write_number(line.row, h, trieu(line.allocation_dong), number)
-        ws.write_formula(line.row, i, f"=ROUND(G{line.row + 1}-H{line.row + 1},6)", number,
-                         trieu(line.difference_dong))
+            ws.write_number(line.row, h, trieu(line.allocation_dong), cell(line.row, h, num_format=TRIEU))
+        ws.write_formula(line.row, i, f"=ROUND(G{line.row + 1}-H{line.row + 1},6)",
+                         cell(line.row, i, num_format=TRIEU), trieu(line.difference_dong))
     s = layout.split_total_row
     first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
     ws.merge_range(s, 0, s, g - 1, "Cộng", book.cell("task", align="center"))
@@ -209,8 +250,10 @@ P2_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": 
               "collector": "Thu thập số liệu", "reporter": "Báo cáo"}
 
 
-def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
-    """Phụ lục 2 in the decision's layout: who collects what, how often."""
+def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
+                           marks: dict[int, dict[int, Mark]] | None = None) -> None:
+    """Phụ lục 2 in the decision's layout: who collects what, how often; ``marks`` as Phụ lục 1's."""
+    marks = marks or {}
     plan = consolidation.plan
     frame = plan.monitoring
     col = {name: i for i, name in enumerate(P2_COLUMNS)}
@@ -248,8 +291,15 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
             text, center = rows.style(look.text), rows.style(look.center)
             styles[level] = [text] + [center if c == frequency_col else text for c, _ in text_columns]
         texts = [texts[i] for texts in columns]
+        row_styles = styles[level]
+        row_marks = marks.get(r)
+        if row_marks:
+            _comments(ws, r, row_marks)         # before the row: constant_memory drops a comment after it
+            look = looks.get(level, looks["activity"])
+            row_styles = [rows.style(look.marked(row_marks[c].severity, "center" if c == frequency_col else "text"))
+                          if c in row_marks else s for c, s in enumerate(row_styles)]
         rows.start(r, fit[level != "activity"](texts, _lines(level)))
-        rows.texts(0, [stt_label(level, codes[i], labels[i]), *texts], styles[level])
+        rows.texts(0, [stt_label(level, codes[i], labels[i]), *texts], row_styles)
         rows.end()
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P2_FIRST_ROW, 0)
