@@ -41,7 +41,7 @@ import pandas as pd
 
 from .agencies import Registry, default_registry
 from .checks import run_checks
-from .findings import Finding, ToolError
+from .findings import SEVERITIES, Finding, ToolError
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
@@ -106,9 +106,10 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     consolidated.findings = findings
     sources = _sources(plan_file, plan, read + [ReturnFile(path, status="skipped", size=_size(path))
                                                 for path, _ in skipped], merged, findings)
-    returns_frame = _returns_frame(plan, read, used, findings, deadline)
-    return Consolidation(consolidated, findings, sources, returns_frame, generated_at, plan_file=plan_path.name,
-                         extra={"returns_read": read})
+    result = Consolidation(consolidated, findings, sources, pd.DataFrame(columns=RETURN_COLUMNS), generated_at,
+                           plan_file=plan_path.name, extra={"returns_read": read})
+    result.returns = _returns_frame(plan, read, used, findings, deadline, result.findings_by_agency())
+    return result
 
 
 def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
@@ -571,28 +572,37 @@ def _late(used: list[ReturnFile], deadline: dt.date | None) -> list[Finding]:
 
 
 def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding],
-                   deadline: dt.date | None = None) -> pd.DataFrame:
+                   deadline: dt.date | None, per_agency: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
+    """One row per agency expected to send a return, then each file of an agency outside the plan.
+
+    ``errors`` and ``warnings`` are the agency's findings by the one rule (``per_agency``:
+    Consolidation.findings_by_agency): the plan's own defects are the plan's, not the agency's whose
+    template locked the row."""
     chosen = {ret.agency: ret for ret in used}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    per_file: dict[tuple[str, str], int] = defaultdict(int)       # a file that names no agency
     for f in findings:
-        counts[(f.file, f.severity)] += 1
+        per_file[(f.file, f.severity)] += 1
+    none = dict.fromkeys(SEVERITIES, 0)
     rows = []
     for agency in expected_agencies(plan):
         ret = chosen.get(agency)
-        if ret is None:
-            rows.append({"agency": agency, "expected": True, "received": False, "file": "", "errors": 0,
-                         "warnings": 0, "status": "missing", "saved": "",
+        mine = per_agency.get(("agency", agency), none)
+        if ret is None:             # its missing-return is an error of its own
+            rows.append({"agency": agency, "expected": True, "received": False, "file": "",
+                         "errors": mine["error"], "warnings": mine["warning"], "status": "missing", "saved": "",
                          "late": deadline is not None and dt.date.today() > deadline})
             continue
-        errors, warnings = counts[(ret.name, "error")], counts[(ret.name, "warning")]
+        errors, warnings = mine["error"], mine["warning"]
         rows.append({"agency": agency, "expected": True, "received": True, "file": ret.name, "errors": errors,
                      "warnings": warnings, "status": "errors" if errors else "received",
                      "saved": f"{ret.saved:%d/%m/%Y %H:%M}" if ret.saved else "",
                      "late": bool(deadline and ret.saved and ret.saved.date() > deadline)})
     for ret in read:
         if ret.status == "unexpected":
+            theirs = per_agency.get(("agency", ret.agency), none) if ret.agency else \
+                {s: per_file[(ret.name, s)] for s in SEVERITIES}
             rows.append({"agency": ret.agency or "?", "expected": False, "received": True, "file": ret.name,
-                         "errors": counts[(ret.name, "error")], "warnings": counts[(ret.name, "warning")],
+                         "errors": theirs["error"], "warnings": theirs["warning"],
                          "status": "unexpected", "saved": f"{ret.saved:%d/%m/%Y %H:%M}" if ret.saved else "",
                          "late": False})
     return pd.DataFrame(rows, columns=RETURN_COLUMNS)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["Finding", "CODES", "SEVERITIES", "findings_frame", "count_by_severity", "ToolError"]
+from . import messages
+
+__all__ = ["Finding", "CODES", "SEVERITIES", "findings_frame", "count_by_severity", "ToolError", "answerable",
+           "findings_by_agency", "owner_label", "PLAN_AUTHOR"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -269,3 +272,59 @@ class ToolError(Exception):
 
     The message is one line a user can act on; the CLI prints it and exits with code 2.
     """
+
+
+# --------------------------------------------------------------------------- who answers for a finding
+#: The author of the plan: the Sở Nội vụ drafts the province's CCHC plan for the UBND to issue.
+PLAN_AUTHOR = "Sở Nội vụ"
+#: Findings about an agency's activities taken together (their sum against the decision's allocation):
+#: the agency answers for them, although they point at the allocation's cell in the plan.
+AGENCY_TOTAL_CODES = frozenset({"allocation-mismatch"})
+#: Who answers: the plan (its author), an agency, or nobody in particular (a stray file, a note).
+PLAN, AGENCY, NOBODY = "plan", "agency", "none"
+
+
+def answerable(finding: Finding, plan_file: str = "", file_agency: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """``(kind, agency)``: who answers for ``finding`` — the one rule every count of findings per
+    agency uses (Tổng hợp's two tables, the returns' table, the console report, the JSON).
+
+    - a defect of the plan's own file (``finding.file == plan_file``: a row no return replaced, a
+      locked task or output row, the stated total) is the plan's: ``("plan", PLAN_AUTHOR)``, not
+      the agency whose template locked that row;
+    - except :data:`AGENCY_TOTAL_CODES`, and every other finding: the agency it names, or else the
+      agency whose file it is in (``file_agency``: file name -> agency): ``("agency", name)``;
+    - otherwise ``("none", "")``.
+    """
+    if plan_file and finding.file == plan_file and finding.code not in AGENCY_TOTAL_CODES:
+        return PLAN, PLAN_AUTHOR
+    agency = finding.agency or (file_agency or {}).get(finding.file, "")
+    return (AGENCY, agency) if agency else (NOBODY, "")
+
+
+def findings_by_agency(findings: Iterable[Finding], plan_file: str = "",
+                       file_agency: Mapping[str, str] | None = None) -> dict[tuple[str, str], dict[str, int]]:
+    """Findings per severity for each ``answerable`` key, most errors first (then warnings, notes, name).
+
+    Shape: ``{("agency", "Sở Tư pháp"): {"error": 2, "warning": 1, "info": 0}, ("plan", "Sở Nội vụ"): …}``.
+    """
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for f in findings:
+        key = answerable(f, plan_file, file_agency)
+        counts.setdefault(key, dict.fromkeys(SEVERITIES, 0))[f.severity] += 1
+    order = sorted(counts, key=lambda k: (*(-counts[k][s] for s in SEVERITIES), k[0] == NOBODY, k[1]))
+    return {key: counts[key] for key in order}
+
+
+messages.register({
+    "findings.owner.plan": ("Kế hoạch (do {author} soạn)", "The plan (drafted by {author})"),
+    "findings.owner.none": ("Chung (không gắn với đơn vị nào)", "General (no agency)"),
+})
+
+
+def owner_label(kind: str, agency: str, lang: str = "vi") -> str:
+    """The name an ``answerable`` key shows: the agency, the plan with its author, or «Chung»."""
+    if kind == PLAN:
+        return messages.text("findings.owner.plan", lang, author=agency)
+    if kind == NOBODY or not agency:
+        return messages.text("findings.owner.none", lang)
+    return agency

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .findings import SEVERITIES, count_by_severity
+from . import messages
+from .findings import SEVERITIES, count_by_severity, owner_label
 from .hierarchy import is_named_label
 from .normalise import Plan, records
 
@@ -205,6 +206,9 @@ def consolidation_summary(consolidation, lang: str = "vi") -> dict:
     summary["returns"] = consolidation.returns.to_dict("records")
     summary["sources"] = [{k: (int(v) if k in ("size", "rows_read", "rows_used", "findings") else v)
                            for k, v in row.items()} for row in consolidation.sources.to_dict("records")]
+    # who answers for what (findings.answerable): the plan's own defects are the plan's
+    summary["findings_by_agency"] = [{"answerable": kind, "agency": agency, "name": owner_label(kind, agency, lang),
+                                      **counts} for (kind, agency), counts in consolidation.findings_by_agency().items()]
     return summary
 
 
@@ -265,4 +269,11 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
                      + (f" ({s['agency']})" if s["agency"] else ""))
     if many and used:
         lines.append(t["more_used"].format(n=used))
+    with_errors = [f"{row['name']} ({row['error']})" for row in summary.get("findings_by_agency", []) if row["error"]]
+    if with_errors:
+        lines.append(messages.text("report.errors_by_agency", lang, names=_names(with_errors, t)))
     return "\n".join(lines + [render_summary(summary, lang, max_info, show_file=True)])
+
+
+messages.register({"report.errors_by_agency": ("Lỗi theo đơn vị chịu trách nhiệm: {names}",
+                                               "Errors by the agency answerable: {names}")})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .findings import Finding
+from .findings import Finding, findings_by_agency
 from .normalise import Plan
 
 __all__ = ["Consolidation", "SOURCE_COLUMNS", "RETURN_COLUMNS", "file_sha256", "expected_agencies",
@@ -33,6 +33,13 @@ class Consolidation:
     generated_at: dt.datetime | None = None     # shown on the summary sheet; None for reproducible output
     plan_file: str = ""
     extra: dict = field(default_factory=dict)
+
+    def findings_by_agency(self) -> dict[tuple[str, str], dict[str, int]]:
+        """The findings per severity for each who-answers key (``findings.findings_by_agency``: the plan's
+        own defects are the plan's), a file's findings the agency of that file's."""
+        files = {file: agency for file, agency in zip(self.sources["file"], self.sources["agency"])
+                 if isinstance(agency, str) and agency and file != self.plan_file}
+        return findings_by_agency(self.findings, self.plan_file, files)
 
 
 def file_sha256(path: Path) -> str:

@@ -99,3 +99,96 @@ def test_a_plan_without_findings_has_no_comment(bundled, tmp_path):
     wb = openpyxl.load_workbook(write_workbook(clean, tmp_path / "clean.xlsx"))
     for sheet in (P1, P2):
         assert not [c for row in wb[sheet].iter_rows() for c in row if c.comment is not None]
+
+
+# --------------------------------------------------------------------------- the state of the figures
+def _summary_rows(book) -> list[list[object]]:
+    return [[v for v in row if v is not None] for row in book["Tổng hợp"].iter_rows(values_only=True)]
+
+
+def test_the_summary_says_how_many_errors_are_left_near_the_total(bundled, book):
+    errors = sum(1 for f in bundled.findings if f.severity == "error")
+    assert errors > 0
+    rows = _summary_rows(book)
+    total = next(i for i, row in enumerate(rows) if row and row[0] == "Tổng kinh phí (triệu đồng)")
+    state = next(i for i, row in enumerate(rows) if row and row[0] == "Tình trạng số liệu")
+    assert 0 < state - total <= 4
+    assert rows[state][1] == f"Số liệu chưa chốt: còn {errors} lỗi (xem trang Kiểm tra)"
+
+
+def test_a_consolidation_without_errors_says_the_figures_are_final(bundled, tmp_path):
+    notes = [f for f in bundled.findings if f.severity != "error"]
+    wb = openpyxl.load_workbook(write_workbook(dataclasses.replace(bundled, findings=notes), tmp_path / "ok.xlsx"))
+    state = next(row for row in _summary_rows(wb) if row and row[0] == "Tình trạng số liệu")
+    assert state[1] == "Số liệu đã chốt: không còn lỗi nào"
+
+
+@pytest.mark.parametrize("n,vi,en", [(1, "còn 1 lỗi", "1 error left"), (3, "còn 3 lỗi", "3 errors left")])
+def test_the_state_reads_naturally_in_both_languages(n, vi, en):
+    from cchc_xlsx.write.summary import data_state
+
+    assert vi in data_state(n, "vi") and en in data_state(n, "en")
+
+
+# --------------------------------------------------------------------------- one count per agency
+PLAN_FILE = "ke-hoach.xlsx"
+
+
+@pytest.mark.parametrize("finding,expected", [
+    # a locked task row of the plan, whose template belongs to Sở Tư pháp: the plan's, not the agency's
+    (Finding("frequency-invalid", agency="Sở Tư pháp", file=PLAN_FILE, row_code="1", found="x"),
+     ("plan", "Sở Nội vụ")),
+    (Finding("total-mismatch", file=PLAN_FILE, found="8000", expected="7885,5"), ("plan", "Sở Nội vụ")),
+    # an agency's activities against its allocation: the agency's, though the cell is the plan's
+    (Finding("allocation-mismatch", agency="Sở Tư pháp", file=PLAN_FILE), ("agency", "Sở Tư pháp")),
+    (Finding("budget-negative", agency="Sở Tư pháp", file="stp.xlsx", row_code="1.1.1"), ("agency", "Sở Tư pháp")),
+    # a finding of an agency's file that does not name the agency: the file's agency
+    (Finding("unknown-column", file="stp.xlsx", found="Ghi chú"), ("agency", "Sở Tư pháp")),
+    (Finding("missing-return", agency="Sở Y tế"), ("agency", "Sở Y tế")),
+    (Finding("file-skipped", file="README.md", params={"reason": "x"}), ("none", "")),
+])
+def test_who_answers_for_a_finding(finding, expected):
+    from cchc_xlsx.findings import answerable
+
+    assert answerable(finding, PLAN_FILE, {"stp.xlsx": "Sở Tư pháp"}) == expected
+
+
+def test_findings_by_agency_counts_and_orders():
+    from cchc_xlsx.findings import findings_by_agency
+
+    findings = [Finding("budget-negative", agency="A", file="a.xlsx"), Finding("budget-missing", agency="A", file="a.xlsx"),
+                Finding("total-mismatch", file=PLAN_FILE), Finding("total-mismatch", file=PLAN_FILE),
+                Finding("file-skipped", file="x.txt", params={"reason": ""})]
+    assert findings_by_agency(findings, PLAN_FILE) == {
+        ("plan", "Sở Nội vụ"): {"error": 2, "warning": 0, "info": 0},
+        ("agency", "A"): {"error": 1, "warning": 1, "info": 0},
+        ("none", ""): {"error": 0, "warning": 0, "info": 1}}
+
+
+def test_the_two_tables_of_the_summary_the_json_and_the_console_count_alike(bundled, book):
+    from cchc_xlsx.report import consolidation_summary, render_consolidation
+
+    ws = book["Tổng hợp"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(max_col=7)]
+    returns_head = next(i for i, r in enumerate(rows) if r[:7] == ["STT", "Đơn vị", "Phải gửi", "Tệp đã nhận", "Lỗi",
+                                                                  "Cảnh báo", "Tình trạng"])
+    findings_head = next(i for i, r in enumerate(rows) if r[:6] == ["STT", "Đơn vị", "Lỗi", "Cảnh báo", "Ghi chú", "Cộng"])
+    returns_table = {r[1]: (r[4], r[5]) for r in rows[returns_head + 1:findings_head] if isinstance(r[0], int)}
+    findings_table = {}
+    for r in rows[findings_head + 1:]:
+        if not isinstance(r[0], int):
+            break
+        findings_table[r[1]] = (r[2], r[3])
+    assert len(returns_table) == 8
+    for agency, counts in returns_table.items():
+        assert findings_table.get(agency, (0, 0)) == counts, agency
+    # the plan's own defects are on a line of their own, not charged to the agencies whose rows are locked
+    assert findings_table["Kế hoạch (do Sở Nội vụ soạn)"][0] >= 1
+    assert sum(e for e, _ in findings_table.values()) == sum(1 for f in bundled.findings if f.severity == "error")
+    summary = consolidation_summary(bundled)
+    assert {row["name"]: (row["error"], row["warning"]) for row in summary["findings_by_agency"]} == findings_table
+    assert {r["agency"]: (r["errors"], r["warnings"]) for r in summary["returns"]} == returns_table
+    line = next(line for line in render_consolidation(summary).splitlines()
+                if line.startswith("Lỗi theo đơn vị chịu trách nhiệm:"))
+    for name, (errors, _) in findings_table.items():
+        assert (f"{name} ({errors})" in line) == (errors > 0), name

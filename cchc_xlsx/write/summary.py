@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..findings import SEVERITIES
+from .. import messages
+from ..findings import SEVERITIES, owner_label
 from ..words import total_caption
 from .appendices import decision_phrase
 from .book import DONG, FONT, PERCENT, SEVERITY_WORDS, TRIEU, WHOLE, Book, row_height, sheet_ref
 from .layout import P1, SUMMARY, Layout, trieu
 
-__all__ = ["write_summary_sheet", "RETURN_STATUS_WORDS"]
+__all__ = ["write_summary_sheet", "RETURN_STATUS_WORDS", "data_state"]
+
+messages.register({
+    "book.state.label": ("Tình trạng số liệu", "State of the figures"),
+    "book.state.open": ("Số liệu chưa chốt: còn {n} {errors} (xem trang Kiểm tra)",
+                        "Figures not final: {n} {errors} left (see the Kiểm tra sheet)"),
+    "book.state.closed": ("Số liệu đã chốt: không còn lỗi nào", "Figures final: no error left"),
+    "book.error.one": ("lỗi", "error"),
+    "book.error.many": ("lỗi", "errors"),
+})
 
 WIDTHS = (6, 36, 15, 15, 15, 11, 16)
 #: The charts stand right of the tables, one above the other: page 1 shows where the money goes.
@@ -116,7 +126,21 @@ def _identity(ws, book: Book, consolidation, layout: Layout, at: _Cursor) -> str
     ws.write_formula(row, 0, f'=IF(ROUND({total_cell}*1000000,0)={layout.total_dong},"",'
                              f'"Lưu ý: tổng kinh phí đã thay đổi, số tiền bằng chữ ở trên chưa được cập nhật.")',
                      book.fmt(italic=True, font_color="#C00000"), "")
+    row = at.take()
+    errors = sum(1 for f in consolidation.findings if f.severity == "error")
+    ws.merge_range(row, 0, row, 1, messages.text("book.state.label"), label)
+    ws.merge_range(row, 2, row, 6, data_state(errors), book.cell(
+        bold=True, **({"font_color": "#9C0006", "bg_color": "#FFC7CE"} if errors else
+                      {"font_color": "#006100", "bg_color": "#C6EFCE"})))
     return total_cell
+
+
+def data_state(errors: int, lang: str = "vi") -> str:
+    """«Số liệu chưa chốt: còn N lỗi …» while errors remain, else «Số liệu đã chốt: không còn lỗi nào»."""
+    if not errors:
+        return messages.text("book.state.closed", lang)
+    return messages.text("book.state.open", lang, n=errors,
+                         errors=messages.text("book.error.one" if errors == 1 else "book.error.many", lang))
 
 
 def _by_task(ws, book: Book, consolidation, layout: Layout, at: _Cursor, total_cell: str) -> tuple[int, int]:
@@ -249,23 +273,22 @@ def _int(value) -> int:
 def _findings(ws, book: Book, consolidation, at: _Cursor) -> None:
     _section(ws, book, at, "4. Phát hiện khi kiểm tra, theo đơn vị (chi tiết ở trang Kiểm tra)")
     _headers(ws, book, at, ["STT", "Đơn vị", *(SEVERITY_WORDS[s] for s in SEVERITIES), "Cộng"])
-    counts: dict[str, Counter] = {}
-    for finding in consolidation.findings:
-        counts.setdefault(finding.agency or "", Counter())[finding.severity] += 1
-    order = sorted(counts, key=lambda a: (-counts[a]["error"], -counts[a]["warning"], -counts[a]["info"], a))
+    counts = consolidation.findings_by_agency()          # the one rule: the plan's defects are the plan's
+    order = list(counts)
     first = at.row
-    for n, agency in enumerate(order, start=1):
+    for n, key in enumerate(order, start=1):
+        kind, agency = key
         row = at.take()
         ws.write_number(row, 0, n, book.cell(align="center"))
-        ws.write_string(row, 1, agency or "Chung (không gắn với đơn vị nào)", book.cell())
+        ws.write_string(row, 1, owner_label(kind, agency), book.cell())
         for c, severity in enumerate(SEVERITIES, start=2):
-            look = {"bg_color": "#FFC7CE"} if severity == "error" and counts[agency][severity] else {}
-            ws.write_number(row, c, counts[agency][severity], book.cell(align="center", **look))
+            look = {"bg_color": "#FFC7CE"} if severity == "error" and counts[key][severity] else {}
+            ws.write_number(row, c, counts[key][severity], book.cell(align="center", **look))
         ws.write_formula(row, 5, f"=SUM(C{row + 1}:E{row + 1})", book.cell(align="center", bold=True),
-                         sum(counts[agency].values()))
+                         sum(counts[key].values()))
     row = at.take()
     ws.merge_range(row, 0, row, 1, "Cộng", book.cell("task", align="center"))
-    totals = Counter()
+    totals: Counter = Counter()
     for c in counts.values():
         totals.update(c)
     for c, severity in enumerate([*SEVERITIES, None], start=2):
