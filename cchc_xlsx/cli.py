@@ -69,6 +69,7 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     consolidate.add_argument("--deadline", type=_date, metavar="DD/MM/YYYY",
                              help="returns saved after this day are reported late")
     consolidate.set_defaults(handler=_cmd_consolidate)
+    _add_signing(consolidate, lang)
 
     check = sub.add_parser(
         "check", parents=[common], help="check returned workbooks before consolidation",
@@ -99,6 +100,24 @@ def _date(text: str):
         except ValueError:
             pass
     raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 15/01/2018)")
+
+
+def _add_signing(parser, lang: str) -> None:
+    """The Decree 30/2020 blocks of Tổng hợp: who issues and signs (write/signing.py)."""
+    from . import messages
+    from .write.signing import SIGNING_OPTIONS
+
+    group = parser.add_argument_group(messages.text("cli.signing.group", lang))
+    for flag, key, metavar in SIGNING_OPTIONS:
+        group.add_argument(flag, metavar=metavar, type=_date if flag == "--date" else str,
+                           help=messages.text(key, lang))
+
+
+def _signing(args):
+    from .write.signing import Signing
+
+    return Signing(parent=args.issuer_parent, issuer=args.issuer, place=args.place, date=args.date,
+                   preparer=args.preparer or "", signer=args.signer or "")
 
 
 def _registry(args) -> Registry | None:
@@ -151,7 +170,7 @@ def _cmd_consolidate(args) -> int:
                          deadline=args.deadline)
     output = args.output or Path(f"cchc-{result.plan.year}-tong-hop.xlsx")
     inputs = [args.plan or bundled_plan_path(), *[Path(p) for p in result.sources["path"]]]
-    written = write_workbook(result, output, inputs=inputs, lang=args.lang)
+    written = write_workbook(result, output, inputs=inputs, lang=args.lang, signing=_signing(args))
     pdf = None
     if args.pdf:
         from .printing import print_pdf

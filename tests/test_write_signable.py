@@ -192,3 +192,77 @@ def test_the_two_tables_of_the_summary_the_json_and_the_console_count_alike(bund
                 if line.startswith("Lỗi theo đơn vị chịu trách nhiệm:"))
     for name, (errors, _) in findings_table.items():
         assert (f"{name} ({errors})" in line) == (errors > 0), name
+
+
+# --------------------------------------------------------------------------- Decree 30/2020 blocks
+def _merged_text(ws, text: str):
+    """The merged range whose top-left cell holds ``text`` (and that cell)."""
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == text)
+    merged = next((m for m in ws.merged_cells.ranges if cell.coordinate in m), None)
+    return cell, merged
+
+
+def test_the_summary_opens_with_the_decree_30_blocks(book):
+    ws = book["Tổng hợp"]
+    top = [[v for v in row if v is not None] for row in ws.iter_rows(max_row=5, values_only=True)]
+    assert top[0] == ["UBND TỈNH ĐẮK LẮK", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert top[1] == ["SỞ NỘI VỤ", "Độc lập - Tự do - Hạnh phúc"]
+    assert top[2] == ["Đắk Lắk, ngày …… tháng …… năm ……"]
+    assert top[4][0].startswith("TỔNG HỢP KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH CẢI CÁCH HÀNH CHÍNH")
+    national, national_range = _merged_text(ws, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    motto, _ = _merged_text(ws, "Độc lập - Tự do - Hạnh phúc")
+    issuer, issuer_range = _merged_text(ws, "SỞ NỘI VỤ")
+    assert national.font.bold and 12 <= national.font.sz <= 13
+    assert motto.font.bold and motto.font.u == "single" and 13 <= motto.font.sz <= 14
+    assert issuer.font.bold and issuer.font.u == "single"
+    assert {c.font.name for c in (national, motto, issuer)} == {"Times New Roman"}
+    assert issuer_range.max_col < national_range.min_col          # issuing body left, quốc hiệu right
+    assert ws.print_title_rows is None                             # printed once, not on every page
+
+
+def test_the_summary_ends_with_the_signature_block(book):
+    ws = book["Tổng hợp"]
+    rows = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
+    last = max(i for i, row in enumerate(rows) if row)
+    sign = next(i for i, row in enumerate(rows) if row == ["NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"])
+    assert rows[sign + 1] == ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)"]
+    assert last == sign + 1                                        # nothing after it but room to sign
+    assert all(row[0] != "Cộng" for row in rows[sign:] if row)
+    assert ws.print_area.endswith(f"$I${sign + 4}")               # the names' line is printed
+
+
+def test_names_place_and_date_are_options(bundled, tmp_path):
+    import datetime as dt
+
+    from cchc_xlsx.write import Signing
+
+    signing = Signing(parent="ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK", place="Buôn Ma Thuột", date=dt.date(2018, 1, 15),
+                      preparer="Nguyễn Văn A", signer="Trần Thị B", signer_title="Giám đốc")
+    wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "signed.xlsx", signing=signing))
+    rows = [[v for v in row if v is not None] for row in wb["Tổng hợp"].iter_rows(values_only=True)]
+    assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and rows[1][0] == "SỞ NỘI VỤ"
+    assert rows[2] == ["Buôn Ma Thuột, ngày 15 tháng 01 năm 2018"]
+    assert ["NGƯỜI LẬP BIỂU", "GIÁM ĐỐC"] in rows and ["Nguyễn Văn A", "Trần Thị B"] in rows
+
+
+def test_a_district_plan_is_issued_by_its_phong_noi_vu(bundled):
+    from cchc_xlsx.write.signing import Signing, date_line
+
+    district = type("P", (), {"province": "Đắk Lắk", "district": "huyện Krông Pắc"})()
+    signing = Signing().for_plan(district)
+    assert (signing.parent, signing.issuer, signing.place) == ("UBND HUYỆN KRÔNG PẮC", "PHÒNG NỘI VỤ", "Krông Pắc")
+    assert date_line(signing).startswith("Krông Pắc, ngày")
+    assert Signing(parent="").for_plan(bundled.plan).parent == ""          # "" keeps the block empty
+
+
+def test_the_consolidate_command_takes_the_names(tmp_path, capsys):
+    from cchc_xlsx.cli import main
+
+    out = tmp_path / "th.xlsx"
+    code = main(["consolidate", str(RETURNS), "-o", str(out), "--issuer", "Sở Nội vụ", "--place", "Buôn Ma Thuột",
+                 "--date", "15/01/2018", "--preparer", "Nguyễn Văn A", "--signer", "Trần Thị B", "--json"])
+    assert code == 1                                               # the sample returns have errors
+    rows = [[v for v in row if v is not None] for row in openpyxl.load_workbook(out)["Tổng hợp"].iter_rows(values_only=True)]
+    assert rows[0][0] == "UBND TỈNH ĐẮK LẮK" and rows[1][0] == "SỞ NỘI VỤ"
+    assert rows[2] == ["Buôn Ma Thuột, ngày 15 tháng 01 năm 2018"]
+    assert ["Nguyễn Văn A", "Trần Thị B"] in rows

@@ -21,11 +21,12 @@ from .findings_sheet import write_findings_sheet
 from .layout import CALENDAR, FINDINGS, P1, P2, P2_FIRST_ROW, SOURCES, SUMMARY, TIMELINE, plan_layout
 from .marks import cell_marks
 from .monitoring_calendar import write_calendar_sheet
+from .signing import Signing
 from .sources import write_sources_sheet
 from .summary import write_summary_sheet
 from .timeline import write_timeline_sheet
 
-__all__ = ["write_workbook", "OutputError", "SHEETS"]
+__all__ = ["write_workbook", "OutputError", "SHEETS", "Signing"]
 
 SHEETS = (SUMMARY, P1, P2, CALENDAR, TIMELINE, FINDINGS, SOURCES)
 
@@ -42,14 +43,15 @@ class OutputError(ToolError):
 
 
 def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path | str] = (),
-                   lang: str = "vi") -> Path:
+                   lang: str = "vi", signing: Signing | None = None) -> Path:
     """Write ``consolidation`` to ``out_path`` (.xlsx) and return the path.
 
     Refuses (OutputError) to overwrite any of ``inputs`` or of the consolidation's source files (but
     a consolidated workbook of ours found among them, skipped when read, is replaced).
     The workbook is written to a temporary file beside the target and moved into place at the end,
     so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages;
-    every label is Vietnamese.
+    every label is Vietnamese. ``signing`` (write/signing.py): the issuing body, place, date and names
+    of Tổng hợp's Decree 30/2020 blocks; by default derived from the plan's province.
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
     layout = plan_layout(consolidation)
@@ -58,7 +60,7 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
         book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
         sheets = [book.sheet(name) for name in SHEETS]
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
-        write_summary_sheet(book, summary, consolidation, layout)
+        write_summary_sheet(book, summary, consolidation, layout, signing)
         marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang)     # cells with a finding
         write_plan_sheet(book, plan, consolidation, layout, marks[P1])
         write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2])

@@ -1,5 +1,6 @@
-"""Tổng hợp: the plan's identity and total in words, budget per task and per agency (with the
-decision's allocation), the state of returns, findings by agency, and two charts."""
+"""Tổng hợp: the Decree 30/2020 heading, the plan's identity and total in words with the state of the
+figures, budget per task and per agency (with the decision's allocation), the state of returns,
+findings by agency, two charts, and the signatures."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..words import total_caption
 from .appendices import decision_phrase
 from .book import DONG, FONT, PERCENT, SEVERITY_WORDS, TRIEU, WHOLE, Book, row_height, sheet_ref
 from .layout import P1, SUMMARY, Layout, trieu
+from .signing import Signing, write_heading_blocks, write_signature_block
 
 __all__ = ["write_summary_sheet", "RETURN_STATUS_WORDS", "data_state"]
 
@@ -43,15 +45,24 @@ class _Cursor:
         return row
 
 
-def write_summary_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+#: The heading's and signatures' left block (issuing body, preparer) spans columns A–C; the right one
+#: (quốc hiệu, head of the agency) the rest of the page, charts included.
+BLOCK_SPLIT = 3
+
+
+def write_summary_sheet(book: Book, ws, consolidation, layout: Layout, signing: Signing | None = None) -> None:
+    """Tổng hợp, opening with the Decree 30/2020 blocks and ending with the signatures (``signing``:
+    names and place; defaults from the plan's province)."""
     plan = consolidation.plan
+    signing = (signing or Signing()).for_plan(plan)
     for i, width in enumerate(WIDTHS):
         ws.set_column(i, i, width)
-    at = _Cursor()
+    at = _Cursor(write_heading_blocks(ws, book, 0, signing, BLOCK_SPLIT, CHART_COL))
+    at.take()
     heading = "TỔNG HỢP KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH CẢI CÁCH HÀNH CHÍNH"
     if layout.year:
         heading += f" NĂM {layout.year}"
-    _line(ws, at.take(), heading, book.fmt(bold=True, font_size=13, align="center", valign="vcenter"), 21, CHART_COL)
+    _line(ws, at.take(), heading, book.fmt(bold=True, font_size=14, align="center", valign="vcenter"), 22, CHART_COL)
     if plan.decision:
         _line(ws, at.take(), f"(Theo {decision_phrase(plan)})", book.fmt(italic=True, align="center"), None, CHART_COL)
     if consolidation.generated_at is not None:
@@ -70,8 +81,10 @@ def write_summary_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     ws.set_h_pagebreaks([at.row])                     # returns and findings start a new page
     _returns(ws, book, consolidation, at)
     _findings(ws, book, consolidation, at)
-    book.print_setup(ws, (0, 0))
-    ws.print_area(0, 0, at.row, CHART_COL)
+    at.take()
+    at.row = write_signature_block(ws, book, at.row, signing, BLOCK_SPLIT, CHART_COL)
+    book.print_setup(ws, None)            # the page header has the title: the heading is printed once
+    ws.print_area(0, 0, at.row - 1, CHART_COL)
 
 
 def _line(ws, row: int, text: str, fmt, height: float | None = None, last: int = len(WIDTHS) - 1) -> None:
