@@ -6,6 +6,7 @@ import string
 import pytest
 
 import cchc_xlsx.cli  # noqa: F401  (imports every module that registers messages)
+import cchc_xlsx.write  # noqa: F401  (the consolidated workbook's labels, marks, signatures, explanations)
 from cchc_xlsx.findings import CODES
 from cchc_xlsx.messages import CATALOGUE, language, register, text
 

@@ -266,3 +266,44 @@ def test_the_consolidate_command_takes_the_names(tmp_path, capsys):
     assert rows[0][0] == "UBND TỈNH ĐẮK LẮK" and rows[1][0] == "SỞ NỘI VỤ"
     assert rows[2] == ["Buôn Ma Thuột, ngày 15 tháng 01 năm 2018"]
     assert ["Nguyễn Văn A", "Trần Thị B"] in rows
+
+
+# --------------------------------------------------------------------------- Kiểm tra explains its codes
+def test_every_code_has_an_explanation_in_both_languages():
+    from cchc_xlsx import explain
+    from cchc_xlsx.findings import CODES
+
+    assert set(explain.EXPLANATIONS) == set(CODES)
+    for code in CODES:
+        for lang in ("vi", "en"):
+            assert explain.meaning(code, lang).strip() and explain.action(code, lang).strip(), (code, lang)
+        assert explain.meaning(code, "vi") != explain.meaning(code, "en")
+
+
+def _explanation_rows(ws) -> dict[str, list[object]]:
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Mã" and r[3] == "Số phát hiện")
+    assert rows[head - 1][0] == "Giải thích các mã"
+    return {r[0]: r for r in rows[head + 1:] if r[0]}
+
+
+def test_the_findings_sheet_explains_each_code_that_occurs(bundled, book):
+    from cchc_xlsx import explain
+
+    ws = book["Kiểm tra"]
+    lines = _explanation_rows(ws)
+    occurring = {f.code for f in bundled.findings}
+    assert set(lines) == occurring
+    for code, row in lines.items():
+        assert row[3] == sum(1 for f in bundled.findings if f.code == code)
+        assert row[4] == explain.meaning(code) and row[5] == explain.action(code)
+        worst = min((f.severity for f in bundled.findings if f.code == code), key=_ORDER.get)
+        assert ws.cell(next(c.row for c in ws["A"] if c.value == code), 1).fill.fgColor.rgb == FILL_COLORS[worst]
+
+
+def test_the_explanations_follow_the_language(bundled, tmp_path):
+    from cchc_xlsx import explain
+
+    wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"))
+    lines = _explanation_rows(wb["Kiểm tra"])
+    assert lines["budget-negative"][4:6] == [explain.meaning("budget-negative", "en"), "The agency corrects it to a positive figure (or 0)."]

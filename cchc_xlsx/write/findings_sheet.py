@@ -1,7 +1,9 @@
-"""Kiểm tra: every finding, most severe first, linked to the cell it concerns in this workbook."""
+"""Kiểm tra: every finding, most severe first, linked to the cell it concerns in this workbook; then
+what each code that occurs means and what to do about it."""
 
 from __future__ import annotations
 
+from .. import explain
 from ..findings import SEVERITIES
 from .book import SEVERITY_WORDS, Book, row_height
 from .layout import Layout
@@ -34,7 +36,9 @@ def write_findings_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         ws.write_string(head, c, label, book.header())
     link_fmt = book.cell(font_color="#0563C1", underline=1)
     links = 0
-    fits = max_rows() - head - 2          # Excel's rows per sheet: the rest is said on the last row
+    codes = _codes(findings)
+    # Excel's rows per sheet: the codes' explanations below, the rest of the findings said on one row
+    fits = max_rows() - head - 2 - (len(codes) + 3 if codes else 0)
     shown, hidden = findings[:fits], len(findings) - fits
     for n, f in enumerate(shown, start=1):
         row = head + n
@@ -57,10 +61,58 @@ def write_findings_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         ws.merge_range(head + len(shown) + 1, 0, head + len(shown) + 1, last,
                        f"… và {hidden:,} phát hiện khác không ghi được vì trang tính của Excel chỉ có "
                        f"{max_rows():,} dòng: xem đủ bằng lệnh có --json.", book.fmt(italic=True, bold=True))
+    end = head + len(shown) + (1 if hidden > 0 else 0)
+    if codes:
+        _explanations(ws, book, end + 2, codes, lang)
     if shown:
         ws.autofilter(head, 0, head + len(shown), last)
     book.print_setup(ws, (head, head))
     ws.freeze_panes(head + 1, 0)
+
+
+EXPLANATION_HEADERS = ("Mã", "Số phát hiện", "Ý nghĩa", "Cách xử lý")
+
+
+def _codes(findings) -> dict[str, tuple[str, int]]:
+    """code -> (severity, how many), most severe codes first, then by code."""
+    codes: dict[str, tuple[str, int]] = {}
+    for f in findings:
+        severity, n = codes.get(f.code, (f.severity, 0))
+        codes[f.code] = (severity, n + 1)
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return dict(sorted(codes.items(), key=lambda item: (rank.get(item[1][0], len(rank)), item[0])))
+
+
+def _explanations(ws, book: Book, row: int, codes: dict[str, tuple[str, int]], lang: str) -> None:
+    """One line per code that occurs: the code (filled by its severity), how many, what it means, what to do
+    (``cchc_xlsx/explain.py``, in ``lang``). Columns A–C, D, E, F–K."""
+    from .marks import fill_hex
+
+    last = len(COLUMNS) - 1
+    ws.merge_range(row, 0, row, last, "Giải thích các mã", book.fmt(bold=True, font_size=12))
+    row += 1
+    ws.set_row(row, 20)
+    for (c0, c1), label in zip(_SPANS, EXPLANATION_HEADERS):
+        _span(ws, row, c0, c1, label, book.header())
+    action_width = sum(width for _, width in COLUMNS[5:])
+    for code, (severity, count) in codes.items():
+        row += 1
+        meaning, action = explain.meaning(code, lang), explain.action(code, lang)
+        ws.set_row(row, row_height([(meaning, COLUMNS[4][1]), (action, action_width), (code, 36)]))
+        _span(ws, row, 0, 2, code, book.cell(bg_color=fill_hex(severity)))
+        ws.write_number(row, 3, count, book.cell(align="center"))
+        ws.write_string(row, 4, meaning, book.cell())
+        _span(ws, row, 5, last, action, book.cell())
+
+
+_SPANS = ((0, 2), (3, 3), (4, 4), (5, len(COLUMNS) - 1))
+
+
+def _span(ws, row: int, c0: int, c1: int, text: str, fmt) -> None:
+    if c0 == c1:
+        ws.write_string(row, c0, text, fmt)
+    else:
+        ws.merge_range(row, c0, row, c1, text, fmt)
 
 
 def max_rows() -> int:
