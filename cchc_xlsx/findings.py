@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -233,7 +233,8 @@ class Finding:
 
     def message(self, lang: str = "vi") -> str:
         template = CODES[self.code][1 if lang == "vi" else 2]
-        values = {k: v for k, v in asdict(self).items() if k not in ("params", "field")}
+        # a shallow copy: asdict deep-copies params, ten times slower on the thousands of findings a book marks
+        values = {k: v for k, v in vars(self).items() if k not in ("params", "field")}
         values.update({"reason": "", "inherit": "", "level": "", "table": "", "more": "", "field_label": self.field,
                        "unit": "triệu đồng" if lang == "vi" else "million đồng", "written_unit": "đồng"})
         for key, value in self.params.items():

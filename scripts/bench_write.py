@@ -125,6 +125,14 @@ def _monitoring_row(level, code, parent, text, kind, per_year, row) -> dict:
             "reporter": "", "file": "plan.xlsx", "sheet": "Phụ lục 2", "row": row, "cells": CELLS_2}
 
 
+def _month_findings(consolidation: Consolidation, every: int) -> list[Finding]:
+    """A ``month-order`` finding on every ``every``-th activity (its end month cell)."""
+    activities = consolidation.plan.plan[consolidation.plan.plan["level"] == "activity"]
+    return [Finding("month-order", agency=agency, file=f"{agency}.xlsx", sheet="Phụ lục 1", row_code=code,
+                    field="month_to", found="Tháng 1", expected="Tháng 7")
+            for code, agency in list(zip(activities["code"], activities["funded_agency"]))[::every]]
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -171,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--out", type=Path)
     parser.add_argument("--tracemalloc", action="store_true", help="also report the peak of Python allocations")
     parser.add_argument("--sheets", action="store_true", help="also report the time spent on each sheet")
+    parser.add_argument("--marked", type=int, default=0, metavar="K",
+                        help="also a finding on the months of every K-th activity: more cells filled and commented "
+                             "on Phụ lục 1 (K=1: every activity)")
     args = parser.parse_args(argv)
     if args.activities is None:
         return _sizes(SIZES, [a for a in (argv if argv is not None else sys.argv[1:])])
@@ -180,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     consolidation = synthetic_consolidation(args.activities)
+    if args.marked:
+        consolidation.findings += _month_findings(consolidation, args.marked)
     built = time.perf_counter() - t0
     rows = len(consolidation.plan.plan)
     scratch = None if args.out else tempfile.TemporaryDirectory(prefix="cchc-bench-")
@@ -194,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"synthetic plan: {args.activities:,} activities, {rows:,} Phụ lục 1 rows (built in {built:.1f} s)")
+    print(f"findings: {len(consolidation.findings):,}")
     print(f"write_workbook: {elapsed:.1f} s (CPU {cpu:.1f} s), {out.stat().st_size / 2**20:.1f} MB written"
           + (f" to {out}" if args.out else ""))
     print(f"memory: RSS {before:.0f} MB before writing, peak {peak:.0f} MB "
