@@ -220,15 +220,26 @@ def test_the_summary_opens_with_the_decree_30_blocks(book):
     assert ws.print_title_rows is None                             # printed once, not on every page
 
 
+def _signature(rows) -> list[list[str]]:
+    """The signature row's two cells, as lines."""
+    row = next(row for row in rows if row and str(row[0]).startswith("NGƯỜI LẬP BIỂU"))
+    return [cell.split("\n") for cell in row]
+
+
 def test_the_summary_ends_with_the_signature_block(book):
     ws = book["Tổng hợp"]
     rows = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
     last = max(i for i, row in enumerate(rows) if row)
-    sign = next(i for i, row in enumerate(rows) if row == ["NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"])
-    assert rows[sign + 1] == ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)"]
-    assert last == sign + 1                                        # nothing after it but room to sign
-    assert all(row[0] != "Cộng" for row in rows[sign:] if row)
-    assert ws.print_area.endswith(f"$I${sign + 4}")               # the names' line is printed
+    assert rows[last][0].startswith("NGƯỜI LẬP BIỂU")               # the last thing on the sheet
+    (left, right) = _signature(rows)
+    assert left[:2] == ["NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"]
+    assert right[:2] == ["THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên, đóng dấu)"]
+    assert len(left) >= 6 and not any(left[2:])                     # room to sign; no name given
+    # one row: a page never ends inside the block; tall enough for every line; printed
+    assert ws.row_dimensions[last + 1].height >= 13 * len(left)
+    assert ws.print_area.endswith(f"$I${last + 1}")
+    sign_cell = ws.cell(last + 1, 1)
+    assert sign_cell.alignment.wrap_text and sign_cell.alignment.horizontal == "center"
 
 
 def test_names_place_and_date_are_options(bundled, tmp_path):
@@ -242,7 +253,8 @@ def test_names_place_and_date_are_options(bundled, tmp_path):
     rows = [[v for v in row if v is not None] for row in wb["Tổng hợp"].iter_rows(values_only=True)]
     assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and rows[1][0] == "SỞ NỘI VỤ"
     assert rows[2] == ["Buôn Ma Thuột, ngày 15 tháng 01 năm 2018"]
-    assert ["NGƯỜI LẬP BIỂU", "GIÁM ĐỐC"] in rows and ["Nguyễn Văn A", "Trần Thị B"] in rows
+    left, right = _signature(rows)
+    assert (left[0], left[-1], right[0], right[-1]) == ("NGƯỜI LẬP BIỂU", "Nguyễn Văn A", "GIÁM ĐỐC", "Trần Thị B")
 
 
 def test_a_district_plan_is_issued_by_its_phong_noi_vu(bundled):
@@ -265,7 +277,8 @@ def test_the_consolidate_command_takes_the_names(tmp_path, capsys):
     rows = [[v for v in row if v is not None] for row in openpyxl.load_workbook(out)["Tổng hợp"].iter_rows(values_only=True)]
     assert rows[0][0] == "UBND TỈNH ĐẮK LẮK" and rows[1][0] == "SỞ NỘI VỤ"
     assert rows[2] == ["Buôn Ma Thuột, ngày 15 tháng 01 năm 2018"]
-    assert ["Nguyễn Văn A", "Trần Thị B"] in rows
+    left, right = _signature(rows)
+    assert (left[-1], right[-1]) == ("Nguyễn Văn A", "Trần Thị B")
 
 
 # --------------------------------------------------------------------------- Kiểm tra explains its codes
@@ -307,3 +320,32 @@ def test_the_explanations_follow_the_language(bundled, tmp_path):
     wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"))
     lines = _explanation_rows(wb["Kiểm tra"])
     assert lines["budget-negative"][4:6] == [explain.meaning("budget-negative", "en"), "The agency corrects it to a positive figure (or 0)."]
+
+
+# --------------------------------------------------------------------------- printed by LibreOffice
+@pytest.mark.libreoffice
+def test_the_printed_summary_carries_the_blocks_on_pages_1_and_2(libreoffice, bundled, tmp_path):
+    import subprocess
+
+    from cchc_xlsx.printing import print_pdf
+    from cchc_xlsx.write import Signing
+
+    written = write_workbook(bundled, tmp_path / "tong-hop.xlsx",
+                             signing=Signing(preparer="Nguyễn Văn A", signer="Trần Thị B"))
+    pdf = print_pdf(written, tmp_path / "tong-hop.pdf")
+
+    def pages(first: int, last: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+    first = pages(1, 1)
+    for text in ("UBND TỈNH ĐẮK LẮK", "SỞ NỘI VỤ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "Đắk Lắk, ngày …… tháng …… năm ……",
+                 f"Số liệu chưa chốt: còn {sum(f.severity == 'error' for f in bundled.findings)} lỗi"):
+        assert text in first, text
+    assert first.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < first.index("TỔNG HỢP KẾ HOẠCH")
+    both = pages(1, 2)
+    for text in ("NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ", "Nguyễn Văn A", "Trần Thị B"):
+        assert text in both, text
+    assert both.index("4. Phát hiện khi kiểm tra") < both.index("NGƯỜI LẬP BIỂU")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in pages(2, 3)    # the heading is printed once

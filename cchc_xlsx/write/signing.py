@@ -119,20 +119,26 @@ def write_heading_blocks(ws, book, row: int, signing: Signing, split: int, last:
 
 
 def write_signature_block(ws, book, row: int, signing: Signing, split: int, last: int) -> int:
-    """«Người lập biểu» in columns 0..split-1 and «Thủ trưởng đơn vị» in split..last, each with its note,
-    room to sign and the name. Returns the next free row."""
-    title = book.fmt(bold=True, align="center", font_size=13)
-    note = book.fmt(italic=True, align="center")
-    name = book.fmt(bold=True, align="center", font_size=13)
-    lines = [(messages.text("book.sign.preparer"), signing.signer_title.upper() or messages.text("book.sign.head"), title),
-             (messages.text("book.sign.preparer_note"), messages.text("book.sign.head_note"), note)]
-    for left, right, fmt in lines:
-        ws.merge_range(row, 0, row, split - 1, left, fmt)
-        ws.merge_range(row, split, row, last, right, fmt)
-        row += 1
-    ws.set_row(row, 66)                  # room to sign (and to stamp)
-    row += 1
-    ws.set_row(row, 19)
-    ws.merge_range(row, 0, row, split - 1, signing.preparer, name)
-    ws.merge_range(row, split, row, last, signing.signer, name)
+    """«Người lập biểu» in columns 0..split-1 and «Thủ trưởng đơn vị» in split..last: the title, the note,
+    room to sign (and stamp), the name. One row, so that a page never ends inside the block (a printer
+    breaks pages between rows). Returns the next free row."""
+    title = book.fmt(bold=True, font_size=13)
+    note = book.fmt(italic=True)
+    cell = book.fmt(align="center", valign="top", text_wrap=True)
+    ws.set_row(row, SIGNATURE_HEIGHT)
+    sides = ((0, split - 1, messages.text("book.sign.preparer"), messages.text("book.sign.preparer_note"),
+              signing.preparer),
+             (split, last, signing.signer_title.upper() or messages.text("book.sign.head"),
+              messages.text("book.sign.head_note"), signing.signer))
+    for c0, c1, heading, hint, name in sides:
+        ws.merge_range(row, c0, row, c1, "", cell)
+        parts = [title, heading + "\n", note, hint + "\n" * SIGNING_LINES]
+        if name:
+            parts += [title, name]
+        ws.write_rich_string(row, c0, *parts, cell)
     return row + 1
+
+
+#: Blank lines left to sign and stamp between the note and the name, and the block's height (points).
+SIGNING_LINES = 5
+SIGNATURE_HEIGHT = 17 + 15 + 13 * (SIGNING_LINES - 1) + 17 + 4

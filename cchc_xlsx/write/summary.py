@@ -25,7 +25,8 @@ messages.register({
     "book.error.many": ("lỗi", "errors"),
 })
 
-WIDTHS = (6, 36, 15, 15, 15, 11, 16)
+#: Column D is wide enough for a return's file name on two lines (the returns' table, page 2).
+WIDTHS = (6, 36, 15, 22, 15, 11, 16)
 #: The charts stand right of the tables, one above the other: page 1 shows where the money goes.
 CHART_COL, CHART_WIDTH, CHART_HEIGHT = 8, 440, 320
 RETURN_STATUS_WORDS = {"received": "Đã nhận", "errors": "Đã nhận, có lỗi", "missing": "Chưa gửi",
