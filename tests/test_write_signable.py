@@ -90,7 +90,7 @@ def test_the_marked_cells_keep_their_values_and_number_format(book):
 def test_comments_hold_the_messages_in_the_language_asked(bundled, tmp_path):
     wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"))
     texts = [c.comment.text for row in wb[P1].iter_rows() for c in row if c.comment is not None]
-    assert texts and all(t.split(":")[0] in ("Lỗi", "Cảnh báo", "Ghi chú") for t in texts)   # labels: vi
+    assert texts and all(t.split(":")[0] in ("Error", "Warning", "Note") for t in texts)
     assert any("is negative: -20" in t for t in texts)
 
 
@@ -222,7 +222,7 @@ def test_the_summary_opens_with_the_decree_30_blocks(book):
 
 def _signature(rows) -> list[list[str]]:
     """The signature row's two cells, as lines."""
-    row = next(row for row in rows if row and str(row[0]).startswith("NGƯỜI LẬP BIỂU"))
+    row = next(row for row in rows if row and str(row[0]).startswith(("NGƯỜI LẬP BIỂU", "PREPARED BY")))
     return [cell.split("\n") for cell in row]
 
 
@@ -293,10 +293,12 @@ def test_every_code_has_an_explanation_in_both_languages():
         assert explain.meaning(code, "vi") != explain.meaning(code, "en")
 
 
-def _explanation_rows(ws) -> dict[str, list[object]]:
+def _explanation_rows(ws, lang: str = "vi") -> dict[str, list[object]]:
+    code, count, title = {"vi": ("Mã", "Số phát hiện", "Giải thích các mã"),
+                          "en": ("Code", "Findings", "What the codes mean")}[lang]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    head = next(i for i, r in enumerate(rows) if r[0] == "Mã" and r[3] == "Số phát hiện")
-    assert rows[head - 1][0] == "Giải thích các mã"
+    head = next(i for i, r in enumerate(rows) if r[0] == code and r[3] == count)
+    assert rows[head - 1][0] == title
     return {r[0]: r for r in rows[head + 1:] if r[0]}
 
 
@@ -318,7 +320,7 @@ def test_the_explanations_follow_the_language(bundled, tmp_path):
     from cchc_xlsx import explain
 
     wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"))
-    lines = _explanation_rows(wb["Kiểm tra"])
+    lines = _explanation_rows(wb["Kiểm tra"], "en")
     assert lines["budget-negative"][4:6] == [explain.meaning("budget-negative", "en"), "The agency corrects it to a positive figure (or 0)."]
 
 
@@ -349,3 +351,25 @@ def test_the_printed_summary_carries_the_blocks_on_pages_1_and_2(libreoffice, bu
         assert text in both, text
     assert both.index("4. Phát hiện khi kiểm tra") < both.index("NGƯỜI LẬP BIỂU")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in pages(2, 3)    # the heading is printed once
+
+
+# --------------------------------------------------------------------------- labels in both languages
+def test_summary_and_findings_labels_follow_the_language(bundled, tmp_path):
+    wb = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"))
+    rows = [[v for v in row if v is not None] for row in wb["Tổng hợp"].iter_rows(values_only=True)]
+    flat = [v for row in rows for v in row if isinstance(v, str)]
+    errors = sum(f.severity == "error" for f in bundled.findings)
+    for label in ("Total budget (million đồng)", "1. Budget by task", "3. Returns from the agencies",
+                  f"Figures not final: {errors} errors left (see the Kiểm tra sheet)", "The plan (drafted by Sở Nội vụ)",
+                  "Received, with errors", "Errors", "Warnings"):
+        assert label in flat, label
+    # the national title and motto stay as the decree writes them
+    assert rows[0][1] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and rows[1][1] == "Độc lập - Tự do - Hạnh phúc"
+    assert _signature(rows)[0][0] == "PREPARED BY"
+    check = wb["Kiểm tra"]
+    assert check["A1"].value == "RESULTS OF THE CHECKS"
+    assert check["A2"].value.startswith(f"{len(bundled.findings)} findings: {errors} errors, ")
+    assert [check.cell(4, c).value for c in (1, 2, 5, 11)] == ["No.", "Severity", "Message", "Code"]
+    assert check["B5"].value == "Error"
+    vi = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "vi.xlsx"))["Kiểm tra"]
+    assert vi["A2"].value.startswith(f"{len(bundled.findings)} phát hiện: {errors} lỗi, ")

@@ -49,8 +49,8 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     Refuses (OutputError) to overwrite any of ``inputs`` or of the consolidation's source files (but
     a consolidated workbook of ours found among them, skipped when read, is replaced).
     The workbook is written to a temporary file beside the target and moved into place at the end,
-    so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages;
-    every label is Vietnamese. ``signing`` (write/signing.py): the issuing body, place, date and names
+    so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages
+    and of the labels of Tổng hợp and Kiểm tra (the other sheets' labels are Vietnamese). ``signing`` (write/signing.py): the issuing body, place, date and names
     of Tổng hợp's Decree 30/2020 blocks; by default derived from the plan's province.
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
@@ -60,8 +60,8 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
         book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
         sheets = [book.sheet(name) for name in SHEETS]
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
-        write_summary_sheet(book, summary, consolidation, layout, signing)
-        marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang)     # cells with a finding
+        write_summary_sheet(book, summary, consolidation, layout, signing, lang)
+        marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang, lang)   # cells with a finding
         write_plan_sheet(book, plan, consolidation, layout, marks[P1])
         write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2])
         write_calendar_sheet(book, calendar, consolidation, layout)

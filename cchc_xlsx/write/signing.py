@@ -101,9 +101,10 @@ def date_line(signing: Signing, lang: str = "vi") -> str:
                          year=d.year)
 
 
-def write_heading_blocks(ws, book, row: int, signing: Signing, split: int, last: int) -> int:
+def write_heading_blocks(ws, book, row: int, signing: Signing, split: int, last: int, lang: str = "vi") -> int:
     """The three heading lines from ``row``: the issuing body in columns 0..split-1, the quốc hiệu,
-    tiêu ngữ and date in split..last. Returns the next free row."""
+    tiêu ngữ and date in split..last (the quốc hiệu and tiêu ngữ in Vietnamese whatever ``lang``).
+    Returns the next free row."""
     left = dict(align="center", valign="vcenter", text_wrap=True, font_size=12)
     ws.set_row(row, 18)
     ws.merge_range(row, 0, row, split - 1, (signing.parent or "").upper(), book.fmt(**left))
@@ -113,12 +114,12 @@ def write_heading_blocks(ws, book, row: int, signing: Signing, split: int, last:
                    book.fmt(**left, bold=True, underline=1))
     ws.merge_range(row + 1, split, row + 1, last, MOTTO, book.fmt(**(left | {"font_size": 13}), bold=True, underline=1))
     ws.set_row(row + 2, 20)
-    ws.merge_range(row + 2, split, row + 2, last, date_line(signing),
+    ws.merge_range(row + 2, split, row + 2, last, date_line(signing, lang),
                    book.fmt(align="center", valign="bottom", italic=True, font_size=13))
     return row + 3
 
 
-def write_signature_block(ws, book, row: int, signing: Signing, split: int, last: int) -> int:
+def write_signature_block(ws, book, row: int, signing: Signing, split: int, last: int, lang: str = "vi") -> int:
     """«Người lập biểu» in columns 0..split-1 and «Thủ trưởng đơn vị» in split..last: the title, the note,
     room to sign (and stamp), the name. One row, so that a page never ends inside the block (a printer
     breaks pages between rows). Returns the next free row."""
@@ -126,10 +127,10 @@ def write_signature_block(ws, book, row: int, signing: Signing, split: int, last
     note = book.fmt(italic=True)
     cell = book.fmt(align="center", valign="top", text_wrap=True)
     ws.set_row(row, SIGNATURE_HEIGHT)
-    sides = ((0, split - 1, messages.text("book.sign.preparer"), messages.text("book.sign.preparer_note"),
+    sides = ((0, split - 1, messages.text("book.sign.preparer", lang), messages.text("book.sign.preparer_note", lang),
               signing.preparer),
-             (split, last, signing.signer_title.upper() or messages.text("book.sign.head"),
-              messages.text("book.sign.head_note"), signing.signer))
+             (split, last, signing.signer_title.upper() or messages.text("book.sign.head", lang),
+              messages.text("book.sign.head_note", lang), signing.signer))
     for c0, c1, heading, hint, name in sides:
         ws.merge_range(row, c0, row, c1, "", cell)
         parts = [title, heading + "\n", note, hint + "\n" * SIGNING_LINES]
