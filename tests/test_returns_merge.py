@@ -441,10 +441,13 @@ def test_findings_past_the_rows_of_a_sheet_are_counted_not_lost(folder, monkeypa
     monkeypatch.setattr(write, "EXCEL_MAX_ROWS", 400)
     out = write_workbook(result, tmp_path / "tong-hop.xlsx")
     ws = openpyxl.load_workbook(out)["Kiểm tra"]
-    assert ws.max_row == 400                       # the sheet's last row (of 400) says what is left out
-    last = ws.cell(400, 1).value
-    shown = 400 - 4 - 1
-    assert f"{len(result.findings) - shown:,}" in last and "--json" in last
+    assert ws.max_row == 400                       # every row of the sheet (of 400) is used
+    # the row after the last finding says what is left out; the codes' explanations end the sheet
+    more = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("… và"))
+    shown = more - 4 - 1
+    assert f"{len(result.findings) - shown:,}" in ws.cell(more, 1).value and "--json" in ws.cell(more, 1).value
+    codes = {f.code for f in result.findings}
+    assert ws.cell(more + 2, 1).value == "Giải thích các mã" and more + 3 + len(codes) == 400
 
 
 def test_a_plan_saved_while_it_is_read_stops_the_run(folder, bundled_path, tmp_path, monkeypatch):
