@@ -428,9 +428,9 @@ def test_messages_in_english_labels_in_vietnamese(seed_consolidation, tmp_path):
     wb = openpyxl.load_workbook(write_workbook(seed_consolidation, tmp_path / "en.xlsx", lang="en"))
     ws = wb["Kiểm tra"]
     assert ws["E5"].value.startswith("Invalid frequency in row 1")
-    # Kiểm tra's and Tổng hợp's labels follow the language (issue 12); the appendices keep the decision's
+    # the workbook's labels follow the language (issue 12); the sheet names and the plan's texts do not
     assert ws["E4"].value == "Message" and ws["B5"].value == "Error"
-    assert wb["Phụ lục 1"]["B4"].value == "Nội dung công việc"
+    assert wb["Phụ lục 1"]["B4"].value == "Activity" and wb["Phụ lục 1"]["B6"].value == "CẢI CÁCH THỂ CHẾ"
 
 
 def _hostile(seed_consolidation):

@@ -371,5 +371,13 @@ def test_summary_and_findings_labels_follow_the_language(bundled, tmp_path):
     assert check["A2"].value.startswith(f"{len(bundled.findings)} findings: {errors} errors, ")
     assert [check.cell(4, c).value for c in (1, 2, 5, 11)] == ["No.", "Severity", "Message", "Code"]
     assert check["B5"].value == "Error"
+    p1, p2 = wb[P1], wb[P2]
+    assert p1["A1"].value == "Appendix 1. CCHC ACTIVITY PLAN AND BUDGET, 2018" and p1["B4"].value == "Activity"
+    assert "Grand total" in [c.value for c in p1["A"]]
+    assert p2["A1"].value.startswith("Appendix 2.") and p2["E4"].value == "Collection frequency, 2018"
+    sources = wb["Nguồn"]
+    assert sources["A1"].value == "THE FILES READ FOR THE CONSOLIDATION"
+    assert [sources.cell(4, c).value for c in (2, 3, 10)] == ["Agency", "File", "Status"]
+    assert {sources.cell(r, 10).value for r in range(5, sources.max_row + 1)} >= {"Used", "Skipped"}
     vi = openpyxl.load_workbook(write_workbook(bundled, tmp_path / "vi.xlsx"))["Kiểm tra"]
     assert vi["A2"].value.startswith(f"{len(bundled.findings)} phát hiện: {errors} lỗi, ")

@@ -50,7 +50,8 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     a consolidated workbook of ours found among them, skipped when read, is replaced).
     The workbook is written to a temporary file beside the target and moved into place at the end,
     so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages
-    and of the labels of Tổng hợp and Kiểm tra (the other sheets' labels are Vietnamese). ``signing`` (write/signing.py): the issuing body, place, date and names
+    and of the labels of Tổng hợp, Phụ lục 1 and 2, Kiểm tra and Nguồn (Lịch theo dõi's and Tiến độ's labels
+    are Vietnamese; so are the sheet names, the plan's texts and the STT labels). ``signing`` (write/signing.py): the issuing body, place, date and names
     of Tổng hợp's Decree 30/2020 blocks; by default derived from the plan's province.
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
@@ -62,12 +63,12 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
         write_summary_sheet(book, summary, consolidation, layout, signing, lang)
         marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang, lang)   # cells with a finding
-        write_plan_sheet(book, plan, consolidation, layout, marks[P1])
-        write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2])
+        write_plan_sheet(book, plan, consolidation, layout, marks[P1], lang)
+        write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2], lang)
         write_calendar_sheet(book, calendar, consolidation, layout)
         write_timeline_sheet(book, timeline, consolidation, layout)
         write_findings_sheet(book, findings, consolidation, layout, lang)
-        write_sources_sheet(book, sources, consolidation, layout)
+        write_sources_sheet(book, sources, consolidation, layout, lang)
         book.close()
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import messages
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
 from .marks import COMMENT_AUTHOR, Mark, comment_size, fill_hex
 from .rows import Rows
@@ -27,11 +28,15 @@ def decision_phrase(plan) -> str:
     return text + " của UBND tỉnh" + (f" {plan.province}" if plan.province else "")
 
 
-def issued_with(plan) -> str:
+def issued_with(plan, lang: str = "vi") -> str:
     """``(Ban hành kèm theo Quyết định số 3598/QĐ-UBND ngày 28/12/2017 của UBND tỉnh Đắk Lắk)``."""
     if plan.decision:
-        return f"(Ban hành kèm theo {decision_phrase(plan)})"
-    return f"(Tổng hợp kế hoạch của tỉnh {plan.province})" if plan.province else ""
+        return messages.text("p.issued_with", lang, decision=decision_phrase(plan))
+    return messages.text("p.of_province", lang, province=plan.province) if plan.province else ""
+
+
+def _year(layout: Layout, lang: str) -> str:
+    return messages.text("p.year", lang, year=layout.year) if layout.year else ""
 
 
 def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str) -> None:
@@ -54,14 +59,43 @@ P1_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": 
               "budget": "Ngân sách dự kiến (triệu đồng)", "lead": "Cơ quan, đơn vị chủ trì",
               "partners": "Cơ quan, đơn vị phối hợp", "funded_agency": "Đơn vị được cấp kinh phí",
               "level": "Cấp (dùng cho công thức)"}
+_P1_HEADERS_EN = {"code": "No.", "content": "Activity", "indicator": "Indicator (assessment/impact/target)",
+                  "evidence": "Means of verification", "month_from": "From month", "month_to": "To month",
+                  "budget": "Planned budget (million đồng)", "lead": "Lead agency", "partners": "Partner agencies",
+                  "funded_agency": "Funded agency", "level": "Level (used by the formulas)"}
+messages.register({f"p1.header.{k}": (v, _P1_HEADERS_EN[k]) for k, v in P1_HEADERS.items()})
+messages.register({
+    "p1.title": ("Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}",
+                 "Appendix 1. CCHC ACTIVITY PLAN AND BUDGET{year}"),
+    "p.year": (" NĂM {year}", ", {year}"),
+    "p.issued_with": ("(Ban hành kèm theo {decision})", "(Issued with {decision})"),
+    "p.of_province": ("(Tổng hợp kế hoạch của tỉnh {province})", "(The consolidated plan of {province} province)"),
+    "p1.unit": ("ĐVT: Triệu đồng", "Unit: million đồng"),
+    "p1.time": ("Thời gian", "Time"),
+    "p1.total": ("Tổng cộng", "Grand total"),
+    "p1.of_which": ("Trong đó:", "Of which:"),
+    "p1.split_agency": ("Đơn vị được cấp kinh phí", "Funded agency"),
+    "p1.split_activities": ("Theo các hoạt động", "From the activities"),
+    "p1.split_allocated": ("Phân bổ theo Quyết định", "Allocated by the decision"),
+    "p1.split_difference": ("Chênh lệch", "Difference"),
+    "p1.split_sum": ("Cộng", "Total"),
+    "p1.split_note": ("Chênh lệch khác 0 (tô đỏ): các hoạt động của đơn vị cộng lại không bằng số được phân bổ "
+                      "trong Quyết định. Các tổng là công thức: sửa ngân sách một hoạt động thì các tổng tự cập nhật.",
+                      "A difference other than 0 (in red): the agency's activities do not add up to its allocation "
+                      "in the decision. The totals are formulas: change an activity's budget and they follow."),
+    "p2.title": ("Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}",
+                 "Appendix 2. MONITORING AND EVALUATION ASSIGNMENTS OF THE CCHC PLAN{year}"),
+    "p2.frequency_year": ("Tần suất thu thập năm {year}", "Collection frequency, {year}"),
+    "p2.responsibility": ("Trách nhiệm", "Responsibility"),
+})
 
 
 def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
-                     marks: dict[int, dict[int, Mark]] | None = None) -> None:
+                     marks: dict[int, dict[int, Mark]] | None = None, lang: str = "vi") -> None:
     """Phụ lục 1 in the decision's layout; output, task and grand totals are formulas with their values.
 
     ``marks`` (zero-based row -> column -> Mark, see write/marks.py): the cells that carry a finding,
-    filled by severity with the findings in a comment.
+    filled by severity with the findings in a comment. Labels in ``lang``.
     """
     marks = marks or {}
     plan = consolidation.plan
@@ -70,18 +104,19 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
     for name, i in col.items():
         ws.set_column(i, i, P1_WIDTHS[name], None, {"hidden": name == "level"})
     last = col["funded_agency"]
-    year = f" NĂM {layout.year}" if layout.year else ""
-    _titles(ws, book, last, f"Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}", issued_with(plan))
-    ws.merge_range(2, col["lead"], 2, last, "ĐVT: Triệu đồng", book.fmt(italic=True, align="right"))
+    t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
+    _titles(ws, book, last, t("p1.title", year=_year(layout, lang)), issued_with(plan, lang))
+    ws.merge_range(2, col["lead"], 2, last, t("p1.unit"), book.fmt(italic=True, align="right"))
+    headers = {name: t(f"p1.header.{name}") for name in P1_HEADERS}
 
     top = P1_FIRST_ROW - 2
-    _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, P1_WIDTHS, top)
-    cells = [(top, col[name], top + 1, col[name], P1_HEADERS[name])
+    _header_heights(ws, {k: v for k, v in headers.items() if k != "level"}, P1_WIDTHS, top)
+    cells = [(top, col[name], top + 1, col[name], headers[name])
              for name in ("code", "content", "indicator", "evidence")]
-    cells.append((top, col["month_from"], top, col["month_to"], "Thời gian"))
-    cells += [(top + 1, col["month_from"], top + 1, col["month_from"], P1_HEADERS["month_from"]),
-              (top + 1, col["month_to"], top + 1, col["month_to"], P1_HEADERS["month_to"])]
-    cells += [(top, col[name], top + 1, col[name], P1_HEADERS[name])
+    cells.append((top, col["month_from"], top, col["month_to"], t("p1.time")))
+    cells += [(top + 1, col["month_from"], top + 1, col["month_from"], headers["month_from"]),
+              (top + 1, col["month_to"], top + 1, col["month_to"], headers["month_to"])]
+    cells += [(top, col[name], top + 1, col[name], headers[name])
               for name in ("budget", "lead", "partners", "funded_agency", "level")]
     merged_header(ws, book, top, cells)
 
@@ -122,7 +157,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
-    _total_and_split(ws, book, layout, col, marks)
+    _total_and_split(ws, book, layout, col, marks, t)
     book.print_setup(ws, (top, top + 1))
     ws.freeze_panes(P1_FIRST_ROW, 0)
 
@@ -178,7 +213,7 @@ def _budget(rows: Rows, c: int, pr, text: str, look: _Look, mark: Mark | None = 
 
 
 def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
-                     marks: dict[int, dict[int, Mark]]) -> None:
+                     marks: dict[int, dict[int, Mark]], t) -> None:
     g, h, i = col["budget"], col["lead"], col["partners"]
     last = col["funded_agency"]
     bold = book.cell("task")
@@ -193,7 +228,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
 
     r = layout.total_row
     ws.set_row(r, 18)
-    ws.merge_range(r, 0, r, g - 1, "Tổng cộng", book.cell("task", align="center"))
+    ws.merge_range(r, 0, r, g - 1, t("p1.total"), book.cell("task", align="center"))
     if layout.total_formula:
         ws.write_formula(r, g, layout.total_formula, cell(r, g, "task", num_format=TRIEU), trieu(layout.total_dong))
     else:
@@ -201,14 +236,14 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
     for c in range(g + 1, last + 1):
         ws.write_blank(r, c, None, bold)
 
-    ws.write_string(r + 2, 0, "Trong đó:", book.fmt(bold=True, italic=True))
+    ws.write_string(r + 2, 0, t("p1.of_which"), book.fmt(bold=True, italic=True))
     head = r + 3
     ws.set_row(head, 32)
-    ws.write_string(head, 0, "STT", book.header())
-    ws.merge_range(head, 1, head, g - 1, "Đơn vị được cấp kinh phí", book.header())
-    ws.write_string(head, g, "Theo các hoạt động", book.header())
-    ws.write_string(head, h, "Phân bổ theo Quyết định", book.header())
-    ws.write_string(head, i, "Chênh lệch", book.header())
+    ws.write_string(head, 0, t("p1.header.code"), book.header())
+    ws.merge_range(head, 1, head, g - 1, t("p1.split_agency"), book.header())
+    ws.write_string(head, g, t("p1.split_activities"), book.header())
+    ws.write_string(head, h, t("p1.split_allocated"), book.header())
+    ws.write_string(head, i, t("p1.split_difference"), book.header())
     text = book.cell()
     bold_number = book.cell("task", num_format=TRIEU)
     for n, line in enumerate(layout.split, start=1):
@@ -224,7 +259,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
                          cell(line.row, i, num_format=TRIEU), trieu(line.difference_dong))
     s = layout.split_total_row
     first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
-    ws.merge_range(s, 0, s, g - 1, "Cộng", book.cell("task", align="center"))
+    ws.merge_range(s, 0, s, g - 1, t("p1.split_sum"), book.cell("task", align="center"))
     spent = sum(line.dong for line in layout.split)
     allocated = sum(line.allocation_dong or 0 for line in layout.split)
     sums = [(g, f"=SUM(G{first}:G{end})", spent), (h, f"=SUM(H{first}:H{end})", allocated),
@@ -237,10 +272,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
     ws.conditional_format(head + 1, i, s, i, {"type": "cell", "criteria": "!=", "value": 0,
                                              "format": book.workbook.add_format(
                                                  {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})})
-    ws.merge_range(s + 1, 0, s + 1, last,
-                   "Chênh lệch khác 0 (tô đỏ): các hoạt động của đơn vị cộng lại không bằng số được phân bổ "
-                   "trong Quyết định. Các tổng là công thức: sửa ngân sách một hoạt động thì các tổng tự cập nhật.",
-                   book.fmt(italic=True, text_wrap=True))
+    ws.merge_range(s + 1, 0, s + 1, last, t("p1.split_note"), book.fmt(italic=True, text_wrap=True))
     ws.set_row(s + 1, 30)
 
 
@@ -248,26 +280,31 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
 P2_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": "Chỉ số đánh giá/tác động/mục tiêu",
               "evidence": "Tài liệu kiểm chứng (xác minh)", "frequency": "Tần suất thu thập",
               "collector": "Thu thập số liệu", "reporter": "Báo cáo"}
+_P2_HEADERS_EN = {"code": "No.", "content": "Activity", "indicator": "Indicator (assessment/impact/target)",
+                  "evidence": "Means of verification", "frequency": "Collection frequency",
+                  "collector": "Data collection", "reporter": "Reporting"}
+messages.register({f"p2.header.{k}": (v, _P2_HEADERS_EN[k]) for k, v in P2_HEADERS.items()})
 
 
 def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
-                           marks: dict[int, dict[int, Mark]] | None = None) -> None:
-    """Phụ lục 2 in the decision's layout: who collects what, how often; ``marks`` as Phụ lục 1's."""
+                           marks: dict[int, dict[int, Mark]] | None = None, lang: str = "vi") -> None:
+    """Phụ lục 2 in the decision's layout: who collects what, how often; ``marks`` and ``lang`` as Phụ lục 1's."""
     marks = marks or {}
     plan = consolidation.plan
     frame = plan.monitoring
     col = {name: i for i, name in enumerate(P2_COLUMNS)}
     for name, i in col.items():
         ws.set_column(i, i, P2_WIDTHS[name])
-    year = f" NĂM {layout.year}" if layout.year else ""
-    _titles(ws, book, len(P2_COLUMNS) - 1,
-            f"Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}", issued_with(plan))
+    t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
+    _titles(ws, book, len(P2_COLUMNS) - 1, t("p2.title", year=_year(layout, lang)), issued_with(plan, lang))
     top = P2_FIRST_ROW - 2
-    headers = dict(P2_HEADERS, frequency=f"Tần suất thu thập năm {layout.year}" if layout.year else "Tần suất thu thập")
+    headers = {name: t(f"p2.header.{name}") for name in P2_HEADERS}
+    if layout.year:
+        headers["frequency"] = t("p2.frequency_year", year=layout.year)
     _header_heights(ws, headers, P2_WIDTHS, top)
     cells = [(top, col[name], top + 1, col[name], headers[name])
              for name in ("code", "content", "indicator", "evidence", "frequency")]
-    cells.append((top, col["collector"], top, col["reporter"], "Trách nhiệm"))
+    cells.append((top, col["collector"], top, col["reporter"], t("p2.responsibility")))
     cells += [(top + 1, col["collector"], top + 1, col["collector"], headers["collector"]),
               (top + 1, col["reporter"], top + 1, col["reporter"], headers["reporter"])]
     merged_header(ws, book, top, cells)

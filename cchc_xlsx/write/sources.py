@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import messages
 from .book import WHOLE, Book, row_height
 from .layout import SOURCES_FIRST_ROW, Layout
 
@@ -16,20 +17,32 @@ COLUMNS = [("STT", 5, None), ("Đơn vị", 20, "agency"), ("Tệp", 26, "file")
            ("Số dòng đọc", 8, "rows_read"), ("Số dòng dùng", 8, "rows_used"), ("Số phát hiện", 9, "findings"),
            ("Tình trạng", 16, "status")]
 _NUMBERS = {"size", "rows_read", "rows_used", "findings"}
+_COLUMNS_EN = ("No.", "Agency", "File", "Size (bytes)", "SHA-256", "Template version", "Rows read", "Rows used",
+               "Findings", "Status")
+_STATUS_EN = {"used": "Used", "skipped": "Skipped", "superseded": "Superseded (a later file was used)",
+              "unreadable": "Unreadable", "unexpected": "Agency unknown (not used)"}
+messages.register({f"sources.column.{i}": (vi, en) for i, ((vi, _, _), en) in enumerate(zip(COLUMNS, _COLUMNS_EN))})
+messages.register({f"sources.status.{k}": (vi, _STATUS_EN[k]) for k, vi in STATUS_WORDS.items()})
+messages.register({
+    "sources.title": ("CÁC TỆP ĐÃ ĐỌC ĐỂ TỔNG HỢP", "THE FILES READ FOR THE CONSOLIDATION"),
+    "sources.sha": ("SHA-256: dấu vân tay của tệp; hai tệp có cùng SHA-256 là cùng một nội dung.",
+                    "SHA-256: the file's fingerprint; two files with the same SHA-256 have the same content."),
+})
 
 
-def write_sources_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
+def write_sources_sheet(book: Book, ws, consolidation, layout: Layout, lang: str = "vi") -> None:
+    """Nguồn, its labels in ``lang``."""
     last = len(COLUMNS) - 1
     for c, (_, width, _) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
     ws.set_row(0, 21)
-    ws.merge_range(0, 0, 0, last, "CÁC TỆP ĐÃ ĐỌC ĐỂ TỔNG HỢP", book.fmt(bold=True, font_size=13, align="center"))
-    ws.merge_range(1, 0, 1, last, "SHA-256: dấu vân tay của tệp; hai tệp có cùng SHA-256 là cùng một nội dung.",
-                   book.fmt(italic=True))
+    ws.merge_range(0, 0, 0, last, messages.text("sources.title", lang),
+                   book.fmt(bold=True, font_size=13, align="center"))
+    ws.merge_range(1, 0, 1, last, messages.text("sources.sha", lang), book.fmt(italic=True))
     head = SOURCES_FIRST_ROW - 1
     ws.set_row(head, 32)
-    for c, (label, _, _) in enumerate(COLUMNS):
-        ws.write_string(head, c, label, book.header())
+    for c in range(len(COLUMNS)):
+        ws.write_string(head, c, messages.text(f"sources.column.{c}", lang), book.header())
     sources = consolidation.sources
     columns = {name: sources[name].tolist() for _, _, name in COLUMNS if name}
     for n in range(len(sources)):
@@ -48,7 +61,8 @@ def write_sources_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             elif name == "sha256":
                 ws.write_string(row, c, str(value or ""), book.cell(font_size=8))
             elif name == "status":
-                ws.write_string(row, c, STATUS_WORDS.get(value, str(value or "")),
+                ws.write_string(row, c, messages.text(f"sources.status.{value}", lang) if value in STATUS_WORDS
+                                else str(value or ""),
                                 book.cell(**({"bg_color": "#FFEB9C"} if value not in ("used", None) else {})))
             else:
                 text = "" if value is None or value is pd.NA else str(value)
