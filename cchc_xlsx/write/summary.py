@@ -119,7 +119,7 @@ def write_summary_sheet(book: Book, ws, consolidation, layout: Layout, signing: 
         ws.set_column(i, i, width)
     at = _Cursor(write_heading_blocks(ws, book, 0, signing, BLOCK_SPLIT, CHART_COL, lang))
     at.take()
-    t = _texts(lang)
+    t = _Labels(lang)
     heading = t("summary.heading")
     if layout.year:
         heading = t("summary.heading_year", heading=heading, year=layout.year)
@@ -375,7 +375,7 @@ def _findings(ws, book: Book, consolidation, at: _Cursor, t) -> None:
                          book.cell("task", align="center"), value)
 
 
-class _texts:
+class _Labels:
     """``t(key, **values)``: the summary's labels in one language (``t.lang``)."""
 
     def __init__(self, lang: str) -> None:
