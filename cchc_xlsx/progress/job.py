@@ -39,10 +39,16 @@ class Progress:
     previous: dict[str, dict] = field(default_factory=dict)
     plan_file: str = ""
     generated_at: dt.datetime | None = None
+    _rows: list[dict] | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ per activity
     def rows(self) -> list[dict]:
         """One dict per activity: plan values, reported values, ``due``, ``overdue`` (see checks.is_overdue)."""
+        if self._rows is None:
+            self._rows = self._make_rows()
+        return self._rows
+
+    def _make_rows(self) -> list[dict]:
         rows = []
         for a in self.activities:
             r = self.reports.get(a.code)
