@@ -1,0 +1,55 @@
+"""LibreOffice judges the progress workbook: after it recalculates, every total equals the JSON's; it prints."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xlsx.office import recalculated_copy
+from cchc_xlsx.pipeline import bundled_plan_path
+from cchc_xlsx.printing import print_pdf
+from cchc_xlsx.progress.job import run_progress
+from cchc_xlsx.write.progress_book import write_progress_book
+
+pytestmark = pytest.mark.libreoffice
+
+SAMPLE = bundled_plan_path().parent / "progress-6-thang"
+
+
+@pytest.fixture(scope="module")
+def written(libreoffice, tmp_path_factory):
+    result = run_progress([SAMPLE])
+    return result, write_progress_book(result, tmp_path_factory.mktemp("tien-do") / "tien-do.xlsx")
+
+
+def test_libreoffice_recalculates_every_formula_to_the_cached_value(written, tmp_path):
+    result, path = written
+    fresh = openpyxl.load_workbook(recalculated_copy(path, tmp_path / "recalc.xlsx"), data_only=True)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    count = 0
+    for ws in openpyxl.load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    mine, theirs = cached[ws.title][cell.coordinate].value, fresh[ws.title][cell.coordinate].value
+                    assert round(mine, 6) == round(theirs, 6), (ws.title, cell.coordinate, cell.value, mine, theirs)
+                    count += 1
+    assert count > 150
+    summary = {row[0]: row[1] for row in fresh["Tổng hợp"].iter_rows(min_row=4, max_row=17, max_col=2, values_only=True)}
+    data = result.to_json()
+    assert summary["Đã hoàn thành"] == data["completion"]["done"]
+    assert summary["Tỷ lệ hoàn thành kế hoạch"] == pytest.approx(data["completion"]["rate"])
+    assert summary["Kinh phí đã giải ngân lũy kế (triệu đồng)"] == pytest.approx(data["disbursement"]["disbursed"])
+    assert summary["Tỷ lệ giải ngân"] == pytest.approx(data["disbursement"]["rate"])
+    assert summary["Quá hạn (đến hết kỳ chưa hoàn thành)"] == len(data["overdue"])
+    assert summary["Số đơn vị đã gửi báo cáo"] == data["returns"]["received"]
+
+
+def test_the_pdf_of_the_sample_progress(written, tmp_path):
+    pdf = print_pdf(written[1], tmp_path / "tien-do.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018" in text
+    assert "CÁC HOẠT ĐỘNG QUÁ HẠN" in text and "Trang 1/" in text
