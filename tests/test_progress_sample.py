@@ -24,8 +24,9 @@ def test_the_sample_findings_equal_the_golden():
 def test_each_planted_defect_and_the_figures():
     result = run_progress([SAMPLE])
     codes = sorted(f.code for f in result.findings)
-    assert codes == sorted(["duplicate-return", "return-missing", "report-missing", "report-missing", "overdue",
+    assert codes == sorted(["file-skipped", "duplicate-return", "return-missing", "report-missing", "report-missing", "overdue",
                             "disbursed-over-plan", "done-without-evidence"])
+    assert [f.file for f in result.findings if f.code == "file-skipped"] == ["README.md"]   # not a return: said
     data = result.to_json()
     assert data["returns"]["expected"] == 8 and data["returns"]["received"] == 7
     assert data["overdue"] == ["4.5.1"]
