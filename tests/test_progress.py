@@ -127,7 +127,7 @@ def test_the_workbook_totals_equal_the_json(filled, tmp_path):
     result = run_progress([filled[0]])
     out = write_progress_book(result, tmp_path / "tien-do.xlsx")
     book = openpyxl.load_workbook(out, data_only=True)
-    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=4, max_row=17, max_col=2, values_only=True)}
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=7, max_row=20, max_col=2, values_only=True)}
     data = result.to_json()
     assert summary["Tổng số hoạt động của kế hoạch"] == data["completion"]["total"]
     assert summary["Đã hoàn thành"] == data["completion"]["done"]
@@ -137,7 +137,7 @@ def test_the_workbook_totals_equal_the_json(filled, tmp_path):
     assert summary["Quá hạn (đến hết kỳ chưa hoàn thành)"] == len(data["overdue"])
     detail = book["Chi tiết"]
     assert [c.value for c in detail["A"][4:4 + 74]] == [a["code"] for a in data["activities"]]
-    by_agency = {row[0]: row for row in book["Tổng hợp"].iter_rows(min_row=19, values_only=True) if row[0] in
+    by_agency = {row[0]: row for row in book["Tổng hợp"].iter_rows(min_row=21, values_only=True) if row[0] in
                  data["completion"]["by_agency"]}
     for agency, shape in data["completion"]["by_agency"].items():
         assert (by_agency[agency][1], by_agency[agency][2]) == (shape["total"], shape["done"]), agency

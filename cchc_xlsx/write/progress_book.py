@@ -21,6 +21,7 @@ __all__ = ["write_progress_book", "SUMMARY", "DETAIL", "OVERDUE", "CHECKS", "SOU
 
 SUMMARY, DETAIL, OVERDUE, CHECKS, SOURCES = "Tổng hợp", "Chi tiết", "Quá hạn", "Kiểm tra", "Nguồn"
 OVERDUE_MARK = "Quá hạn"
+KEY_TOP = 6             # Tổng hợp: rows 0–1 the national heading, 3–4 the title, the key figures from row 6
 DETAIL_HEADER_ROW = 3
 #: Chi tiết, left to right: (key, header, width). The headers of the reported values are the
 #: template's, so that ``--previous`` reads this sheet with the template's reader.
@@ -195,10 +196,16 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
     ws.set_column(1, width - 1, 12)
     plan = progress.plan
     decision = f"Quyết định số {plan.decision}" if plan.decision else "Kế hoạch"
-    _title(ws, book, width, [
-        f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}",
-        f"{progress.period.label()} (từ {progress.period.start:%d/%m/%Y} đến {progress.period.end:%d/%m/%Y}, lũy kế "
-        f"từ đầu năm) — theo {decision}" + (f" của Ủy ban nhân dân tỉnh {plan.province}" if plan.province else "")])
+    _national_heading(ws, book, width, plan)
+    title_fmt = book.fmt(bold=True, font_size=13, align="center", text_wrap=True)
+    ws.merge_range(3, 0, 3, width - 1, f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}",
+                   title_fmt)
+    ws.set_row(4, 30)
+    ws.merge_range(4, 0, 4, width - 1,
+                   f"{progress.period.label()} (từ {progress.period.start:%d/%m/%Y} đến {progress.period.end:%d/%m/%Y}, "
+                   f"lũy kế từ đầu năm) — theo {decision}"
+                   + (f" của Ủy ban nhân dân tỉnh {plan.province}" if plan.province else ""),
+                   book.fmt(italic=True, align="center", text_wrap=True))
     ranges = _ranges(first, last)
     counts = progress.counts()
     received = len({ret.agency for ret in progress.received()})
@@ -221,19 +228,22 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
         ("Chưa báo cáo", f'=COUNTIF({status_range},"{NOT_REPORTED}")', counts["not_reported"], number),
         ("Quá hạn (đến hết kỳ chưa hoàn thành)", f'=COUNTIF({ranges["overdue"]},"{OVERDUE_MARK}")', counts["overdue"],
          number),
-        ("Tỷ lệ hoàn thành kế hoạch", "=IF(B6>0,B7/B6,0)", done / total_rows if total_rows else 0.0, rate),
+        ("Tỷ lệ hoàn thành kế hoạch", "=IF({total}>0,{done}/{total},0)", done / total_rows if total_rows else 0.0, rate),
         ("Ngân sách dự kiến (triệu đồng)", f"=SUM({ranges['planned']})", planned, money),
         ("Kinh phí đã giải ngân lũy kế (triệu đồng)", f"=SUM({ranges['disbursed']})", disbursed, money),
-        ("Tỷ lệ giải ngân", "=IF(B15>0,B16/B15,0)", disbursed / planned if planned else 0.0, rate),
+        ("Tỷ lệ giải ngân", "=IF({planned}>0,{disbursed}/{planned},0)", disbursed / planned if planned else 0.0, rate),
     ]
-    top = 3
+    top = KEY_TOP
+    at = {name: f"B{top + i + 1}" for i, name in enumerate(
+        ["expected", "received", "total", "done", "in_progress", "not_started", "not_doing", "postponed",
+         "not_reported", "overdue", "rate", "planned", "disbursed", "disbursed_rate"])}
     for i, (text, formula, value, fmt) in enumerate(key_rows):
         r = top + i
         ws.write_string(r, 0, text, label)
         if formula is None:
             ws.write_number(r, 1, value, fmt)
         else:
-            ws.write_formula(r, 1, formula, fmt, value)
+            ws.write_formula(r, 1, formula.format(**at) if "{" in formula else formula, fmt, value)
     r = top + len(key_rows) + 1
     tables = []
     for by, heading, groups in (
@@ -254,8 +264,33 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
             r += 1
         tables.append((by, start, r - 1))
         r += 1
-    _charts(book, ws, tables[0][1], tables[0][2], r)
+    r = _signature(ws, book, width, r)
+    _charts(book, ws, tables[0][1], tables[0][2], r + 1)
     book.print_setup(ws, None)
+
+
+def _national_heading(ws, book: Book, width: int, plan) -> None:
+    """Decree 30/2020's heading: the issuing body on the left, the quốc hiệu and tiêu ngữ on the right."""
+    left, split = book.fmt(align="center", text_wrap=True), width // 2 - 1
+    body = f"UBND TỈNH {plan.province.upper()}" if plan.province else "ỦY BAN NHÂN DÂN TỈNH"
+    ws.set_row(0, 17)
+    ws.merge_range(0, 0, 0, split, body, left)
+    ws.merge_range(0, split + 1, 0, width - 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", book.fmt(bold=True, align="center"))
+    ws.merge_range(1, 0, 1, split, "SỞ NỘI VỤ", book.fmt(bold=True, align="center"))
+    ws.merge_range(1, split + 1, 1, width - 1, "Độc lập - Tự do - Hạnh phúc",
+                   book.fmt(bold=True, align="center", font_size=12))
+
+
+def _signature(ws, book: Book, width: int, r: int) -> int:
+    """The signature block under the tables: who drew it up, and the head of the Sở Nội vụ. Returns the next row."""
+    split = width // 2 - 1
+    plain, bold = book.fmt(italic=True, align="center"), book.fmt(bold=True, align="center")
+    ws.merge_range(r, split + 1, r, width - 1, "……, ngày …… tháng …… năm ……", plain)
+    ws.merge_range(r + 1, 0, r + 1, split, "NGƯỜI LẬP BIỂU", bold)
+    ws.merge_range(r + 1, split + 1, r + 1, width - 1, "GIÁM ĐỐC SỞ NỘI VỤ", bold)
+    ws.merge_range(r + 2, 0, r + 2, split, "(Ký, ghi rõ họ tên)", plain)
+    ws.merge_range(r + 2, split + 1, r + 2, width - 1, "(Ký tên, đóng dấu)", plain)
+    return r + 7
 
 
 def _groups(rows: list[dict], key: str) -> list[tuple[str, list[dict]]]:
@@ -270,7 +305,7 @@ def _charts(book: Book, ws, first: int, last: int, row: int) -> None:
     if last < first:
         return
     font = {"name": FONT, "size": 9}
-    height = max(260, 90 + 22 * (last - first + 1))
+    height = max(280, 90 + 34 * (last - first + 1))
     completion = book.workbook.add_chart({"type": "bar"})
     completion.add_series({"name": "Tỷ lệ hoàn thành", "categories": [SUMMARY, first, 0, last, 0],
                            "values": [SUMMARY, first, 7, last, 7], "fill": {"color": "#2E75B6"},
