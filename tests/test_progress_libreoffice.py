@@ -53,3 +53,15 @@ def test_the_pdf_of_the_sample_progress(written, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018" in text
     assert "CÁC HOẠT ĐỘNG QUÁ HẠN" in text and "Trang 1/" in text
+
+
+def test_cli_progress_pdf(libreoffice, tmp_path, capsys):
+    from cchc_xlsx.cli import main
+
+    out = tmp_path / "tien-do.xlsx"
+    assert main(["progress", str(SAMPLE), "-o", str(out), "--pdf", "--lang", "en"]) == 1    # the sample has errors
+    printed = capsys.readouterr().out
+    assert "7/8 returns received" in printed and f"PDF: {out.with_suffix('.pdf')}" in printed
+    text = subprocess.run(["pdftotext", "-layout", str(out.with_suffix(".pdf")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "GIÁM ĐỐC SỞ NỘI VỤ" in text
