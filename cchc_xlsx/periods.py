@@ -23,7 +23,7 @@ FULL_YEAR = list(range(1, 13))
 #: 1 January of the plan year: code -> last month.
 PERIODS = {"quy-1": 3, "6-thang": 6, "9-thang": 9, "nam": 12}
 #: English (and loose) spellings of the codes.
-ALIASES = {"q1": "quy-1", "quy1": "quy-1", "h1": "6-thang", "6m": "6-thang", "6thang": "6-thang",
+ALIASES = {"q1": "quy-1", "quy1": "quy-1", "quy-i": "quy-1", "quyi": "quy-1", "h1": "6-thang", "6m": "6-thang", "6thang": "6-thang",
            "9m": "9-thang", "9thang": "9-thang", "year": "nam", "annual": "nam", "12-thang": "nam"}
 
 messages.register({

@@ -30,7 +30,7 @@ def _row(start: str, end: str) -> dict:
     ("6-thang", "6-thang", dt.date(2018, 6, 30)), ("h1", "6-thang", dt.date(2018, 6, 30)),
     ("9-thang", "9-thang", dt.date(2018, 9, 30)), ("9m", "9-thang", dt.date(2018, 9, 30)),
     ("nam", "nam", dt.date(2018, 12, 31)), ("year", "nam", dt.date(2018, 12, 31)),
-    ("Quý 1", "quy-1", dt.date(2018, 3, 31)), ("6 tháng", "6-thang", dt.date(2018, 6, 30)),
+    ("Quý 1", "quy-1", dt.date(2018, 3, 31)), ("Quý I", "quy-1", dt.date(2018, 3, 31)), ("6 tháng", "6-thang", dt.date(2018, 6, 30)),
 ])
 def test_periods_and_their_aliases(text, code, end):
     p = period(text, 2018)

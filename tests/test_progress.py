@@ -320,3 +320,11 @@ def test_cli_help_in_both_languages(capsys):
         with pytest.raises(SystemExit):
             main(["progress", "--help", "--lang", lang])
         assert word in capsys.readouterr().out
+
+
+def test_the_period_comes_from_the_templates_or_must_be_given(folder, seed_plan, tmp_path, capsys):
+    assert run_progress([folder]).period.code == "6-thang"                 # every template says 6-thang
+    q1 = write_progress_templates(seed_plan, period("q1", 2018), tmp_path / "q1", ProgressTemplateOptions(generated_at=FIXED))
+    shutil.copy(q1[0], folder / "quy-1.xlsx")
+    assert main(["progress", str(folder), "-o", str(tmp_path / "x.xlsx"), "--lang", "en"]) == 2
+    assert "Add --period" in capsys.readouterr().err
