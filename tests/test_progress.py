@@ -328,3 +328,13 @@ def test_the_period_comes_from_the_templates_or_must_be_given(folder, seed_plan,
     shutil.copy(q1[0], folder / "quy-1.xlsx")
     assert main(["progress", str(folder), "-o", str(tmp_path / "x.xlsx"), "--lang", "en"]) == 2
     assert "Add --period" in capsys.readouterr().err
+
+
+def test_locked_cells_typed_over_are_said_and_the_plan_stays(folder):
+    path = _file(folder, "so-tu-phap")
+    _only(path, "1.1.3", content="Tổ chức hội nghị (đã đổi)", planned=50)
+    result = run_progress([folder])
+    changed = [(f.cell, f.field, f.expected, f.found) for f in result.findings if f.code == "locked-cell-changed"]
+    assert [c[:2] for c in changed] == [("B11", "content"), ("D11", "planned")] and changed[1][2:] == ("15", "50")
+    row = next(r for r in result.rows() if r["code"] == "1.1.3")
+    assert row["planned"] == 15 and row["content"] != "Tổ chức hội nghị (đã đổi)"

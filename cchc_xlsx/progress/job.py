@@ -16,7 +16,7 @@ from ..messages import text as _text
 from . import words as _words  # noqa: F401  (registers the messages)
 from .checks import Context, is_overdue, run_checks
 from .model import NO_AGENCY, PlanActivity, listed_by_agency, plan_activities
-from .read import ProgressReturn, Report, choose_returns, match, read_previous, read_progress_files
+from .read import ProgressReturn, Report, choose_returns, locked_changes, match, read_previous, read_progress_files
 
 __all__ = ["Progress", "run_progress", "summary_line"]
 
@@ -160,6 +160,9 @@ def run_progress(returns: list[Path], plan_path: Path | None = None, *, period_c
             ret.findings.append(Finding("progress-period-mismatch", agency=ret.agency, file=ret.name,
                                         found=ret.period, expected=when.code))
     used, chosen_findings = choose_returns(read, expected)                         # one per agency
+    plan_values = {a.code: {"content": a.content, "planned": a.planned} for a in activities}
+    for ret in used:
+        ret.findings += locked_changes(ret, plan_values)                           # what they typed over
     for ret in read:
         findings += ret.findings
     findings += chosen_findings

@@ -32,6 +32,7 @@ PROGRESS_SHEETS = {"Tổng hợp", "Chi tiết", "Quá hạn"}
 _CODE = re.compile(r"\d+(?:\.\d+)*")
 _HEADER_ROWS = 40            # the header row is looked for in the first rows of a sheet
 TEXT_FIELDS = ("evidence", "difficulties", "proposals")
+LOCKED_FIELDS = ("content", "planned")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Report:
     sheet: str = ""
     cells: dict[str, str] = field(default_factory=dict)
     file: str = ""
+    locked: dict[str, object] = field(default_factory=dict)   # content, planned as the return holds them
 
 
 @dataclass
@@ -158,9 +160,10 @@ def _read_rows(result: ProgressReturn, sheet: Sheet, header: int, columns: dict[
             continue
         report = Report(code, sheet=sheet.name)
         for name, c in columns.items():
-            if name in ("status", "percent", "disbursed") or name in TEXT_FIELDS:
+            if name in ("status", "percent", "disbursed", *LOCKED_FIELDS) or name in TEXT_FIELDS:
                 report.cells[name] = cell_ref(r, c)
         values = {name: sheet.value(r, c) for name, c in columns.items()}
+        report.locked = {name: values[name] for name in LOCKED_FIELDS if name in values}
         try:
             report.status = parse_status(values.get("status"))
         except ValueError:
@@ -268,6 +271,32 @@ def match(ret: ProgressReturn, owners: dict[str, str], registry: Registry) -> No
 def _filled(report: Report) -> bool:
     return report.status is not None or report.percent is not None or report.disbursed is not None or \
         any(getattr(report, name) for name in TEXT_FIELDS)
+
+
+def locked_changes(ret: ProgressReturn, plan_values: dict[str, dict]) -> list[Finding]:
+    """``locked-cell-changed`` for each activity whose locked content or planned budget the return
+    changed (unprotected and typed over); the plan's values stay. ``plan_values``: code ->
+    {content, planned (triệu đồng or None)}."""
+    findings = []
+    for code, report in ret.reports.items():
+        plan = plan_values.get(code)
+        if plan is None:
+            continue
+        content = report.locked.get("content")
+        if content is not None and " ".join(clean_text(content).split()) != " ".join(plan["content"].split()):
+            findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name, sheet=report.sheet,
+                                    cell=report.cells["content"], row_code=code, field="content",
+                                    expected=plan["content"], found=clean_text(content)))
+        if "planned" in report.locked:
+            try:
+                written = parse_number(report.locked["planned"])
+            except NotANumber:
+                written = float("nan")
+            if written != plan["planned"] and not (written in (None, 0) and not plan["planned"]):
+                findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name, sheet=report.sheet,
+                                        cell=report.cells["planned"], row_code=code, field="planned",
+                                        expected=f"{plan['planned'] or 0:g}", found=clean_text(report.locked["planned"])))
+    return findings
 
 
 def choose_returns(read: list[ProgressReturn], expected: list[str]) -> tuple[list[ProgressReturn], list[Finding]]:
