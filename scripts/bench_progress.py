@@ -6,8 +6,9 @@ same N agencies' plan returns (issue 13: "a time of the same order"). Measures o
 
 The set: the synthetic plan and N filled plan returns of scripts/bench_consolidate.py
 (``ensure_set``: N agencies × 120 activities), plus, for the same plan, the N progress templates of
-the year (``--period nam``: every activity listed) filled with openpyxl as an agency would (a status,
-a percent, a disbursement, evidence on every activity row), cached under ``--cache DIR/progress-n{N}``.
+the year (``--period nam``: every activity listed) filled with openpyxl as an agency would (done, 100 %,
+90 % of the budget disbursed, evidence; in every 20th return a few rows in progress and over plan,
+typed as text), cached under ``--cache DIR/progress-n{N}``.
 Each job runs in a fresh subprocess (``--job NAME``) and reports its seconds (after its imports)
 and its peak RSS; the plan cache is off (``CCHC_XLSX_CACHE=off``), so both jobs read the plan.
 
@@ -32,7 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 JOBS = ("progress", "consolidate")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+DEFECT_EVERY = 20                 # every 20th agency's return has a few defects (over plan, overdue)
 
 
 def _consolidate_bench():
@@ -66,7 +68,6 @@ def ensure_progress_set(cache: Path, n: int) -> Path:
         returns = building / "returns"
         paths = write_progress_templates(plan, period("nam", plan.year), returns,
                                          ProgressTemplateOptions(generated_at=bench.GENERATED_AT, registry=registry))
-        statuses = list(STATUSES.values())[:3]
         for k, path in enumerate(paths):
             book = openpyxl.load_workbook(path)
             ws = book[SHEET]
@@ -74,10 +75,14 @@ def ensure_progress_set(cache: Path, n: int) -> Path:
                 code = ws.cell(r, 1).value
                 if isinstance(code, str) and code.count(".") == 2:
                     planned = ws.cell(r, 4).value or 0
-                    ws.cell(r, 8).value = statuses[(k + r) % 3]
-                    ws.cell(r, 9).value = (k + r) % 101
-                    ws.cell(r, 10).value = round(planned * ((k + r) % 7) / 10, 1)
+                    ws.cell(r, 8).value = STATUSES["done"]
+                    ws.cell(r, 9).value = 100
+                    ws.cell(r, 10).value = round(planned * 0.9, 1)
                     ws.cell(r, 11).value = f"Báo cáo số {r}/BC ngày 20/12"
+                    if k % DEFECT_EVERY == 0 and r % 40 == 0:     # a defect now and then, as in real returns
+                        ws.cell(r, 8).value = STATUSES["in_progress"]
+                        ws.cell(r, 9).value = 60
+                        ws.cell(r, 10).value = f"{planned + 1:g}".replace(".", ",")
             book.save(path)
         (building / "manifest.json").write_text(json.dumps({"version": CACHE_VERSION, "n": n, "returns": len(paths),
                                                             "plan_set": str(plan_set)}), encoding="utf-8")

@@ -39,3 +39,19 @@ def fill(path: Path, values: dict[str, dict], out: Path | None = None) -> Path:
     target = out or path
     book.save(target)
     return target
+
+
+def stamp(path: Path, saved) -> Path:
+    """Set the file's save time (docProps/core.xml ``dcterms:modified``): openpyxl writes now() on save."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["docProps/core.xml"] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                        rb"\g<1>" + saved.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                                        parts["docProps/core.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path

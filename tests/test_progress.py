@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from progress_helpers import activity_rows, fill
+from progress_helpers import activity_rows, fill, stamp
 
 from cchc_xlsx.cli import main
 from cchc_xlsx.periods import period
@@ -230,12 +230,8 @@ def test_a_resent_return_the_one_saved_last_is_used(folder, tmp_path):
     resent = folder / "lan-2" / "so-khcn-gui-lai.xlsx"
     resent.parent.mkdir()
     fill(original, {"6.3.1": {"percent": 77}}, resent)
-    book = openpyxl.load_workbook(resent)
-    book.properties.modified = dt.datetime(2018, 7, 5, 8, 0)
-    book.save(resent)
-    book = openpyxl.load_workbook(original)
-    book.properties.modified = dt.datetime(2018, 7, 1, 8, 0)
-    book.save(original)
+    stamp(original, dt.datetime(2018, 7, 5, 8, 0))           # the copy in the folder's root is the older one
+    stamp(resent, dt.datetime(2018, 7, 6, 8, 0))
     result = run_progress([folder])
     assert [(f.code, f.file) for f in result.findings if f.code == "duplicate-return"] == \
         [("duplicate-return", original.name)]

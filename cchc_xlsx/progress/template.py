@@ -21,6 +21,7 @@ from ..normalise import Plan
 from ..periods import Period
 from ..templates import (META_SHEET, SHEET_GUIDE, _file_part, _Formats, _page_setup, _protect, _replace, _titles,
                          fit_height, plan_id, row_fingerprint, slug)
+from ..templates import _apply as _apply_rule
 from .model import PlanActivity, listed_by_agency, plan_activities
 from .words import COLUMNS, SHEET, STATUSES, TEMPLATE_FORMAT, TEMPLATE_VERSION
 
@@ -180,8 +181,8 @@ def _extra_formats(book: xlsxwriter.Workbook) -> tuple:
 
 
 def _apply(sheet, rows: list[int], first_col: int, last_col: int, options: dict, method: str = "data_validation"):
-    from ..templates import _apply as apply
-    apply(sheet, method, rows, first_col, last_col, options)
+    """One validation (or conditional format) over every given row, as the plan templates apply theirs."""
+    _apply_rule(sheet, method, rows, first_col, last_col, options)
 
 
 def _validate(sheet, rows: list[int], due_rows: list[int], f: _Formats) -> None:

@@ -15,6 +15,7 @@ from ..findings import SEVERITIES
 from ..outputs import clean_leftovers
 from ..progress.words import NOT_REPORTED, STATUSES, status_word
 from .book import FONT, PERCENT, SEVERITY_WORDS, TRIEU, WHOLE, Book, RowFit
+from .rows import Rows
 
 __all__ = ["write_progress_book", "SUMMARY", "DETAIL", "OVERDUE", "CHECKS", "SOURCES", "OVERDUE_MARK",
            "DETAIL_COLUMNS", "DETAIL_HEADER_ROW"]
@@ -100,35 +101,28 @@ def _write_detail(book: Book, ws, progress, rows: list[dict]) -> tuple[int, int]
         looks[late] = (book.cell(**extra), book.cell(num_format=TRIEU, **extra), book.cell(num_format=PERCENT, **extra),
                        book.cell(num_format="0.##", **extra), book.cell(align="center", **extra))
     first = DETAIL_HEADER_ROW + 1
+    out = Rows(ws, 0, len(DETAIL_COLUMNS) - 1)     # the fast row writer of the consolidated workbook's big sheets
+    text_keys = ("code", "task_label", "content", "agency", "window")
     for i, row in enumerate(rows):
         r = first + i
         text_fmt, money, rate, plain_number, center = looks[row["overdue"]]
-        ws.set_row(r, fit([row["content"], row["collector"], row["evidence"], row["difficulties"], row["proposals"]]))
-        values = {"code": row["code"], "task_label": f"Nhiệm vụ {row['task']}", "content": row["content"],
-                  "agency": row["agency"], "window": row["window"], "collector": row["collector"],
-                  "due": "x" if row["due"] else "", "status": status_word(row["status"]),
-                  "evidence": row["evidence"], "difficulties": row["difficulties"], "proposals": row["proposals"],
-                  "overdue": OVERDUE_MARK if row["overdue"] else "", "file": row["file"]}
-        for key, _, _ in DETAIL_COLUMNS:
-            c = D[key]
-            if key in values:
-                ws.write_string(r, c, values[key], center if key in ("due", "overdue") else text_fmt)
-            elif key == "planned":
-                ws.write_number(r, c, row["planned"], money)
-            elif key in ("disbursed", "previous_disbursed"):
-                if row[key] is None:
-                    ws.write_blank(r, c, None, money)
-                else:
-                    ws.write_number(r, c, row[key], money)
-            elif key == "percent":
-                if row["percent"] is None:
-                    ws.write_blank(r, c, None, plain_number)
-                else:
-                    ws.write_number(r, c, row["percent"], plain_number)
-            elif key == "disbursed_rate":
-                planned, disbursed = f"{_col('planned')}{r + 1}", f"{_col('disbursed')}{r + 1}"
-                value = (row["disbursed"] or 0.0) / row["planned"] if row["planned"] else 0.0
-                ws.write_formula(r, c, f"=IF({planned}>0,N({disbursed})/{planned},0)", rate, value)
+        out.start(r, fit([row["content"], row["collector"], row["evidence"], row["difficulties"], row["proposals"]]))
+        out.texts(0, (row["code"], f"Nhiệm vụ {row['task']}", row["content"], row["agency"], row["window"]),
+                  (out.style(text_fmt),) * len(text_keys))
+        out.number(D["planned"], row["planned"], money)
+        out.text(D["collector"], row["collector"], text_fmt)
+        out.text(D["due"], "x" if row["due"] else "", center)
+        out.text(D["status"], status_word(row["status"]), text_fmt)
+        _number_or_blank(out, D["percent"], row["percent"], plain_number)
+        _number_or_blank(out, D["disbursed"], row["disbursed"], money)
+        planned, disbursed = f"{_col('planned')}{r + 1}", f"{_col('disbursed')}{r + 1}"
+        out.formula(D["disbursed_rate"], f"=IF({planned}>0,N({disbursed})/{planned},0)", rate,
+                    (row["disbursed"] or 0.0) / row["planned"] if row["planned"] else 0.0)
+        _number_or_blank(out, D["previous_disbursed"], row["previous_disbursed"], money)
+        out.texts(D["evidence"], (row["evidence"], row["difficulties"], row["proposals"],
+                                  OVERDUE_MARK if row["overdue"] else "", row["file"]),
+                  (out.style(text_fmt),) * 3 + (out.style(center), out.style(text_fmt)))
+        out.end()
     last = first + len(rows) - 1
     total = last + 1
     ws.set_row(total, 20)
@@ -152,6 +146,13 @@ def _write_detail(book: Book, ws, progress, rows: list[dict]) -> tuple[int, int]
     if rows:
         ws.autofilter(DETAIL_HEADER_ROW, 0, last, len(DETAIL_COLUMNS) - 1)
     return first, last
+
+
+def _number_or_blank(out: Rows, col: int, value: float | None, fmt) -> None:
+    if value is None:
+        out.blank(col, fmt)
+    else:
+        out.number(col, value, fmt)
 
 
 # --------------------------------------------------------------------------- Tổng hợp
@@ -368,14 +369,16 @@ def _write_checks(book: Book, ws, progress) -> None:
     _header(ws, book, 3, [name for name, _ in columns])
     fit = RowFit([60])
     looks = {"error": book.cell(bg_color="#FFC7CE"), "warning": book.cell(bg_color="#FFEB9C"), "info": book.cell()}
+    out = Rows(ws, 0, len(columns) - 1)
+    whole, plain = book.cell(num_format=WHOLE), book.cell()
     for n, f in enumerate(findings, start=1):
-        r = 3 + n
         message = f.message("vi")
-        ws.set_row(r, fit([message]))
-        ws.write_number(r, 0, n, book.cell(num_format=WHOLE))
-        for c, value in enumerate([SEVERITY_WORDS[f.severity], f.code, f.agency, f.row_code, message, f.file,
-                                   f"{f.sheet}!{f.cell}" if f.cell else f.sheet], start=1):
-            ws.write_string(r, c, value, looks[f.severity] if c == 1 else book.cell())
+        out.start(3 + n, fit([message]))
+        out.number(0, n, whole)
+        out.text(1, SEVERITY_WORDS[f.severity], looks[f.severity])
+        out.texts(2, (f.code, f.agency, f.row_code, message, f.file, f"{f.sheet}!{f.cell}" if f.cell else f.sheet),
+                  (out.style(plain),) * 6)
+        out.end()
     book.print_setup(ws, (3, 3))
 
 
