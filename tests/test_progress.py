@@ -334,3 +334,9 @@ def test_locked_cells_typed_over_are_said_and_the_plan_stays(folder):
     assert [c[:2] for c in changed] == [("B11", "content"), ("D11", "planned")] and changed[1][2:] == ("15", "50")
     row = next(r for r in result.rows() if r["code"] == "1.1.3")
     assert row["planned"] == 15 and row["content"] != "Tổ chức hội nghị (đã đổi)"
+
+
+def test_two_runs_write_the_same_workbook(filled, tmp_path):
+    first = write_progress_book(run_progress([filled[0]]), tmp_path / "a.xlsx").read_bytes()
+    second = write_progress_book(run_progress([filled[0]]), tmp_path / "b.xlsx").read_bytes()
+    assert first == second
