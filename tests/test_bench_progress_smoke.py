@@ -14,7 +14,7 @@ def test_bench_progress_quick(tmp_path: Path) -> None:
                            str(tmp_path / "cache")], capture_output=True, text=True, encoding="utf-8", timeout=300,
                           cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.startswith("  ")}
+    lines = {line.split()[0]: line for line in proc.stdout.splitlines() if "peak RSS" in line}
     assert "5 files" in lines["progress"] and "6 files" in lines["consolidate"]    # 5 agencies; one resent plan return
     assert "progress / consolidate:" in proc.stdout
     assert (tmp_path / "cache" / "progress-n5" / "manifest.json").exists()
