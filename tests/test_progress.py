@@ -340,3 +340,16 @@ def test_two_runs_write_the_same_workbook(filled, tmp_path):
     first = write_progress_book(run_progress([filled[0]]), tmp_path / "a.xlsx").read_bytes()
     second = write_progress_book(run_progress([filled[0]]), tmp_path / "b.xlsx").read_bytes()
     assert first == second
+
+
+def test_a_percent_typed_with_a_percent_sign_is_read_as_meant(folder):
+    path = _file(folder, "so-tu-phap")
+    book = openpyxl.load_workbook(path)
+    ws = book["Tiến độ"]
+    row = activity_rows(path)["1.2.2"]
+    ws[f"I{row}"].value, ws[f"I{row}"].number_format = 0.8, "0%"      # what Excel stores for «80%»
+    book.save(path)
+    result = run_progress([folder])
+    assert result.reports["1.2.2"].percent == 80
+    assert [(f.cell, f.found, f.expected) for f in result.findings if f.code == "progress-percent-format"] == \
+        [(f"I{row}", "80%", "80")]

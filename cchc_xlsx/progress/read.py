@@ -150,7 +150,36 @@ def read_progress_file(path: Path, *, reader: str = "calamine") -> ProgressRetur
         return result
     sheet, header, columns = found
     _read_rows(result, sheet, header, columns)
+    _percent_formats(result, path)
     return result
+
+
+def _percent_formats(result: ProgressReturn, path: Path) -> None:
+    """A completion typed as «80%» is stored by Excel as 0,8 in a percent format: read as 80, and said
+    (``progress-percent-format``). Only a value in (0, 1] can be one, so the file's formats are read
+    (openpyxl) only when one is there."""
+    suspects = [r for r in result.reports.values() if r.percent is not None and 0 < r.percent <= 1]
+    if not suspects or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:            # read already by calamine: a file openpyxl cannot open keeps its values
+        return
+    try:
+        for report in suspects:
+            if report.sheet not in book.sheetnames:
+                continue
+            cell = book[report.sheet][report.cells["percent"]]
+            if "%" in (cell.number_format or ""):
+                written = f"{report.percent:.0%}"
+                report.percent = round(report.percent * 100, 6)
+                result.findings.append(Finding("progress-percent-format", file=result.name, sheet=report.sheet,
+                                               cell=report.cells["percent"], row_code=report.code, found=written,
+                                               expected=f"{report.percent:g}", field="percent"))
+    finally:
+        book.close()
 
 
 def _read_rows(result: ProgressReturn, sheet: Sheet, header: int, columns: dict[str, int]) -> None:
