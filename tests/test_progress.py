@@ -353,3 +353,14 @@ def test_a_percent_typed_with_a_percent_sign_is_read_as_meant(folder):
     assert result.reports["1.2.2"].percent == 80
     assert [(f.cell, f.found, f.expected) for f in result.findings if f.code == "progress-percent-format"] == \
         [(f"I{row}", "80%", "80")]
+
+
+def test_a_previous_file_without_a_progress_table_is_unusable_input(filled, tmp_path, capsys):
+    plan = tmp_path / "nham.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbooks" / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx",
+                plan)
+    assert main(["progress", str(filled[0]), "--previous", str(plan), "-o", str(tmp_path / "x.xlsx"),
+                 "--lang", "en", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "no progress table" in captured.err
+    assert json.loads(captured.out)["error"]["file"].endswith("nham.xlsx")
