@@ -18,9 +18,31 @@ pytestmark = pytest.mark.libreoffice
 SAMPLE = bundled_plan_path().parent / "progress-6-thang"
 
 
-@pytest.fixture(scope="module")
-def written(libreoffice, tmp_path_factory):
-    result = run_progress([SAMPLE])
+def _round_trip_returns(folder):
+    """Every template of the half-year filled with known values by script (tests/test_progress.py)."""
+    from progress_helpers import fill
+    from test_progress import FIXED, _known_values
+
+    from cchc_xlsx.periods import period
+    from cchc_xlsx.pipeline import read_plan
+    from cchc_xlsx.progress.template import ProgressTemplateOptions, write_progress_templates
+
+    plan = read_plan(bundled_plan_path())
+    when = period("6-thang", plan.year)
+    values = _known_values(plan, when)
+    returns = folder / "returns"
+    returns.mkdir()
+    for path in write_progress_templates(plan, when, folder / "blank", ProgressTemplateOptions(generated_at=FIXED)):
+        fill(path, values, returns / path.name)
+    return returns
+
+
+@pytest.fixture(scope="module", params=["sample", "round-trip"])
+def written(libreoffice, tmp_path_factory, request):
+    folder = SAMPLE if request.param == "sample" else _round_trip_returns(tmp_path_factory.mktemp("filled"))
+    result = run_progress([folder])
+    assert {ret.status for ret in result.returns} <= {"read", "skipped", "superseded"} and len(result.received()) == \
+        (7 if request.param == "sample" else 8)
     return result, write_progress_book(result, tmp_path_factory.mktemp("tien-do") / "tien-do.xlsx")
 
 
@@ -47,7 +69,7 @@ def test_libreoffice_recalculates_every_formula_to_the_cached_value(written, tmp
     assert summary["Số đơn vị đã gửi báo cáo"] == data["returns"]["received"]
 
 
-def test_the_pdf_of_the_sample_progress(written, tmp_path):
+def test_the_pdf_of_the_progress_workbook(written, tmp_path):
     pdf = print_pdf(written[1], tmp_path / "tien-do.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018" in text
