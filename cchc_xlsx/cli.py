@@ -241,6 +241,7 @@ def _add_progress_templates(sub, common, lang: str) -> None:
     cmd.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help=text("progress.arg.output_dir", lang))
     cmd.add_argument("--previous", type=Path, metavar="PREV.xlsx", help=text("progress.arg.previous", lang))
     cmd.add_argument("--deadline", default="", help=text("progress.arg.deadline", lang))
+    cmd.add_argument("--password", help=text("progress.arg.password", lang))
     cmd.add_argument("--year", type=int, help=text("progress.arg.year", lang))
     cmd.set_defaults(handler=_cmd_progress_templates)
 
@@ -254,7 +255,7 @@ def _cmd_progress_templates(args) -> int:
 
     plan = read_plan(args.plan or bundled_plan_path(), year=args.year, registry=_registry(args))
     when = period(args.period, plan.year)
-    options = ProgressTemplateOptions(deadline=args.deadline, registry=_registry(args))
+    options = ProgressTemplateOptions(password=args.password, deadline=args.deadline, registry=_registry(args))
     if args.previous:
         options.previous = read_previous(args.previous)
     paths = write_progress_templates(plan, when, args.output, options)

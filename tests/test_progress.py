@@ -364,3 +364,9 @@ def test_a_previous_file_without_a_progress_table_is_unusable_input(filled, tmp_
     captured = capsys.readouterr()
     assert "no progress table" in captured.err
     assert json.loads(captured.out)["error"]["file"].endswith("nham.xlsx")
+
+
+def test_cli_templates_with_a_password(tmp_path):
+    assert main(["progress-templates", "--period", "q1", "--password", "cchc", "-o", str(tmp_path)]) == 0
+    ws = openpyxl.load_workbook(tmp_path / "cchc-2018-tien-do-quy-1-so-tu-phap.xlsx")["Tiến độ"]
+    assert ws.protection.sheet and ws.protection.password

@@ -103,6 +103,8 @@ messages.register({
     "progress.arg.json": ("in kết quả dạng JSON", "print the result as JSON"),
     "progress.arg.pdf": ("in thêm bảng tổng hợp ra PDF (LibreOffice)", "also print the workbook to PDF (LibreOffice)"),
     "progress.arg.deadline": ("hạn gửi báo cáo, ghi trong hướng dẫn", "the date returns are due, shown in the instructions"),
+    "progress.arg.password": ("khóa các trang bằng mật khẩu này (mặc định: không có mật khẩu)",
+                              "protect the sheets with this password (default: no password)"),
     "progress.arg.year": ("năm kế hoạch, khi tiêu đề không ghi", "the plan year, when the titles do not say it"),
     # what the commands print
     "progress.templates.written": ("Đã tạo {n} biểu mẫu báo cáo tiến độ ({period}) trong {dir}:",
