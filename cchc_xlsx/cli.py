@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .agencies import Registry
 from .findings import ToolError
+from .progress import words as _progress_words  # noqa: F401  (registers the progress commands' messages)
 from .workbook import FileProblem
 
 __all__ = ["main"]
@@ -88,6 +89,8 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     print_.add_argument("workbook", type=Path, help="the consolidated workbook")
     print_.add_argument("-o", "--output", type=Path, help="the PDF (default: beside the workbook)")
     print_.set_defaults(handler=_cmd_print)
+    _add_progress_templates(sub, common, lang)
+    _add_progress(sub, common, lang)
     return parser
 
 
@@ -245,6 +248,83 @@ def _cmd_print(args) -> int:
     pdf = print_pdf(args.workbook, args.output)
     print(("Đã in PDF: {}" if args.lang == "vi" else "PDF: {}").format(pdf))
     return EXIT_OK
+
+
+def _add_progress_templates(sub, common, lang: str) -> None:
+    from .messages import text
+
+    cmd = sub.add_parser("progress-templates", parents=[common], help=text("progress.templates.help", lang),
+                         description=text("progress.templates.description", lang))
+    cmd.add_argument("plan", type=Path, nargs="?", help=text("progress.arg.plan", lang))
+    cmd.add_argument("--period", required=True, help=text("progress.arg.period", lang))
+    cmd.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help=text("progress.arg.output_dir", lang))
+    cmd.add_argument("--previous", type=Path, metavar="PREV.xlsx", help=text("progress.arg.previous", lang))
+    cmd.add_argument("--deadline", default="", help=text("progress.arg.deadline", lang))
+    cmd.add_argument("--password", help=text("progress.arg.password", lang))
+    cmd.add_argument("--year", type=int, help=text("progress.arg.year", lang))
+    cmd.set_defaults(handler=_cmd_progress_templates)
+
+
+def _cmd_progress_templates(args) -> int:
+    from .messages import text
+    from .periods import period
+    from .pipeline import bundled_plan_path, read_plan
+    from .progress.read import read_previous
+    from .progress.template import ProgressTemplateOptions, write_progress_templates
+
+    plan = read_plan(args.plan or bundled_plan_path(), year=args.year, registry=_registry(args))
+    when = period(args.period, plan.year)
+    options = ProgressTemplateOptions(password=args.password, deadline=args.deadline, registry=_registry(args))
+    if args.previous:
+        options.previous = read_previous(args.previous)
+    paths = write_progress_templates(plan, when, args.output, options)
+    print(text("progress.templates.written", args.lang, n=len(paths), period=when.label(args.lang), dir=args.output))
+    for path in paths:
+        print(f"  {path.name}")
+    return EXIT_OK
+
+
+def _add_progress(sub, common, lang: str) -> None:
+    from .messages import text
+
+    cmd = sub.add_parser("progress", parents=[common], help=text("progress.help", lang),
+                         description=text("progress.description", lang))
+    cmd.add_argument("returns", type=Path, nargs="+", help=text("progress.arg.returns", lang))
+    cmd.add_argument("--plan", type=Path, help=text("progress.arg.plan", lang))
+    cmd.add_argument("--period", help=text("progress.arg.period_default", lang))
+    cmd.add_argument("--previous", type=Path, metavar="PREV.xlsx", help=text("progress.arg.previous", lang))
+    cmd.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help=text("progress.arg.output", lang))
+    cmd.add_argument("--pdf", action="store_true", help=text("progress.arg.pdf", lang))
+    cmd.add_argument("--json", action="store_true", help=text("progress.arg.json", lang))
+    cmd.set_defaults(handler=_cmd_progress)
+
+
+def _cmd_progress(args) -> int:
+    from .messages import text
+    from .progress.job import run_progress, summary_line
+    from .write.progress_book import write_progress_book
+
+    for path in args.returns:
+        if not path.exists():
+            raise ToolError(text("progress.no_such_path", args.lang, path=path))
+    result = run_progress(list(args.returns), args.plan, period_code=args.period, previous_path=args.previous,
+                          registry=_registry(args), lang=args.lang)
+    output = args.output or Path(f"cchc-{result.plan.year}-tien-do-{result.period.code}.xlsx")
+    written = write_progress_book(result, output)
+    pdf = None
+    if args.pdf:
+        from .printing import print_pdf
+        pdf = print_pdf(written)
+    if args.json:
+        data = result.to_json(args.lang) | {"output": str(written), "pdf": str(pdf) if pdf else None}
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(summary_line(result, args.lang))
+        print(text("progress.written", args.lang, path=written))
+        if pdf:
+            print(text("progress.pdf", args.lang, path=pdf))
+    return EXIT_ERRORS if any(f.severity == "error" for f in result.findings) else EXIT_OK
 
 
 def _json_error(args, code: str, file: str, message: str) -> None:

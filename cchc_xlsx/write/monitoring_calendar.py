@@ -7,10 +7,11 @@ which the sheet prints above its table).
 from __future__ import annotations
 
 import contextlib
-import math
 
 import pandas as pd
 
+from ..periods import FULL_YEAR, activity_window, collection_months
+from ..periods import effective_frequencies as _effective_frequencies
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .layout import Layout
 from .rows import Rows
@@ -19,7 +20,6 @@ __all__ = ["collection_months", "activity_window", "write_calendar_sheet", "RULE
 
 MARK = "x"
 MONTHS = range(1, 13)
-FULL_YEAR = list(MONTHS)
 
 #: How a frequency becomes months, as the sheet says it.
 RULES = [
@@ -37,64 +37,7 @@ RULES = [
 WINDOW_FIELDS = ("from_kind", "year_from", "month_from", "to_kind", "year_to", "month_to")
 
 
-def activity_window(row: dict, year: int) -> list[int]:
-    """The months of ``year`` an activity runs in: its months clipped to the year; the whole year
-    when a month is missing or «Theo yêu cầu»; [] when it runs wholly outside the year."""
-    start, end = 1, 12
-    if row["from_kind"] == "month":
-        y, m = int(row["year_from"]), int(row["month_from"])
-        if y > year:
-            return []
-        start = m if y == year else 1
-    if row["to_kind"] == "month":
-        y, m = int(row["year_to"]), int(row["month_to"])
-        if y < year:
-            return []
-        end = m if y == year else 12
-    return list(range(start, end + 1))
-
-
-def collection_months(kind: str, per_year: int | None, window: list[int]) -> list[int]:
-    """Months (1–12) a collection is due, for a frequency ``kind`` over the ``window``'s months."""
-    months = sorted(set(window))
-    if not months:
-        return []
-    if kind in ("monthly", "continuous"):
-        return months
-    if kind in ("quarterly", "semiannual"):
-        due = [m for m in months if m % (3 if kind == "quarterly" else 6) == 0]
-        return due or [months[-1]]
-    if kind == "annual":
-        return [months[-1]]
-    if kind == "times" and per_year:
-        n = min(int(per_year), len(months))
-        return sorted({months[math.ceil(k * len(months) / n) - 1] for k in range(1, n + 1)})
-    return []                                   # on request, invalid, missing: nothing to schedule
-
-
 FREQUENCY_WORDS = {"on_request": "Theo yêu cầu", "invalid": "không hợp lệ", "missing": "chưa có"}
-
-
-def _effective_frequencies(frame: pd.DataFrame) -> dict[str, tuple[str, int | None, str, str]]:
-    """code -> (kind, per year, as written, note): a blank frequency takes its nearest ancestor's."""
-    codes = frame["code"].tolist()
-    own = {}
-    for code, kind, per_year, text in zip(codes, frame["frequency_kind"].tolist(),
-                                          frame["collections_per_year"].tolist(), frame["frequency"].tolist()):
-        own.setdefault(code, (kind, None if per_year is pd.NA else int(per_year), text or ""))
-    result = {}
-    for code, (kind, per_year, text) in own.items():
-        note = ""
-        if kind == "missing":
-            parent = code
-            while "." in parent:
-                parent = parent.rsplit(".", 1)[0]
-                if parent in own and own[parent][0] not in ("missing", "invalid"):
-                    kind, per_year, _ = own[parent]
-                    note = f"(theo dòng {parent}: {own[parent][2]})"
-                    break
-        result[code] = (kind, per_year, text, note)
-    return result
 
 
 def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
