@@ -203,6 +203,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "plan-monitoring-mismatch": ("warning",
         "Dòng {row_code}: {reason}.",
         "Row {row_code}: {reason}."),
+    # plan comparison (cchc_xlsx/diff.py)
+    "match-uncertain": ("info",
+        "Dòng {found} của kế hoạch cũ («{old}») được ghép với dòng {row_code} của kế hoạch mới («{new}») với độ tin cậy {expected}%: hãy kiểm tra xem đây có đúng là một hoạt động.",
+        "Row {found} of the old plan («{old}») is matched with row {row_code} of the new plan («{new}») at {expected}% confidence: check that they are the same activity."),
 }
 
 

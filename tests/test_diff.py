@@ -1,0 +1,194 @@
+"""Plan adjustments (issue 14): pairs of plans built from the bundled decision by
+scripts/build_plan_pairs.py, each with one kind of change, and what the comparison must say."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from cchc_xlsx.cli import main
+from cchc_xlsx.diff import CHANGE_COLUMNS, KINDS, diff_files, diff_plans
+from cchc_xlsx.pipeline import bundled_plan_path, read_plan
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="session")
+def pairs(tmp_path_factory):
+    """Pair name -> the new plan's path (the old plan of every pair is the bundled decision)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_plan_pairs import build
+    return build(tmp_path_factory.mktemp("pairs"))
+
+
+@pytest.fixture(scope="session")
+def old_plan():
+    return read_plan(bundled_plan_path())
+
+
+@pytest.fixture(scope="session")
+def diffs(pairs, old_plan):
+    cache = {}
+
+    def diff(name):
+        if name not in cache:
+            cache[name] = diff_plans(old_plan, read_plan(pairs[name]), old_file="old.xlsx", new_file=f"{name}.xlsx")
+        return cache[name]
+    return diff
+
+
+def _kinds(diff) -> list[str]:
+    return diff.changes["kind"].tolist()
+
+
+def _nonzero(table: dict) -> dict:
+    return {name: round(v["change"], 6) for name, v in table.items() if v["change"]}
+
+
+def test_the_same_plan_against_itself_changes_nothing(diffs):
+    diff = diffs("same")
+    data = diff.to_json()
+    assert diff.unchanged and diff.changes.empty
+    assert data["added"] == data["removed"] == data["renumbered"] == data["changed"] == data["money_moved"] == []
+    assert data["total"] == {"old": 8000.0, "new": 8000.0, "change": 0.0}
+    assert not _nonzero(data["budget_by_agency"]) and not _nonzero(data["budget_by_task"])
+    assert not _nonzero(data["allocation"])
+    assert data["counts"]["matched"] == 103 and all(m["score"] == 100 for m in data["matches"])
+
+
+def test_the_same_plan_in_two_layouts_changes_nothing(pairs, old_plan):
+    """The bundled workbook against its values pasted as text on one sheet, without merges."""
+    new = read_plan(pairs["pasted-as-text"])
+    assert set(new.plan["sheet"]) == {"Kế hoạch"} and new.plan["sheet"].tolist() != old_plan.plan["sheet"].tolist()
+    diff = diff_plans(old_plan, new)
+    assert diff.changes.empty
+    assert diff.counts()["matched"] == 103 and diff.fields_compared == (
+        "content", "indicator", "evidence", "month_from", "month_to", "budget", "lead", "partners",
+        "frequency", "collector", "reporter")
+
+
+def test_an_activity_inserted_in_the_middle_of_an_output(diffs):
+    """Every later code of the output shifts; nothing else is reported as changed."""
+    data = diffs("inserted").to_json()
+    assert [(a["code"], a["budget"], a["agency"]) for a in data["added"]] == [("1.4.3", 5.0, "Sở Tư pháp")]
+    assert data["added"][0]["content"].startswith("Tập huấn kỹ năng theo dõi thi hành pháp luật")
+    assert [(r["old_code"], r["new_code"]) for r in data["renumbered"]] == [
+        ("1.4.3", "1.4.4"), ("1.4.4", "1.4.5"), ("1.4.5", "1.4.6")]
+    assert all(r["score"] == 90 for r in data["renumbered"])       # the same content, another code
+    assert data["removed"] == data["changed"] == data["moved"] == data["money_moved"] == []
+    assert data["total"] == {"old": 8000.0, "new": 8005.0, "change": 5.0}
+    assert _nonzero(data["budget_by_agency"]) == {"Sở Tư pháp": 5.0}
+    assert _nonzero(data["budget_by_task"]) == {"CẢI CÁCH THỂ CHẾ": 5.0}
+    assert _nonzero(data["allocation"]) == {"Sở Tư pháp": 5.0}
+    assert sorted(set(_kinds(diffs("inserted")))) == ["added", "agency-budget", "allocation", "renumbered",
+                                                      "task-budget", "total"]
+
+
+def test_an_activity_removed(diffs):
+    data = diffs("removed").to_json()
+    assert [(r["code"], r["budget"], r["agency"]) for r in data["removed"]] == [("1.4.4", 10.0, "Sở Tư pháp")]
+    assert [(r["old_code"], r["new_code"]) for r in data["renumbered"]] == [("1.4.5", "1.4.4")]
+    assert data["added"] == data["changed"] == []
+    assert data["total"]["change"] == -10.0
+    assert _nonzero(data["budget_by_agency"]) == {"Sở Tư pháp": -10.0} == _nonzero(data["allocation"])
+
+
+def test_budget_moved_between_two_agencies(diffs):
+    """The agency changes sum to zero and the total is unchanged."""
+    data = diffs("budget-moved").to_json()
+    assert sorted((c["new_code"], c["field"], c["old"], c["new"]) for c in data["changed"]) == [
+        ("4.4.4", "budget", 20.0, 120.0), ("6.2.1", "budget", 1949.0, 1849.0)]
+    agencies = _nonzero(data["budget_by_agency"])
+    assert agencies == {"Sở Nội vụ": 100.0, "Sở Thông tin và Truyền thông": -100.0}
+    assert sum(agencies.values()) == 0 and data["total"]["change"] == 0
+    assert _nonzero(data["allocation"]) == agencies
+    assert _nonzero(data["budget_by_task"]) == {"XÂY DỰNG VÀ NÂNG CAO CHẤT LƯỢNG ĐỘI NGŪ CBCCVC": 100.0,
+                                                "HIỆN ĐẠI HÓA HÀNH CHÍNH": -100.0}
+    assert data["added"] == data["removed"] == data["renumbered"] == data["money_moved"] == []
+    changes = diffs("budget-moved").changes
+    budget = changes[(changes["kind"] == "changed")].set_index("new_code")["change"]
+    assert budget.to_dict() == {"4.4.4": 100.0, "6.2.1": -100.0}
+
+
+def test_a_lead_agency_changed(diffs):
+    """The row's lead is the change; its money moves from one agency to the other."""
+    data = diffs("lead-changed").to_json()
+    assert data["changed"] == [{"old_code": "1.4.2", "new_code": "1.4.2", "field": "lead",
+                                "old": "Sở Tư pháp", "new": "Sở Nội vụ"}]
+    assert data["money_moved"] == [{"from": "Sở Tư pháp", "to": "Sở Nội vụ", "amount": 10.0, "rows": ["1.4.2"]}]
+    assert _nonzero(data["budget_by_agency"]) == {"Sở Tư pháp": -10.0, "Sở Nội vụ": 10.0}
+    assert data["total"]["change"] == 0 and not _nonzero(data["budget_by_task"])
+    moved = diffs("lead-changed").changes.query("kind == 'money-moved'")
+    assert moved[["agency", "to_agency", "change"]].values.tolist() == [["Sở Tư pháp", "Sở Nội vụ", 10.0]]
+
+
+def test_contents_reworded_slightly_match_and_rewritten_completely_do_not(diffs):
+    data = diffs("reworded").to_json()
+    changed = data["changed"]
+    assert [(c["old_code"], c["new_code"], c["field"]) for c in changed] == [("2.1.2", "2.1.2", "content")]
+    assert changed[0]["old"].startswith("Triển khai thực hiện rà soát, đánh giá TTHC")
+    assert changed[0]["new"].startswith("Triển khai rà soát, đánh giá thủ tục hành chính")
+    match = next(m for m in data["matches"] if m["new_code"] == "2.1.2")
+    assert 85 <= match["score"] < 100                               # sure, but not identical
+    assert [a["code"] for a in data["added"]] == ["3.1.1"] == [r["code"] for r in data["removed"]]
+    assert data["added"][0]["content"].startswith("Số hóa hồ sơ lưu trữ")
+    assert data["renumbered"] == []
+
+
+def test_the_monitoring_frequency_of_one_row_changed(diffs):
+    data = diffs("frequency").to_json()
+    assert data["changed"] == [{"old_code": "1.1.3", "new_code": "1.1.3", "field": "frequency",
+                                "old": "Thường xuyên", "new": "Hàng quý"}]
+    assert data["added"] == data["removed"] == data["renumbered"] == []
+    assert not _nonzero(data["budget_by_agency"]) and data["total"]["change"] == 0
+
+
+def test_an_activity_moved_to_another_output(diffs):
+    data = diffs("moved").to_json()
+    assert data["moved"] == [{"old_code": "1.4.5", "new_code": "1.3.5", "old_parent": "1.4", "new_parent": "1.3",
+                              "score": 90}]
+    assert data["added"] == data["removed"] == data["changed"] == []
+
+
+def test_the_changes_flatten_to_one_table_with_stable_kinds(diffs):
+    for name in ("inserted", "removed", "budget-moved", "lead-changed", "reworded", "frequency", "moved"):
+        changes = diffs(name).changes
+        assert list(changes.columns) == CHANGE_COLUMNS
+        assert len(changes) and set(changes["kind"]) <= set(KINDS), name
+
+
+def test_diff_files_reads_any_layout(pairs):
+    diff = diff_files(bundled_plan_path(), pairs["removed"])
+    assert diff.old_file == "ke-hoach-cchc-daklak-2018.xlsx" and diff.new_file == "removed.xlsx"
+    assert [r.old["code"] for r in diff.removed] == ["1.4.4"]
+
+
+# --------------------------------------------------------------------------- the command
+def test_cli_json_equals_the_library_result(pairs, capsys):
+    code = main(["diff", str(bundled_plan_path()), str(pairs["inserted"]), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data == json.loads(json.dumps(diff_files(bundled_plan_path(), pairs["inserted"]).to_json(),
+                                         ensure_ascii=False, default=str))
+    assert code == 1        # the decision's own error (an agency in a frequency cell) is in both plans
+
+
+def test_cli_prints_the_changes_in_either_language(pairs, capsys):
+    main(["diff", str(bundled_plan_path()), str(pairs["inserted"])])
+    out = capsys.readouterr().out
+    assert "1.4.3 → 1.4.4" in out and "Tổng ngân sách các hoạt động: 8.000 → 8.005 triệu đồng (+5)" in out
+    main(["diff", str(bundled_plan_path()), str(pairs["inserted"]), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "Renumbered:" in out and "8,000 → 8,005 million đồng (+5)" in out
+
+
+def test_cli_an_unusable_input_exits_2_with_one_line(tmp_path, capsys):
+    bad = tmp_path / "khong-phai-ke-hoach.xlsx"
+    bad.write_bytes(b"not a workbook")
+    assert main(["diff", str(bundled_plan_path()), str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "khong-phai-ke-hoach.xlsx" in err[0]
+    assert main(["diff", str(bundled_plan_path()), str(tmp_path / "missing.xlsx"), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "missing.xlsx" in captured.err and json.loads(captured.out)["error"]["file"].endswith("missing.xlsx")
