@@ -252,7 +252,8 @@ def _cmd_diff(args) -> int:
     written = pdf = None
     if args.output or args.pdf:
         from .write.diff_book import default_name, write_diff_book
-        written = write_diff_book(result, args.output or default_name(result), inputs=[args.old, args.new])
+        written = write_diff_book(result, args.output or default_name(result), inputs=[args.old, args.new],
+                                  lang=args.lang)
         if args.pdf:
             from .printing import print_pdf
             pdf = print_pdf(written)

@@ -192,3 +192,91 @@ def test_cli_an_unusable_input_exits_2_with_one_line(tmp_path, capsys):
     assert main(["diff", str(bundled_plan_path()), str(tmp_path / "missing.xlsx"), "--json"]) == 2
     captured = capsys.readouterr()
     assert "missing.xlsx" in captured.err and json.loads(captured.out)["error"]["file"].endswith("missing.xlsx")
+
+
+# --------------------------------------------------------------------------- the workbook
+@pytest.fixture(scope="session")
+def inserted_book(pairs, tmp_path_factory):
+    from cchc_xlsx.write.diff_book import write_diff_book
+    diff = diff_files(bundled_plan_path(), pairs["inserted"])
+    return write_diff_book(diff, tmp_path_factory.mktemp("book") / "so-sanh.xlsx", inputs=[pairs["inserted"]])
+
+
+def _fill(cell) -> str:
+    return (cell.fill.fgColor.rgb or "")[-6:] if cell.fill and cell.fill.fill_type else ""
+
+
+def test_the_workbook_shows_each_row_old_and_new_side_by_side(inserted_book):
+    import openpyxl
+    book = openpyxl.load_workbook(inserted_book, data_only=True)
+    assert book.sheetnames == ["Tóm tắt", "Chi tiết"]
+    ws = book["Chi tiết"]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    assert len(rows) == 104                                  # 103 rows of the old plan + the added one
+    renumbered = rows["1.4.3 → 1.4.4"]
+    assert ws.cell(renumbered, 3).value == "Đánh số lại" and ws.cell(renumbered, 4).value == 90
+    assert _fill(ws.cell(renumbered, 1)) == "FFEB9C"          # the renumbered code is highlighted
+    added = rows["1.4.3"]
+    assert ws.cell(added, 3).value == "Thêm" and ws.cell(added, 8).value == 5 and ws.cell(added, 7).value is None
+    assert _fill(ws.cell(added, 6)) == "C6EFCE"
+    assert ws.cell(added, 9).value == 5                      # the change, a formula with its value
+    assert [ws.cell(r, 1).value for r in range(added - 2, added + 3)] == [
+        "1.4.1", "1.4.2", "1.4.3", "1.4.3 → 1.4.4", "1.4.4 → 1.4.5"]
+    unchanged = rows["6.2.1"]
+    assert ws.cell(unchanged, 3).value == "Không đổi" and _fill(ws.cell(unchanged, 5)) == ""
+
+
+def test_the_summary_has_the_totals_the_chart_and_the_decree_30_print_setup(inserted_book):
+    import zipfile
+
+    import openpyxl
+    book = openpyxl.load_workbook(inserted_book, data_only=True)
+    ws = book["Tóm tắt"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    flat = [v for row in values for v in row if v is not None]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat and "Độc lập - Tự do - Hạnh phúc" in flat
+    assert "NGƯỜI LẬP BIỂU" in flat
+    sums = [row for row in values if row[0] == "Cộng"]
+    assert sums[0][2:5] == [8000, 8005, 5]                     # the total, old / new / change
+    agency = next(row for row in values if row[1] == "Sở Tư pháp")
+    assert agency[2:5] == [150, 155, 5]
+    counts = {row[1]: row[2] for row in values if row[1] in ("Thêm", "Bớt", "Đánh số lại")}
+    assert counts == {"Thêm": 1, "Bớt": 0, "Đánh số lại": 3}
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+        assert sheet.page_margins.left == pytest.approx(30 / 25.4)
+    assert ws["B1"].font.name == "Times New Roman"
+    with zipfile.ZipFile(inserted_book) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2 and all("<c:barChart>" in archive.read(n).decode() for n in charts)
+
+
+def test_the_workbook_in_english(pairs, tmp_path):
+    import openpyxl
+
+    from cchc_xlsx.write.diff_book import write_diff_book
+    out = write_diff_book(diff_files(bundled_plan_path(), pairs["removed"]), tmp_path / "diff.xlsx", lang="en")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "Details"]
+    statuses = {c.value for c in book["Details"]["C"]}
+    assert {"Removed", "Renumbered", "Unchanged"} <= statuses
+
+
+def test_the_workbook_never_overwrites_an_input(pairs, tmp_path, capsys):
+    copy = tmp_path / "moi.xlsx"
+    copy.write_bytes(pairs["removed"].read_bytes())
+    before = copy.read_bytes()
+    assert main(["diff", str(bundled_plan_path()), str(copy), "-o", str(copy)]) == 2
+    assert copy.read_bytes() == before and "moi.xlsx" in capsys.readouterr().err
+
+
+@pytest.mark.libreoffice
+def test_cli_prints_the_workbook_to_pdf(pairs, tmp_path, capsys):
+    import subprocess
+    out = tmp_path / "so-sanh.xlsx"
+    code = main(["diff", str(bundled_plan_path()), str(pairs["inserted"]), "-o", str(out), "--pdf", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["output"] == str(out) and data["pdf"] == str(out.with_suffix(".pdf"))
+    text = subprocess.run(["pdftotext", "-layout", data["pdf"], "-"], capture_output=True, text=True, check=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "1.4.3 → 1.4.4" in text
+    assert "8.005,0" in text                                   # the new total, as LibreOffice recalculated it
