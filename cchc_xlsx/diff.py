@@ -9,7 +9,6 @@ first (any layout ``read`` accepts, or a consolidated workbook of ours).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,8 @@ __all__ = ["diff_plans", "diff_files", "read_for_diff", "PlanDiff", "RowChange",
 FIELDS = ("content", "indicator", "evidence", "month_from", "month_to", "budget", "lead", "partners",
           "frequency", "collector", "reporter")
 MONITORING = ("frequency", "collector", "reporter")
+#: The fields that tell two rows of the same content apart when matching (cchc_xlsx/matching.py).
+CONTEXT = ("indicator", "evidence", "month_from", "month_to", "budget", "lead", "partners", "frequency")
 
 #: The kinds of change, stable (the ``kind`` column of :attr:`PlanDiff.changes`).
 KINDS = ("added", "removed", "renumbered", "moved", "changed", "task-budget", "agency-budget", "allocation",
@@ -340,10 +341,11 @@ def diff_plans(old: Plan, new: Plan, *, old_file: str = "", new_file: str = "") 
     activities, which hold the money; a task's or output's budget is their sum (``budget_by_task``).
     """
     a, b = _rows(old), _rows(new)
-    compared = tuple(f for f in FIELDS if f in _fields_present(old) and f in _fields_present(new))
+    present = _fields_present(old) & _fields_present(new)
+    compared = tuple(f for f in FIELDS if f in present)
     matches = match_rows(a, b)
     by_old = {m.old: m for m in matches}
-    rows = _row_changes(a, b, matches, compared, old.year, new.year)
+    rows = _row_changes(a, b, matches, compared)
     money_moved = _money_moved(a, b, matches)
     diff = PlanDiff(
         old, new, old_file or _file(old), new_file or _file(new), rows,
@@ -358,8 +360,7 @@ def diff_plans(old: Plan, new: Plan, *, old_file: str = "", new_file: str = "") 
 
 
 def _file(plan: Plan) -> str:
-    files = plan.plan["file"].dropna().unique().tolist() if plan.size("plan") else []
-    return files[0] if files else ""
+    return next((row["file"] for row in plan.rows("plan") if row["file"]), "")
 
 
 def _rows(plan: Plan) -> list[dict]:
@@ -383,6 +384,8 @@ def _rows(plan: Plan) -> list[dict]:
         m = monitoring.get(row["code"], {})
         for name in MONITORING:
             row[name] = m.get(name, "") or ""
+        keys = row["keys"] = _keys(row, plan.year)
+        row["context"] = tuple(hash(keys[name]) for name in CONTEXT)
     return rows
 
 
@@ -390,7 +393,7 @@ def _fields_present(plan: Plan) -> set[str]:
     """The fields a plan's tables have a column for (a budget list has no indicator …)."""
     present: set[str] = set()
     for table, names in (("plan", FIELDS), ("monitoring", MONITORING)):
-        cells = {c for c in pd.unique(getattr(plan, table)["cells"].fillna(""))} if plan.size(table) else set()
+        cells = {row["cells"] or "" for row in plan.rows(table)}
         columns = {pair.split("=")[0] for text in cells for pair in text.split(",") if pair}
         present |= {name for name in names if name in columns}
     if "period" in present or {"month_from", "month_to"} & present:
@@ -399,19 +402,17 @@ def _fields_present(plan: Plan) -> set[str]:
     return present
 
 
-def _row_changes(a: list[dict], b: list[dict], matches: list[Match], compared: tuple[str, ...],
-                 old_year, new_year) -> list[RowChange]:
+def _row_changes(a: list[dict], b: list[dict], matches: list[Match], compared: tuple[str, ...]) -> list[RowChange]:
     matched_old = {m.old: m for m in matches}
     new_to_old = {m.new: m.old for m in matches}
     changes: dict[int, RowChange] = {}
     for m in matches:
         old, new = a[m.old], b[m.new]
         fields = {}
-        for name in compared:
+        for name in (compared if old["keys"] != new["keys"] else ()):
             if name == "budget" and not (old["level"] == new["level"] == "activity"):
                 continue      # a group's budget is the sum of its activities: see budget_by_task
-            va, vb = _key(old, name, old_year), _key(new, name, new_year)
-            if va != vb:
+            if old["keys"][name] != new["keys"][name]:
                 fields[name] = (_shown(old, name), _shown(new, name))
         old_parent = old["parent"]
         moved = (old_parent >= 0 or new["parent"] >= 0) and (
@@ -432,23 +433,24 @@ def _row_changes(a: list[dict], b: list[dict], matches: list[Match], compared: t
     return out
 
 
-def _key(row: dict, name: str, plan_year) -> object:
-    """What is compared: text without its spacing (agency and monitoring cells also without
-    diacritics: «Sơ Tư pháp» is «Sở Tư pháp»), months read with their year relative to the plan's
-    (next year's plan keeps «Tháng 3»), budgets in whole đồng."""
-    if name == "budget":
-        return row["dong"] if _present(row["budget"]) else None
-    if name in ("month_from", "month_to"):
-        end = "from" if name == "month_from" else "to"
+def _keys(row: dict, plan_year) -> dict[str, object]:
+    """What is compared, per field: text without its spacing (agency and monitoring cells also
+    without diacritics: «Sơ Tư pháp» is «Sở Tư pháp»), months read with their year relative to the
+    plan's (next year's plan keeps «Tháng 3»), budgets in whole đồng (None when blank)."""
+    keys: dict[str, object] = {}
+    for name in ("content", "indicator", "evidence"):
+        keys[name] = " ".join(str(row[name] or "").split())
+    for name in ("lead", "partners", *MONITORING):
+        keys[name] = fold(row[name] or "")
+    for name, end in (("month_from", "from"), ("month_to", "to")):
         kind, month, year = row[f"{end}_kind"], row[name], row[f"year_{end}"]
         if kind == "month" and _present(month):
             offset = int(year) - int(plan_year) if _present(year) and plan_year else 0
-            return ("month", int(month), offset)
-        return (kind, fold(row[f"{end}_text"] or ""))
-    value = row.get(name) or ""
-    if name in ("lead", "partners", *MONITORING):
-        return fold(value)
-    return " ".join(str(value).split())
+            keys[name] = ("month", int(month), offset)
+        else:
+            keys[name] = (kind, fold(row[f"{end}_text"] or ""))
+    keys["budget"] = row["dong"] if _present(row["budget"]) else None
+    return keys
 
 
 def _shown(row: dict, name: str) -> object:
@@ -540,8 +542,11 @@ def _uncertain(rows: list[RowChange], old_file: str) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- numbers
+_NA = pd.NA
+
+
 def _present(value) -> bool:
-    return not (value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)))
+    return not (value is None or value is _NA or value != value)      # NaN != NaN
 
 
 def _dong(value) -> int:

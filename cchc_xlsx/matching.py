@@ -15,8 +15,10 @@ is 57 % alike, so 61 with its code; a light rewording 92 %.)
 The assignment never uses a row twice. Rows are matched a depth at a time, top first, so that the
 children of two matched rows are compared with each other first (same task, same output): a
 block per matched parent. What is left at that depth is then matched across the whole plan (a row
-moved to another output). In each block the candidate pairs are taken best score first (ties: equal
-codes, then the nearer position), each row once: a greedy assignment. It is not the optimum of
+moved to another output). In each block the candidate pairs are taken most alike content first, then
+most alike row (how many of its other fields are equal: indicator, evidence, months, budget, lead
+…, so that of two identical contents the row's own is taken), then equal codes, then the nearer
+position; each row once: a greedy assignment. It is not the optimum of
 scipy's ``linear_sum_assignment``, but in these blocks a pair's best partner is almost always
 mutual, it costs O(pairs · log pairs) instead of O(n³), and it needs no dense cost matrix over the
 whole plan: the global pass scores leftovers in chunks (``CHUNK_CELLS``), keeping only pairs over
@@ -55,7 +57,8 @@ class Match:
 
 def match_rows(old: list[dict], new: list[dict]) -> list[Match]:
     """Match ``old`` rows to ``new`` rows (each: ``level``, ``code``, ``depth``, ``parent`` (position of
-    the parent row in the same list, -1 for none) and ``text`` (the folded content)).
+    the parent row in the same list, -1 for none), ``text`` (the folded content) and ``context`` (a
+    tuple of the same length in every row: keys of its other fields, compared one by one)).
 
     Returns the matches in the new plan's order; a row of either list is in at most one match.
     """
@@ -88,18 +91,49 @@ def _children(rows: list[dict]) -> dict[int, list[int]]:
 
 def _assign(olds: list[int], news: list[int], old: list[dict], new: list[dict],
             matched_old: dict[int, Match], matched_new: dict[int, Match]) -> None:
-    """Greedy best-first assignment of the pairs of one block, level by level."""
+    """Greedy best-first assignment of the pairs of one block, level by level: identical contents
+    first (they rank first anyway, and most rows of two versions are identical: no scoring needed),
+    then rapidfuzz's scores for what is left on both sides."""
     if not olds or not news:
         return
     for level in {old[i]["level"] for i in olds} & {new[j]["level"] for j in news}:
         o = [i for i in olds if old[i]["level"] == level]
         n = [j for j in news if new[j]["level"] == level]
-        for a, b, score, similarity in _candidates(o, n, old, new):
-            i, j = o[a], n[b]
-            if i in matched_old or j in matched_new:
-                continue
-            match = Match(i, j, score, similarity)
-            matched_old[i] = matched_new[j] = match
+        _take(_identical(o, n, old, new), o, n, matched_old, matched_new)
+        o = [i for i in o if i not in matched_old]
+        n = [j for j in n if j not in matched_new]
+        if o and n:
+            _take(_candidates(o, n, old, new), o, n, matched_old, matched_new)
+
+
+def _take(candidates, o: list[int], n: list[int], matched_old: dict[int, Match], matched_new: dict[int, Match]) -> None:
+    left = min(len(o), len(n))
+    for a, b, score, similarity in candidates:
+        i, j = o[a], n[b]
+        if i in matched_old or j in matched_new:
+            continue
+        matched_old[i] = matched_new[j] = Match(i, j, score, similarity)
+        left -= 1
+        if not left:
+            return
+
+
+def _identical(o: list[int], n: list[int], old: list[dict], new: list[dict]):
+    """The pairs of identical (folded) contents, in the order :func:`_candidates` would give them."""
+    new_with: dict[str, list[int]] = defaultdict(list)
+    for b, j in enumerate(n):
+        new_with[new[j]["text"]].append(b)
+    pairs = []
+    for a, i in enumerate(o):
+        row = old[i]
+        for b in new_with.get(row["text"], ()):
+            other = new[n[b]]
+            context = sum(x == y for x, y in zip(row["context"], other["context"]))
+            same = row["code"] == other["code"]
+            distance = abs(a / len(o) - b / len(n))
+            pairs.append((-context, not same, distance, a, b, 100 if same else round(100 * CONTENT_WEIGHT)))
+    pairs.sort()
+    return ((a, b, score, 100) for _, _, _, a, b, score in pairs)
 
 
 def _candidates(o: list[int], n: list[int], old: list[dict], new: list[dict]):
@@ -112,6 +146,8 @@ def _candidates(o: list[int], n: list[int], old: list[dict], new: list[dict]):
     new_at: dict[str, list[int]] = defaultdict(list)
     for b, j in enumerate(n):
         new_at[new[j]["code"]].append(b)
+    old_context = np.array([old[i]["context"] for i in o], dtype=np.int64).reshape(len(o), -1)
+    new_context = np.array([new[j]["context"] for j in n], dtype=np.int64).reshape(len(n), -1)
     rows_a, rows_b, scores, sims, same = [], [], [], [], []
     step = max(1, CHUNK_CELLS // max(1, len(n)))
     workers = -1 if len(o) * len(n) > 1_000_000 else 1
@@ -132,8 +168,9 @@ def _candidates(o: list[int], n: list[int], old: list[dict], new: list[dict]):
         same.append(bonus[a, b])
     a, b = np.concatenate(rows_a), np.concatenate(rows_b)
     score, similarity, same_code = np.concatenate(scores), np.concatenate(sims), np.concatenate(same)
+    context = (old_context[a] == new_context[b]).sum(axis=1)
     # relative positions in the block: rows keep their order when others are inserted or removed
     distance = np.abs(a / max(1, len(o)) - b / max(1, len(n)))
-    order = np.lexsort((distance, ~same_code, -score.astype(np.int32)))
+    order = np.lexsort((distance, ~same_code, -context, -similarity.astype(np.int32)))
     for k in order.tolist():
         yield int(a[k]), int(b[k]), int(score[k]), int(similarity[k])
