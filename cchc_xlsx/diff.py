@@ -44,7 +44,7 @@ messages.register({
                   "compare two versions of a plan (adjustments)"),
     "diff.description": (
         "So sánh hai kế hoạch (bản dự thảo và quyết định, quyết định điều chỉnh, kế hoạch năm sau): các dòng được "
-        "ghép theo số thứ tự và nội dung, nên một hoạt động được đánh số lại hay sửa lời ít vẫn là nó. In ra các dòng "
+        "ghép theo số thứ tự và nội dung, nên một hoạt động được đánh số lại hay sửa câu chữ đôi chút vẫn được nhận ra. In ra các dòng "
         "thêm, bớt, đánh số lại, các ô thay đổi, ngân sách theo đơn vị, theo nhiệm vụ, phân bổ và tổng.",
         "Compare two plans (the draft and the decision, an adjustment decision, next year's plan): rows are "
         "matched by code and content, so an activity renumbered or lightly reworded keeps its identity. Prints "

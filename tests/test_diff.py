@@ -280,3 +280,82 @@ def test_cli_prints_the_workbook_to_pdf(pairs, tmp_path, capsys):
     text = subprocess.run(["pdftotext", "-layout", data["pdf"], "-"], capture_output=True, text=True, check=True).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "1.4.3 → 1.4.4" in text
     assert "8.005,0" in text                                   # the new total, as LibreOffice recalculated it
+
+
+# --------------------------------------------------------------------------- a consolidated workbook of ours
+@pytest.fixture(scope="session")
+def consolidated(tmp_path_factory):
+    """The bundled consolidation (the plan and its sample returns), as `cchc-xlsx consolidate` writes it."""
+    out = tmp_path_factory.mktemp("consolidated") / "tong-hop.xlsx"
+    assert main(["consolidate", "-o", str(out), "--json"]) == 1
+    return out
+
+
+def test_a_consolidated_workbook_against_its_plan_shows_what_the_agencies_changed(consolidated, capsys):
+    capsys.readouterr()
+    data = diff_files(bundled_plan_path(), consolidated).to_json()
+    assert [(a["code"], a["budget"], a["agency"]) for a in data["added"]] == [
+        ("6.3.9", 15.0, "Sở Khoa học và Công nghệ")]                      # the proposed activity
+    changed = {(c["new_code"], c["field"]): (c["old"], c["new"]) for c in data["changed"]}
+    assert changed[("1.4.2", "budget")] == (10.0, 10.5)                  # "10,5" typed by the Sở Tư pháp
+    assert changed[("1.1.3", "frequency")] == ("Thường xuyên", "Hàng quý")
+    assert changed[("6.2.8", "budget")] == (90.0, None)                  # left blank: missing, not 0
+    assert data["removed"] == data["renumbered"] == []
+    # the allocation is the decision's Phân bổ column, not the block's differences
+    assert not _nonzero(data["allocation"]) and data["allocation"]["Sở Nội vụ"]["new"] == 2050.0
+    assert data["total"]["old"] == 8000.0 and data["total"]["new"] == pytest.approx(7885.5)
+
+
+def test_a_consolidated_workbook_against_itself_changes_nothing(consolidated, tmp_path):
+    copy = tmp_path / "ban-sao.xlsx"
+    copy.write_bytes(consolidated.read_bytes())
+    diff = diff_files(consolidated, copy)
+    assert diff.changes.empty and diff.counts()["matched"] == 104
+    assert not [f for f in diff.new.findings if f.code in ("unknown-row", "unknown-column", "cell-outside-columns")]
+
+
+# --------------------------------------------------------------------------- the matching rule
+def _row(code, text, context=(0,), level="activity", parent=-1, depth=1):
+    return {"code": code, "text": text, "context": context, "level": level, "parent": parent, "depth": depth}
+
+
+def test_of_two_identical_contents_the_row_with_its_own_fields_is_taken():
+    """Inserted above a twin: the later twin keeps its identity by its other fields, not its code."""
+    from cchc_xlsx.matching import match_rows
+    old = [_row("1", "tap huan", (1,)), _row("2", "tap huan", (2,))]
+    new = [_row("1", "tap huan", (3,)), _row("2", "tap huan", (1,)), _row("3", "tap huan", (2,))]
+    pairs = {(old[m.old]["code"], new[m.new]["code"]) for m in match_rows(old, new)}
+    assert pairs == {("1", "2"), ("2", "3")}
+
+
+def test_no_row_is_matched_twice_and_uncertain_matches_are_said():
+    import random
+
+    from cchc_xlsx.matching import SURE, THRESHOLD, match_rows
+    words = ["ra soat", "van ban", "tap huan", "kiem tra", "cong chuc", "thu tuc", "hanh chinh", "so hoa"]
+    rng = random.Random(3)
+    old = [_row(str(k), " ".join(rng.sample(words, 4)), (rng.randint(0, 2),)) for k in range(60)]
+    new = [_row(str(k), " ".join(rng.sample(words, 4)), (rng.randint(0, 2),)) for k in range(60)]
+    matches = match_rows(old, new)
+    assert len({m.old for m in matches}) == len({m.new for m in matches}) == len(matches)
+    assert all(m.score >= THRESHOLD for m in matches)
+    assert any(m.score < SURE for m in matches)
+
+
+def test_a_row_reworded_and_renumbered_is_matched_with_a_finding(old_plan, tmp_path):
+    """Moderately reworded and renumbered (under 85 % sure): matched, and said (match-uncertain)."""
+    import openpyxl
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_plan_pairs import removed, row_of
+    book = openpyxl.load_workbook(bundled_plan_path())
+    removed(book)                                   # 1.4.5 becomes 1.4.4
+    ws = book["Phụ lục 1"]
+    cell = ws.cell(row_of(ws, "Hoạt động 1.4.4"), 2)
+    cell.value = cell.value.replace("Báo cáo theo chuyên đề về", "Báo cáo chuyên đề").replace("tình hình", "")
+    book.save(tmp_path / "reworded.xlsx")
+    diff = diff_plans(old_plan, read_plan(tmp_path / "reworded.xlsx"))
+    row = next(r for r in diff.matched if r.new["code"] == "1.4.4")
+    assert row.old["code"] == "1.4.5" and 70 <= row.score < 85 and "content" in row.fields
+    [finding] = diff.findings
+    assert finding.code == "match-uncertain" and finding.row_code == "1.4.4" and finding.found == "1.4.5"
+    assert "1.4.5" in finding.message("en") and "%" in finding.message("vi")
