@@ -258,7 +258,7 @@ def _cmd_diff(args) -> int:
             from .printing import print_pdf
             pdf = print_pdf(written)
     if args.json:
-        data = result.to_json()
+        data = result.to_json(args.lang)
         if written:
             data |= {"output": str(written), "pdf": str(pdf) if pdf else None}
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)

@@ -60,7 +60,7 @@ messages.register({
     "diff.total": ("Tổng ngân sách các hoạt động: {old} → {new} triệu đồng ({change})",
                    "Total budget of the activities: {old} → {new} million đồng ({change})"),
     "diff.counts": ("Các dòng: {matched} ghép được, {added} thêm, {removed} bớt, {renumbered} đánh số lại, "
-                    "{moved} chuyển chỗ, {changed} thay đổi nội dung",
+                    "{moved} chuyển nhóm, {changed} có ô thay đổi",
                     "Rows: {matched} matched, {added} added, {removed} removed, {renumbered} renumbered, "
                     "{moved} moved, {changed} changed"),
     "diff.same": ("Hai kế hoạch giống nhau: không có thay đổi.", "The two plans are the same: nothing changed."),
@@ -105,7 +105,7 @@ messages.register({
     "diff.book.matched": ("Ghép được (cùng một dòng ở hai kế hoạch)", "Matched (the same row in both plans)"),
     "diff.book.added": ("Thêm", "Added"), "diff.book.removed": ("Bớt", "Removed"),
     "diff.book.renumbered": ("Đánh số lại", "Renumbered"), "diff.book.moved": ("Chuyển sang nhóm khác", "Moved"),
-    "diff.book.changed": ("Thay đổi nội dung", "Changed"), "diff.book.unchanged": ("Không đổi", "Unchanged"),
+    "diff.book.changed": ("Có ô thay đổi", "Changed"), "diff.book.unchanged": ("Không đổi", "Unchanged"),
     "diff.book.uncertain": ("Ghép chưa chắc chắn (dưới {sure}%)", "Uncertain matches (under {sure}%)"),
     "diff.book.number": ("Số dòng", "Rows"), "diff.book.item": ("Mục", "Item"),
     "diff.book.no": ("STT", "No."), "diff.book.agency": ("Đơn vị", "Agency"), "diff.book.task": ("Nhiệm vụ", "Task"),
@@ -265,8 +265,9 @@ class PlanDiff:
                         "new_code": ", ".join(codes)})
         return pd.DataFrame(out, columns=CHANGE_COLUMNS).astype("object")
 
-    def to_json(self) -> dict:
-        """The comparison as plain data (``--json``): money in triệu đồng as ``{"old", "new", "change"}``."""
+    def to_json(self, lang: str = "vi") -> dict:
+        """The comparison as plain data (``--json``): money in triệu đồng as ``{"old", "new", "change"}``;
+        the findings' messages in ``lang``."""
         def money(a: int, b: int) -> dict:
             return {"old": a / 1e6, "new": b / 1e6, "change": (b - a) / 1e6}
 
@@ -300,7 +301,7 @@ class PlanDiff:
             "fields_not_compared": [f for f in FIELDS if f not in self.fields_compared],
             "severity_counts": {"old": count_by_severity(self.old.findings),
                                 "new": count_by_severity(self.new.findings)},
-            "findings": [f.to_dict() | {"plan": f.params.get("plan", "")} for f in self.findings],
+            "findings": [f.to_dict(lang) for f in self.findings],
         }
 
 

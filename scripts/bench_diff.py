@@ -15,6 +15,7 @@ against the counts of the edits made.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -131,11 +132,12 @@ def main() -> None:
         start = time.perf_counter()
         new = read_plan(folder / "moi.xlsx", registry=registry)
         read_new = time.perf_counter() - start
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             diff = diff_plans(old, new)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         start = time.perf_counter()
         diff.to_json()
         json_s = time.perf_counter() - start
@@ -150,11 +152,13 @@ def main() -> None:
         print(f"plans: {activities} / {int((new.plan['level'] == 'activity').sum())} activities, "
               f"{len(old.plan)} / {len(new.plan)} rows; read in {read_old:.2f} s / {read_new:.2f} s")
         print(f"diff: {statistics.median(times):.2f} s (median of {args.repeat}; "
-              f"{', '.join(f'{t:.2f}' for t in times)}); JSON {json_s:.2f} s; workbook {book_s:.2f} s; "
+              f"{', '.join(f'{t:.2f}' for t in times)}; CPU {statistics.median(cpu):.2f} s); "
+              f"JSON {json_s:.2f} s; workbook {book_s:.2f} s; "
               f"peak RSS {peak_mb:.0f} MB")
         print(f"edits made:  {expected}")
         print(f"found:       {found}")
-        print(f"uncertain matches: {counts['uncertain']}, moved: {counts['moved']}")
+        print(f"uncertain matches: {counts['uncertain']}, moved: {counts['moved']}; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -359,3 +359,15 @@ def test_a_row_reworded_and_renumbered_is_matched_with_a_finding(old_plan, tmp_p
     [finding] = diff.findings
     assert finding.code == "match-uncertain" and finding.row_code == "1.4.4" and finding.found == "1.4.5"
     assert "1.4.5" in finding.message("en") and "%" in finding.message("vi")
+
+
+def test_the_benchmark_finds_every_edit_it_made():
+    """scripts/bench_diff.py, small: the counts found equal the edits made to the synthetic plan
+    (whose contents repeat a dozen sentences: twins in every output)."""
+    import subprocess
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_diff.py"), "--agencies", "4", "--repeat", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines() if line.startswith(("edits made", "found")))
+    assert lines["edits made"].strip() == lines["found"].strip()
+    assert "'added': 1" in lines["found"] and "'renumbered': 0" not in lines["found"]
