@@ -265,19 +265,29 @@ def _detail(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
         ws.write_string(head, c, label, book.header())
     fit = RowFit(DETAIL_WIDTHS)
     which = 0 if lang == "vi" else 1
+    looks = {"added": ADDED, "removed": REMOVED}
+    formats: dict[tuple, object] = {}
+
+    def style(level: str, status: str, changed: bool = False, number: bool = False, unsure: bool = False):
+        """The format of a cell (a few dozen in all, made once: 300 000 cells ask for them)."""
+        key = (level, status, changed, number, unsure)
+        if key not in formats:
+            props = looks.get(status, {}) | (CHANGED if changed else {})
+            props |= ({"num_format": TRIEU} if number else {}) | ({"font_color": "#9C0006"} if unsure else {})
+            formats[key] = book.cell(level, **props)
+        return formats[key]
+
+    levels = {name: t(f"diff.level.{name}") for name in ("task", "output", "activity")}
+    statuses = {name: t(f"diff.book.{name}") for name in ("added", "removed", "changed", "moved", "renumbered",
+                                                          "unchanged")}
     for n, change in enumerate(diff.rows):
         row = head + 1 + n
         old, new = change.old, change.new
         level = (new or old)["level"]
         status = _status(change)
-        base = ADDED if status == "added" else REMOVED if status == "removed" else {}
-
-        def fmt(field: str | None = None, **props):
-            look = CHANGED if field and field in change.fields else {}
-            return book.cell(level, **(base | look | props))
-
+        fields = change.fields
         other = "\n".join(f"{FIELD_WORDS[name][which]}: «{_text(a, lang)}» → «{_text(b, lang)}»"
-                          for name, (a, b) in change.fields.items() if name not in ("content", "budget", "lead"))
+                          for name, (a, b) in fields.items() if name not in ("content", "budget", "lead"))
         if change.moved:
             other = "\n".join(filter(None, [f"{FIELD_WORDS['parent'][which]}: {old['parent_code'] or '—'} → "
                                             f"{new['parent_code'] or '—'}", other]))
@@ -285,33 +295,32 @@ def _detail(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
         leads = (old["lead"] if old else "", new["lead"] if new else "")
         ws.set_row(row, fit([change.code, "", "", "", contents[0], contents[1], "", "", "", leads[0], leads[1],
                              other]))
-        code_look = CHANGED if change.renumbered else {}
-        ws.write_string(row, 0, change.code, book.cell(level, **(base | code_look)))
-        ws.write_string(row, 1, t(f"diff.level.{level}") if level in ("task", "output", "activity") else level, fmt())
-        ws.write_string(row, 2, t(f"diff.book.{status}"), fmt())
+        plain = style(level, status)
+        ws.write_string(row, 0, change.code, style(level, status, change.renumbered))
+        ws.write_string(row, 1, levels.get(level, level), plain)
+        ws.write_string(row, 2, statuses[status], plain)
         if change.score is not None:
-            ws.write_number(row, 3, change.score, fmt(**({"font_color": "#9C0006"} if change.score < SURE else {})))
+            ws.write_number(row, 3, change.score, style(level, status, unsure=change.score < SURE))
         else:
-            ws.write_blank(row, 3, None, fmt())
-        ws.write_string(row, 4, contents[0], fmt("content"))
-        ws.write_string(row, 5, contents[1], fmt("content"))
+            ws.write_blank(row, 3, None, plain)
+        for c, text in ((4, contents[0]), (5, contents[1])):
+            ws.write_string(row, c, text, style(level, status, "content" in fields))
         budgets = (_trieu_or_none(old["budget"]) if old else None, _trieu_or_none(new["budget"]) if new else None)
-        shown_change = budgets[0] is not None or budgets[1] is not None
+        moved_money = bool(old and new and budgets[0] != budgets[1])
         for c, value in ((6, budgets[0]), (7, budgets[1])):
-            budget_look = CHANGED if old and new and budgets[0] != budgets[1] else {}
             if value is None:
-                ws.write_blank(row, c, None, fmt(**budget_look))
+                ws.write_blank(row, c, None, style(level, status, moved_money))
             else:
-                ws.write_number(row, c, value, fmt(num_format=TRIEU, **budget_look))
-        if shown_change:
-            value = (budgets[1] or 0) - (budgets[0] or 0)
-            ws.write_formula(row, 8, f"=ROUND(N(H{row + 1})-N(G{row + 1}),6)",
-                             fmt(num_format=TRIEU, **(CHANGED if value else {})), round(value, 6))
+                ws.write_number(row, c, value, style(level, status, moved_money, number=True))
+        if budgets != (None, None):
+            # a value, not a formula: 25 000 formulas would cost more to write than the rest of the sheet
+            value = round((budgets[1] or 0) - (budgets[0] or 0), 6)
+            ws.write_number(row, 8, value, style(level, status, bool(value), number=True))
         else:
-            ws.write_blank(row, 8, None, fmt())
-        ws.write_string(row, 9, leads[0] or "", fmt("lead"))
-        ws.write_string(row, 10, leads[1] or "", fmt("lead"))
-        ws.write_string(row, 11, other, fmt(**(CHANGED if other else {})))
+            ws.write_blank(row, 8, None, plain)
+        for c, text in ((9, leads[0]), (10, leads[1])):
+            ws.write_string(row, c, text or "", style(level, status, "lead" in fields))
+        ws.write_string(row, 11, other, style(level, status, bool(other)))
     end = head + len(diff.rows)
     ws.autofilter(head, 0, end, last)
     ws.freeze_panes(head + 1, 1)
