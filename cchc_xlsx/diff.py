@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import messages
 from .findings import Finding, count_by_severity
-from .matching import SURE, Match, match_rows
+from .matching import SURE, Match, match_rows, sort_words
 from .normalise import Plan
 from .notation import fold
 
@@ -379,7 +379,7 @@ def _rows(plan: Plan) -> list[dict]:
         row["parent"] = parent if parent is not None and parent < i else -1
         depth = row["depth"]
         row["depth"] = int(depth) if depth is not None and depth is not pd.NA else row["code"].count(".") + 1
-        row["text"] = fold(row["content"] or "") or fold(f"{row['label'] or ''} {row['code']}")
+        row["text"] = sort_words(fold(row["content"] or "") or fold(f"{row['label'] or ''} {row['code']}"))
         row["dong"] = _dong(row["budget"])
         row["top"] = i if row["parent"] < 0 else rows[row["parent"]]["top"]
         m = monitoring.get(row["code"], {})

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Match", "match_rows", "THRESHOLD", "CODE_BONUS", "SURE"]
+__all__ = ["Match", "match_rows", "sort_words", "THRESHOLD", "CODE_BONUS", "SURE"]
 
 #: A pair scoring at least this (0.9 × content similarity + code bonus, 0–100) is the same row.
 THRESHOLD = 70
@@ -43,6 +43,9 @@ CONTENT_WEIGHT, CODE_BONUS = 0.9, 10
 SURE = 85
 #: Cells of one score matrix at most (uint8): the global pass goes in chunks of old rows.
 CHUNK_CELLS = 4_000_000
+#: Candidate partners kept per old row when scoring (the best ones), and the number of pairs of one
+#: identical content above which not every pair is ranked: bounded time and memory for any input.
+BEST, TWINS = 12, 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,8 @@ class Match:
 
 def match_rows(old: list[dict], new: list[dict]) -> list[Match]:
     """Match ``old`` rows to ``new`` rows (each: ``level``, ``code``, ``depth``, ``parent`` (position of
-    the parent row in the same list, -1 for none), ``text`` (the folded content) and ``context`` (a
+    the parent row in the same list, -1 for none), ``text`` (the folded content, its words sorted:
+    :func:`sort_words`) and ``context`` (a
     tuple of the same length in every row: keys of its other fields, compared one by one)).
 
     Returns the matches in the new plan's order; a row of either list is in at most one match.
@@ -80,6 +84,12 @@ def match_rows(old: list[dict], new: list[dict]) -> list[Match]:
         news = [j for j, r in enumerate(new) if r["depth"] == depth and j not in matched_new]
         _assign(olds, news, old, new, matched_old, matched_new)
     return sorted(matched_new.values(), key=lambda m: m.new)
+
+
+def sort_words(text: str) -> str:
+    """The words of ``text`` in order: rapidfuzz's ``ratio`` of two such texts is their
+    ``token_sort_ratio``, with the sorting done once per row instead of once per pair."""
+    return " ".join(sorted(text.split()))
 
 
 def _children(rows: list[dict]) -> dict[int, list[int]]:
@@ -123,17 +133,42 @@ def _identical(o: list[int], n: list[int], old: list[dict], new: list[dict]):
     new_with: dict[str, list[int]] = defaultdict(list)
     for b, j in enumerate(n):
         new_with[new[j]["text"]].append(b)
-    pairs = []
+    old_with: dict[str, list[int]] = defaultdict(list)
     for a, i in enumerate(o):
-        row = old[i]
-        for b in new_with.get(row["text"], ()):
-            other = new[n[b]]
-            context = sum(x == y for x, y in zip(row["context"], other["context"]))
-            same = row["code"] == other["code"]
-            distance = abs(a / len(o) - b / len(n))
-            pairs.append((-context, not same, distance, a, b, 100 if same else round(100 * CONTENT_WEIGHT)))
+        old_with[old[i]["text"]].append(a)
+    pairs = []
+    for text, olds in old_with.items():
+        news = new_with.get(text, [])
+        if len(olds) * len(news) > TWINS:
+            pairs.extend(_many_twins(olds, news, o, n, old, new))
+            continue
+        for a in olds:
+            _pairs_of(a, news, o, n, old, new, pairs)
     pairs.sort()
     return ((a, b, score, 100) for _, _, _, a, b, score in pairs)
+
+
+def _many_twins(olds: list[int], news: list[int], o, n, old, new) -> list[tuple]:
+    """Hundreds of rows of one content on each side (a flat list of repeated lines): not every
+    pair is ranked; each old row is offered the new rows of its code and the ones at its place."""
+    at_code: dict[str, list[int]] = defaultdict(list)
+    for b in news:
+        at_code[new[n[b]]["code"]].append(b)
+    pairs: list[tuple] = []
+    for k, a in enumerate(olds):
+        near = news[max(0, k - 2):k + 3]
+        _pairs_of(a, list(dict.fromkeys(at_code.get(old[o[a]]["code"], []) + near)), o, n, old, new, pairs)
+    return pairs
+
+
+def _pairs_of(a: int, news: list[int], o, n, old, new, pairs: list[tuple]) -> None:
+    row = old[o[a]]
+    for b in news:
+        other = new[n[b]]
+        context = sum(x == y for x, y in zip(row["context"], other["context"]))
+        same = row["code"] == other["code"]
+        distance = abs(a / len(o) - b / len(n))
+        pairs.append((-context, not same, distance, a, b, 100 if same else round(100 * CONTENT_WEIGHT)))
 
 
 def _candidates(o: list[int], n: list[int], old: list[dict], new: list[dict]):
@@ -153,13 +188,18 @@ def _candidates(o: list[int], n: list[int], old: list[dict], new: list[dict]):
     workers = -1 if len(o) * len(n) > 1_000_000 else 1
     for start in range(0, len(o), step):
         chunk = old_texts[start:start + step]
-        similarity = process.cdist(chunk, new_texts, scorer=fuzz.token_sort_ratio, dtype=np.uint8,
-                                   workers=workers)
+        # the texts' words are sorted already (see match_rows): ratio is then token_sort_ratio, 5× faster
+        similarity = process.cdist(chunk, new_texts, scorer=fuzz.ratio, dtype=np.uint8, workers=workers)
         bonus = np.zeros(similarity.shape, dtype=bool)
         for a in range(len(chunk)):
             for b in new_at.get(old[o[start + a]]["code"], ()):
                 bonus[a, b] = True
         score = np.rint(similarity * np.float32(CONTENT_WEIGHT) + bonus * np.float32(CODE_BONUS)).astype(np.int16)
+        if len(n) > BEST:       # only each old row's BEST best partners: bounded memory for any plan
+            keep = np.argpartition(-score, BEST - 1, axis=1)[:, :BEST]
+            mask = np.zeros(score.shape, dtype=bool)
+            np.put_along_axis(mask, keep, True, axis=1)
+            score = np.where(mask, score, 0)
         a, b = np.nonzero(score >= THRESHOLD)
         rows_a.append(a + start)
         rows_b.append(b)

@@ -331,11 +331,11 @@ def test_of_two_identical_contents_the_row_with_its_own_fields_is_taken():
 def test_no_row_is_matched_twice_and_uncertain_matches_are_said():
     import random
 
-    from cchc_xlsx.matching import SURE, THRESHOLD, match_rows
+    from cchc_xlsx.matching import SURE, THRESHOLD, match_rows, sort_words
     words = ["ra soat", "van ban", "tap huan", "kiem tra", "cong chuc", "thu tuc", "hanh chinh", "so hoa"]
     rng = random.Random(3)
-    old = [_row(str(k), " ".join(rng.sample(words, 4)), (rng.randint(0, 2),)) for k in range(60)]
-    new = [_row(str(k), " ".join(rng.sample(words, 4)), (rng.randint(0, 2),)) for k in range(60)]
+    old = [_row(str(k), sort_words(" ".join(rng.sample(words, 4))), (rng.randint(0, 2),)) for k in range(60)]
+    new = [_row(str(k), sort_words(" ".join(rng.sample(words, 4))), (rng.randint(0, 2),)) for k in range(60)]
     matches = match_rows(old, new)
     assert len({m.old for m in matches}) == len({m.new for m in matches}) == len(matches)
     assert all(m.score >= THRESHOLD for m in matches)
@@ -371,3 +371,16 @@ def test_the_benchmark_finds_every_edit_it_made():
     lines = dict(line.split(":", 1) for line in result.stdout.splitlines() if line.startswith(("edits made", "found")))
     assert lines["edits made"].strip() == lines["found"].strip()
     assert "'added': 1" in lines["found"] and "'renumbered': 0" not in lines["found"]
+
+
+def test_a_long_flat_list_of_repeated_lines_is_matched_row_for_row():
+    """Thousands of rows sharing a dozen contents (not every pair of twins is ranked): each row is
+    still matched with its own after a row is inserted at the top."""
+    from cchc_xlsx.matching import match_rows
+    lines = [(k, f"tap huan dot {k % 12}") for k in range(3000)]
+    old = [_row(str(n + 1), text, (k,)) for n, (k, text) in enumerate(lines)]
+    new_lines = [(-1, "so hoa ho so luu tru")] + lines
+    new = [_row(str(n + 1), text, (k,)) for n, (k, text) in enumerate(new_lines)]
+    matches = match_rows(old, new)
+    assert len(matches) == 3000
+    assert all(old[m.old]["context"] == new[m.new]["context"] for m in matches)
