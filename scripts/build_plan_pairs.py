@@ -15,7 +15,6 @@ plan). ``pasted-as-text`` is the same plan in another layout: both appendices' v
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 

@@ -78,14 +78,14 @@ def _summary(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
     ws.set_column(CHART_COL, CHART_COL, (CHART_WIDTH + 10) / 7)
     last = len(SUMMARY_WIDTHS) - 1
     at = _At()
-    _national_heading(book, ws, at, diff, last)
+    _national_heading(book, ws, at, diff, CHART_COL)         # the page is as wide as tables and charts
     row = at.take()
     ws.set_row(row, 21)
-    ws.merge_range(row, 0, row, last, t("diff.book.heading"), book.fmt(bold=True, font_size=13, align="center"))
+    ws.merge_range(row, 0, row, CHART_COL, t("diff.book.heading"), book.fmt(bold=True, font_size=13, align="center"))
     row = at.take()
     plans = t("diff.book.plans", old=_plan_name(diff.old, diff.old_file), new=_plan_name(diff.new, diff.new_file))
-    ws.set_row(row, row_height([(plans, sum(SUMMARY_WIDTHS))]))
-    ws.merge_range(row, 0, row, last, plans, book.fmt(italic=True, align="center", text_wrap=True))
+    ws.set_row(row, row_height([(plans, sum(SUMMARY_WIDTHS) + CHART_WIDTH / 7)]))
+    ws.merge_range(row, 0, row, CHART_COL, plans, book.fmt(italic=True, align="center", text_wrap=True))
     at.take()
 
     counts = diff.counts()
@@ -120,7 +120,7 @@ def _summary(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
     _charts(book, ws, charts_top, t, [(t("diff.book.chart_agency"), agency_rows),
                                       (t("diff.book.chart_task"), task_rows)])
     _money_moved(book, ws, at, diff, t, none, last)
-    _signature(book, ws, at, diff, t, last)
+    _signature(book, ws, at, diff, t, CHART_COL)
     book.print_setup(ws, None)
     ws.print_area(0, 0, at.row, CHART_COL)
 
@@ -208,7 +208,7 @@ def _charts(book: Book, ws, top: int, t, tables: list[tuple[str, tuple[int, int]
         height = max(240, 90 + 22 * (last - first + 1))
         chart.set_title({"name": title, "name_font": {"name": FONT, "size": 11, "bold": True}})
         chart.set_x_axis({"num_font": font, "num_format": WHOLE, "major_gridlines": {"visible": True}})
-        chart.set_y_axis({"num_font": font, "reverse": True})
+        chart.set_y_axis({"num_font": font, "reverse": True, "label_position": "low"})   # names clear of the bars
         chart.set_legend({"none": True})
         chart.set_size({"width": CHART_WIDTH, "height": height})
         ws.insert_chart(top, CHART_COL, chart, {"x_offset": 4, "y_offset": offset, "object_position": 1})
