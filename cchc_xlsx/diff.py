@@ -22,7 +22,7 @@ from .normalise import Plan
 from .notation import fold
 
 __all__ = ["diff_plans", "diff_files", "read_for_diff", "PlanDiff", "RowChange", "FIELDS", "KINDS",
-           "CHANGE_COLUMNS", "render_diff"]
+           "CHANGE_COLUMNS", "render_diff", "number", "trieu_or_none"]
 
 #: The fields compared on matched rows: Phụ lục 1's, then Phụ lục 2's (joined by code in each plan).
 FIELDS = ("content", "indicator", "evidence", "month_from", "month_to", "budget", "lead", "partners",
@@ -240,7 +240,7 @@ class PlanDiff:
                     "new_code": r.new["code"] if r.new else None, "content": row["content"], "score": r.score,
                     "agency": row["funded_agency"]}
             if r.status in ("added", "removed"):
-                budget = _trieu_or_none(row["budget"])
+                budget = trieu_or_none(row["budget"])
                 out.append(base | {"kind": r.status, "field": "budget",
                                    "old": budget if r.status == "removed" else None,
                                    "new": budget if r.status == "added" else None})
@@ -274,7 +274,7 @@ class PlanDiff:
         def entry(r: RowChange) -> dict:
             row = r.new or r.old
             return {"code": row["code"], "level": row["level"], "content": row["content"],
-                    "budget": _trieu_or_none(row["budget"]), "agency": row["funded_agency"]}
+                    "budget": trieu_or_none(row["budget"]), "agency": row["funded_agency"]}
 
         matched = self.matched
         return {
@@ -456,7 +456,7 @@ def _keys(row: dict, plan_year) -> dict[str, object]:
 
 def _shown(row: dict, name: str) -> object:
     if name == "budget":
-        return _trieu_or_none(row["budget"])
+        return trieu_or_none(row["budget"])
     if name in ("month_from", "month_to"):
         return row["from_text" if name == "month_from" else "to_text"] or ""
     return row.get(name) or ""
@@ -554,7 +554,7 @@ def _dong(value) -> int:
     return round(value * 1_000_000) if _present(value) else 0
 
 
-def _trieu_or_none(value) -> float | None:
+def trieu_or_none(value) -> float | None:
     return round(value * 1_000_000) / 1_000_000 if _present(value) else None
 
 
@@ -596,7 +596,7 @@ def render_diff(diff: PlanDiff, lang: str = "vi", limit: int = 20) -> str:
                 lines.append(t("diff.more", n=len(items) - limit))
 
     def budget(row) -> str:
-        value = _trieu_or_none(row["budget"])
+        value = trieu_or_none(row["budget"])
         return f" [{number(value, lang)}]" if value is not None and row["level"] == "activity" else ""
 
     listed("diff.added", [f"{r.new['code']} {r.new['content'][:90]}{budget(r.new)}" for r in diff.added])

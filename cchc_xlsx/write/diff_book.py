@@ -8,7 +8,7 @@ from pathlib import Path
 import xlsxwriter
 
 from .. import __version__, messages
-from ..diff import FIELD_WORDS, PlanDiff, _trieu_or_none
+from ..diff import FIELD_WORDS, PlanDiff, trieu_or_none
 from ..matching import SURE
 from ..outputs import OUTPUT_PROPERTY
 from . import _check_target, _replacing
@@ -305,7 +305,7 @@ def _detail(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
             ws.write_blank(row, 3, None, plain)
         for c, text in ((4, contents[0]), (5, contents[1])):
             ws.write_string(row, c, text, style(level, status, "content" in fields))
-        budgets = (_trieu_or_none(old["budget"]) if old else None, _trieu_or_none(new["budget"]) if new else None)
+        budgets = (trieu_or_none(old["budget"]) if old else None, trieu_or_none(new["budget"]) if new else None)
         moved_money = bool(old and new and budgets[0] != budgets[1])
         for c, value in ((6, budgets[0]), (7, budgets[1])):
             if value is None:
