@@ -316,11 +316,19 @@ def read_for_diff(path: str | Path, registry=None) -> Plan:
     workbook of ours, the plan it holds (see :func:`cchc_xlsx.consolidated.read_consolidated`).
 
     Raises FileProblem when the file cannot be read or holds no plan table."""
-    from .outputs import CONSOLIDATED, output_kind
+    from .outputs import CONSOLIDATED, DIFF, output_kind
     from .pipeline import read_plan
+    from .workbook import FileProblem
 
     path = Path(path)
-    if output_kind(path) == CONSOLIDATED:
+    kind = output_kind(path) if path.is_file() else ""
+    if kind == DIFF:
+        problem = FileProblem(path, "đây là bảng so sánh do «cchc-xlsx diff» ghi ra, không phải một kế hoạch: hãy so sánh "
+                                    "hai tệp kế hoạch", "this is a comparison written by «cchc-xlsx diff», not a plan: "
+                                    "compare two plan files")
+        problem.code = "wrong-template"
+        raise problem
+    if kind == CONSOLIDATED:
         from .consolidated import read_consolidated
         return read_consolidated(path, registry=registry)
     return read_plan(path, registry=registry)

@@ -384,3 +384,14 @@ def test_a_long_flat_list_of_repeated_lines_is_matched_row_for_row():
     matches = match_rows(old, new)
     assert len(matches) == 3000
     assert all(old[m.old]["context"] == new[m.new]["context"] for m in matches)
+
+
+def test_a_comparison_workbook_is_not_taken_for_a_plan_or_a_return(inserted_book, capsys):
+    """Given to diff: exit 2 naming it; found among returns: skipped as our own output."""
+    assert main(["diff", str(inserted_book), str(bundled_plan_path())]) == 2
+    err = capsys.readouterr().err
+    assert "so-sanh.xlsx" in err and "cchc-xlsx diff" in err and len(err.strip().splitlines()) == 1
+    main(["check", str(inserted_book), "--json", "--lang", "en"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["code"], f["file"]) for f in findings] == [("file-skipped", "so-sanh.xlsx")]
+    assert "comparison of two plans" in findings[0]["message"]

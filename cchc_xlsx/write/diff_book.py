@@ -10,7 +10,7 @@ import xlsxwriter
 from .. import __version__, messages
 from ..diff import FIELD_WORDS, PlanDiff, trieu_or_none
 from ..matching import SURE
-from ..outputs import OUTPUT_PROPERTY
+from ..outputs import DIFF, OUTPUT_PROPERTY
 from . import _check_target, _replacing
 from .book import FIXED_CREATED, FONT, TRIEU, WHOLE, Book, RowFit, row_height
 from .layout import trieu
@@ -18,7 +18,7 @@ from .layout import trieu
 __all__ = ["write_diff_book", "default_name", "DIFF_OUTPUT"]
 
 #: The value of our output property (cchc_xlsx/outputs.py) on a comparison workbook.
-DIFF_OUTPUT = "diff"
+DIFF_OUTPUT = DIFF
 
 SUMMARY_WIDTHS = (6, 44, 14, 14, 14)
 CHART_COL, CHART_WIDTH = 6, 460
