@@ -80,7 +80,7 @@ messages.register({
     "diff.more": ("  … và {n} dòng khác (xem --json hoặc bảng so sánh)", "  … and {n} more (see --json or the workbook)"),
     "diff.no_agency": ("(chưa xác định)", "(none)"),
     "diff.findings": ("Kế hoạch {which}: {error} lỗi, {warning} cảnh báo (xem «cchc-xlsx read {file}»)",
-                      "The {which} plan: {error} errors, {warning} warnings (see «cchc-xlsx read {file}»)"),
+                      "The {which} plan: {error} error(s), {warning} warning(s) (see «cchc-xlsx read {file}»)"),
     "diff.which_old": ("cũ", "old"),
     "diff.which_new": ("mới", "new"),
     "diff.not_compared": ("Không so sánh (một kế hoạch không có cột này): {fields}",
