@@ -563,6 +563,7 @@ def _dong(value) -> int:
 
 
 def trieu_or_none(value) -> float | None:
+    """A budget (triệu đồng) rounded to the đồng, None when blank."""
     return round(value * 1_000_000) / 1_000_000 if _present(value) else None
 
 
