@@ -8,7 +8,8 @@ decision would (every later code renumbered, the output and task subtotals, the 
 
 writes ``DIR/<pair>.xlsx`` for each pair of :data:`PAIRS` (the new plan; the old one is the bundled
 plan). ``pasted-as-text`` is the same plan in another layout: both appendices' values pasted as text
-(numbers in the decision's notation) on one sheet, no merged cells, no styles.
+(numbers in the decision's notation) on one sheet, no merged cells, no styles; ``numbered-otherwise``
+is numbered I / 1. / a) as many provinces number their plans.
 ``tests/test_diff.py`` says what the comparison must find for each.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import re
 from pathlib import Path
 
 import openpyxl
@@ -217,8 +219,8 @@ def build_pair(name: str, out: Path) -> Path:
     """Write the new plan of pair ``name`` (or ``pasted-as-text``) to ``out/<name>.xlsx``."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.xlsx"
-    if name == "pasted-as-text":
-        return pasted_as_text(path)
+    if name in LAYOUTS:
+        return LAYOUTS[name](path)
     book = openpyxl.load_workbook(bundled_plan_path())
     PAIRS[name](book)
     book.properties.creator = "cchc-xlsx plan pairs"
@@ -248,9 +250,48 @@ def pasted_as_text(path: Path) -> Path:
     return path
 
 
+_ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+#: Vietnamese documents letter their items in the Vietnamese alphabet: a) b) c) d) đ) e) g) …
+_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+
+
+def _numbered_otherwise(label: object) -> object:
+    """``NHIỆM VỤ 1`` -> ``I``, ``Kết quả đầu ra 1.2`` -> ``2.``, ``Hoạt động 1.2.5`` -> ``đ)``."""
+    text = str(label).strip() if isinstance(label, str) else ""
+    if match := re.fullmatch(r"NHIỆM VỤ (\d+)", text):
+        return _ROMAN[int(match.group(1))]
+    if match := re.fullmatch(r"Kết quả đầu ra \d+\.(\d+)", text):
+        return f"{match.group(1)}."
+    if match := re.fullmatch(r"Hoạt động \d+\.\d+\.(\d+)", text):
+        return f"{_LETTERS[int(match.group(1)) - 1]})"
+    return label
+
+
+def numbered_otherwise(path: Path) -> Path:
+    """The bundled plan numbered as many provinces number theirs: I / 1. / a) instead of NHIỆM VỤ 1 /
+    Kết quả đầu ra 1.1 / Hoạt động 1.1.1 (values, merged cells kept; no styles)."""
+    source = openpyxl.load_workbook(bundled_plan_path())
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in (P1, P2):
+        ws = book.create_sheet(sheet)
+        for r, row in enumerate(source[sheet].iter_rows(values_only=True), start=1):
+            for column, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(r, column, _numbered_otherwise(value) if column == 1 else value)
+        for merged in source[sheet].merged_cells.ranges:
+            ws.merge_cells(str(merged))
+    book.properties.creator = "cchc-xlsx plan pairs"
+    book.save(path)
+    return path
+
+
+LAYOUTS = {"pasted-as-text": pasted_as_text, "numbered-otherwise": numbered_otherwise}
+
+
 def build(out: Path) -> dict[str, Path]:
-    """Every pair's new plan, and the pasted-as-text copy, in ``out``: name -> file."""
-    return {name: build_pair(name, out) for name in [*PAIRS, "pasted-as-text"]}
+    """Every pair's new plan, and the same plan in other layouts, in ``out``: name -> file."""
+    return {name: build_pair(name, out) for name in [*PAIRS, *LAYOUTS]}
 
 
 def main() -> None:

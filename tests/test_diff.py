@@ -69,6 +69,14 @@ def test_the_same_plan_in_two_layouts_changes_nothing(pairs, old_plan):
         "frequency", "collector", "reporter")
 
 
+def test_the_same_plan_numbered_otherwise_changes_nothing(pairs, old_plan):
+    """I / 1. / a) instead of NHIỆM VỤ 1 / Kết quả đầu ra 1.1 / Hoạt động 1.1.1 (đ) is the fifth letter)."""
+    new = read_plan(pairs["numbered-otherwise"])
+    assert new.plan["label"].tolist()[:3] == ["I", "1.", "a)"]
+    diff = diff_plans(old_plan, new)
+    assert diff.changes.empty and diff.counts()["matched"] == 103
+
+
 def test_an_activity_inserted_in_the_middle_of_an_output(diffs):
     """Every later code of the output shifts; nothing else is reported as changed."""
     data = diffs("inserted").to_json()
