@@ -9,6 +9,7 @@ first (any layout ``read`` accepts, or a consolidated workbook of ours).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -387,7 +388,8 @@ def _rows(plan: Plan) -> list[dict]:
         row["parent"] = parent if parent is not None and parent < i else -1
         depth = row["depth"]
         row["depth"] = int(depth) if depth is not None and depth is not pd.NA else row["code"].count(".") + 1
-        row["text"] = sort_words(fold(row["content"] or "") or fold(f"{row['label'] or ''} {row['code']}"))
+        content = _years_relative(row["content"] or "", plan.year)
+        row["text"] = sort_words(fold(content) or fold(f"{row['label'] or ''} {row['code']}"))
         row["dong"] = _dong(row["budget"])
         row["top"] = i if row["parent"] < 0 else rows[row["parent"]]["top"]
         m = monitoring.get(row["code"], {})
@@ -448,7 +450,7 @@ def _keys(row: dict, plan_year) -> dict[str, object]:
     plan's (next year's plan keeps «Tháng 3»), budgets in whole đồng (None when blank)."""
     keys: dict[str, object] = {}
     for name in ("content", "indicator", "evidence"):
-        keys[name] = " ".join(str(row[name] or "").split())
+        keys[name] = " ".join(_years_relative(str(row[name] or ""), plan_year).split())
     for name in ("lead", "partners", *MONITORING):
         keys[name] = fold(row[name] or "")
     for name, end in (("month_from", "from"), ("month_to", "to")):
@@ -460,6 +462,18 @@ def _keys(row: dict, plan_year) -> dict[str, object]:
             keys[name] = (kind, fold(row[f"{end}_text"] or ""))
     keys["budget"] = row["dong"] if _present(row["budget"]) else None
     return keys
+
+
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+def _years_relative(text: str, plan_year) -> str:
+    """Years in a text as years from the plan's: in a 2018 plan «năm 2018» is «năm {+0}», «tháng
+    12/2017» is «tháng 12/{-1}», as «năm 2019» is in a 2019 plan (next year's plan against this
+    year's is not a change of every row). A 2019 in a 2018 plan stays a change."""
+    if not plan_year or not _YEAR.search(text):
+        return text
+    return _YEAR.sub(lambda m: f"{{{int(m.group(0)) - int(plan_year):+d}}}", text)
 
 
 def _shown(row: dict, name: str) -> object:

@@ -210,9 +210,20 @@ def moved(book) -> None:
         add_to(ws1.cell(row_of(ws1, label), BUDGET), delta)
 
 
+def next_year(book) -> None:
+    """The same plan a year later: every year written in either appendix one more (titles, «năm
+    2018» in contents, «Tháng 12/2017»); a comparison with this year's sees no change."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and re.search(r"20\d\d", cell.value):
+                    cell.value = re.sub(r"(?<!\d)20(\d\d)(?!\d)", lambda m: str(int(m.group(0)) + 1), cell.value)
+
+
 PAIRS = {name.replace("_", "-"): f for name, f in (
     ("same", same), ("inserted", inserted), ("removed", removed), ("budget_moved", budget_moved),
-    ("lead_changed", lead_changed), ("reworded", reworded), ("frequency", frequency), ("moved", moved))}
+    ("lead_changed", lead_changed), ("reworded", reworded), ("frequency", frequency), ("moved", moved),
+    ("next_year", next_year))}
 
 
 def build_pair(name: str, out: Path) -> Path:

@@ -77,6 +77,27 @@ def test_the_same_plan_numbered_otherwise_changes_nothing(pairs, old_plan):
     assert diff.changes.empty and diff.counts()["matched"] == 103
 
 
+def test_next_years_plan_with_the_same_rows_changes_nothing(diffs):
+    """Every year written one more («năm 2019», «Tháng 12/2018», the titles): not a change of every row."""
+    diff = diffs("next-year")
+    assert (diff.old.year, diff.new.year) == (2018, 2019)
+    assert diff.changes.empty and diff.counts()["matched"] == 103
+
+
+def test_a_year_changed_in_a_plan_of_the_same_year_is_a_change(old_plan, tmp_path):
+    import openpyxl
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_plan_pairs import CONTENT, row_of
+    book = openpyxl.load_workbook(bundled_plan_path())
+    ws = book["Phụ lục 1"]
+    cell = ws.cell(row_of(ws, "Hoạt động 1.4.1"), CONTENT)
+    cell.value = cell.value.replace("năm 2018", "năm 2019")
+    book.save(tmp_path / "nam-2019.xlsx")
+    data = diff_plans(old_plan, read_plan(tmp_path / "nam-2019.xlsx")).to_json()
+    assert [(c["new_code"], c["field"]) for c in data["changed"]] == [("1.4.1", "content")]
+    assert data["changed"][0]["new"].endswith("năm 2019")
+
+
 def test_an_activity_inserted_in_the_middle_of_an_output(diffs):
     """Every later code of the output shifts; nothing else is reported as changed."""
     data = diffs("inserted").to_json()
