@@ -23,7 +23,7 @@ scipy's ``linear_sum_assignment`` (two rows competing for one partner may be pai
 the best total would), but the best pair first is what a person checking the plan would take, it
 costs O(pairs · log pairs) instead of O(n³), and it needs no dense cost matrix over the whole plan: the global pass scores leftovers in chunks (``CHUNK_CELLS``), keeping only pairs over
 the threshold, and at most ``BEST`` partners per row. Two versions of a plan of 25 000 activities
-are compared in about 2 s of CPU, matching included (``scripts/bench_diff.py``, README).
+are compared in about 2.5 s of CPU, matching included (``scripts/bench_diff.py``, README).
 """
 
 from __future__ import annotations
