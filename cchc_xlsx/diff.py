@@ -403,11 +403,11 @@ def _rows(plan: Plan) -> list[dict]:
 def _fields_present(plan: Plan) -> set[str]:
     """The fields a plan's tables have a column for (a budget list has no indicator …)."""
     present: set[str] = set()
-    for table, names in (("plan", FIELDS), ("monitoring", MONITORING)):
+    for table, names in (("plan", (*FIELDS, "period")), ("monitoring", MONITORING)):
         cells = {row["cells"] or "" for row in plan.rows(table)}
         columns = {pair.split("=")[0] for text in cells for pair in text.split(",") if pair}
         present |= {name for name in names if name in columns}
-    if "period" in present or {"month_from", "month_to"} & present:
+    if {"period", "month_from", "month_to"} & present:     # one time column is read into both months
         present |= {"month_from", "month_to"}
     present.add("content")
     return present
