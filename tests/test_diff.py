@@ -424,3 +424,18 @@ def test_a_comparison_workbook_is_not_taken_for_a_plan_or_a_return(inserted_book
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["code"], f["file"]) for f in findings] == [("file-skipped", "so-sanh.xlsx")]
     assert "comparison of two plans" in findings[0]["message"]
+
+
+def test_fields_a_plan_has_no_column_for_are_said_not_compared(tmp_path, capsys):
+    """A budget list (no indicator, evidence, months or Phụ lục 2) against the full decision: those
+    fields are not compared, and the output says so."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_plan_zoo import LAYOUTS, write_layout
+    budget_list = write_layout(tmp_path / "flat.xlsx", LAYOUTS["flat_trieu"]())
+    data = diff_files(bundled_plan_path(), budget_list).to_json()
+    assert {"indicator", "evidence", "month_from", "month_to", "frequency", "collector", "reporter"} <= set(
+        data["fields_not_compared"])
+    assert {"content", "budget", "lead"} <= set(data["fields_compared"])
+    main(["diff", str(budget_list), str(budget_list)])
+    out = capsys.readouterr().out
+    assert "Không so sánh (một kế hoạch không có cột này): Chỉ số, Tài liệu kiểm chứng, Từ tháng" in out
