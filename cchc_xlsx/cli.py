@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from . import diff as _diff  # noqa: F401  (registers the diff.* messages)
 from .agencies import Registry
 from .findings import ToolError
 from .progress import words as _progress_words  # noqa: F401  (registers the progress commands' messages)
@@ -91,7 +92,21 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     print_.set_defaults(handler=_cmd_print)
     _add_progress_templates(sub, common, lang)
     _add_progress(sub, common, lang)
+    _add_diff(sub, common, lang)
     return parser
+
+
+def _add_diff(sub, common, lang: str) -> None:
+    from .messages import text
+
+    diff = sub.add_parser("diff", parents=[common], help=text("diff.help", lang),
+                          description=text("diff.description", lang))
+    diff.add_argument("old", type=Path, help=text("diff.old", lang))
+    diff.add_argument("new", type=Path, help=text("diff.new", lang))
+    diff.add_argument("-o", "--output", type=Path, metavar="DIFF.xlsx", help=text("diff.output", lang))
+    diff.add_argument("--json", action="store_true", help=text("diff.json", lang))
+    diff.add_argument("--pdf", action="store_true", help=text("diff.pdf", lang))
+    diff.set_defaults(handler=_cmd_diff)
 
 
 def _date(text: str):
@@ -325,6 +340,34 @@ def _cmd_progress(args) -> int:
         if pdf:
             print(text("progress.pdf", args.lang, path=pdf))
     return EXIT_ERRORS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+def _cmd_diff(args) -> int:
+    from .diff import diff_files, render_diff
+    from .findings import count_by_severity
+    from .messages import text
+
+    result = diff_files(args.old, args.new, registry=_registry(args))
+    written = pdf = None
+    if args.output or args.pdf:
+        from .write.diff_book import default_name, write_diff_book
+        written = write_diff_book(result, args.output or default_name(result), inputs=[args.old, args.new],
+                                  lang=args.lang)
+        if args.pdf:
+            from .printing import print_pdf
+            pdf = print_pdf(written)
+    if args.json:
+        data = result.to_json(args.lang)
+        if written:
+            data |= {"output": str(written), "pdf": str(pdf) if pdf else None}
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(render_diff(result, args.lang))
+        if written:
+            print(text("diff.written", args.lang, path=written))
+        if pdf:
+            print(text("diff.pdf_written", args.lang, path=pdf))
+    errors = count_by_severity(result.old.findings)["error"] + count_by_severity(result.new.findings)["error"]
+    return EXIT_ERRORS if errors else EXIT_OK
 
 
 def _json_error(args, code: str, file: str, message: str) -> None:

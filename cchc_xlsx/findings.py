@@ -243,6 +243,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "progress-row-unknown": ("warning",
         "Dòng mã {row_code} ở ô {cell} không phải hoạt động của {agency} trong kế hoạch nên không được tính.",
         "The row with code {row_code} at {cell} is not an activity of {agency} in the plan, so it is not used."),
+    # plan comparison (cchc_xlsx/diff.py)
+    "match-uncertain": ("info",
+        "Dòng {found} của kế hoạch cũ («{old}») được ghép với dòng {row_code} của kế hoạch mới («{new}») với độ tin cậy {expected}%: hãy kiểm tra xem đây có đúng là một hoạt động.",
+        "Row {found} of the old plan («{old}») is matched with row {row_code} of the new plan («{new}») at {expected}% confidence: check that they are the same activity."),
 }
 
 

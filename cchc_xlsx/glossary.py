@@ -31,6 +31,8 @@ TERMS: dict[str, str] = {
     "Thường xuyên": "continuous",
     "STT: I, 1, 1.1, a), -, Phần I, Mục 1, Nội dung 1": "mark (a row's numbering; hierarchy.py), its depth and code",
     "Dòng chi tiết (không có dòng con)": "leaf (level activity in a plan not in the Đắk Lắk form)",
+    "Quyết định điều chỉnh, bổ sung kế hoạch": "plan adjustment (compared with `diff`: added, removed, renumbered "
+                                               "(đánh số lại), moved, changed rows)",
 }
 
 #: Row levels, top to bottom.
