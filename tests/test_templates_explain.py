@@ -1,0 +1,170 @@
+"""Templates that explain themselves (issue 12 item 5): grey means locked and white means fill in,
+numbers in the Vietnamese format whatever the machine's locale, and the instruction sheet printed
+whole; the instructions say where a proposed activity goes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_xlsx import messages
+from cchc_xlsx.templates import (GUIDE_MESSAGES, GUIDE_WIDTH, SHEET_GUIDE, SHEET_MONITORING, SHEET_PLAN,
+                                 TemplateOptions, guide_lines, write_templates)
+
+FIXED = dt.datetime(2018, 1, 2, 8, 30)
+KHCN = "cchc-2018-so-khoa-hoc-va-cong-nghe.xlsx"
+ALL_ROWS = "cchc-2018-toan-bo-ke-hoach.xlsx"
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory, seed_plan) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("templates-explain")
+    paths = write_templates(seed_plan, out, TemplateOptions(generated_at=FIXED, deadline="15/01/2018"))
+    return {p.name: p for p in paths}
+
+
+def _header_row(ws) -> int:
+    return next(r for r in range(1, 12) if ws.cell(r, 1).value == "STT")
+
+
+def _table_end(ws) -> int:
+    """The table's last row: Tổng cộng on Phụ lục 1, the last row with an STT on Phụ lục 2."""
+    rows = [r for r in range(_header_row(ws), ws.max_row + 1) if ws.cell(r, 1).value]
+    total = [r for r in rows if ws.cell(r, 1).value == "Tổng cộng"]
+    return total[0] if total else rows[-1]
+
+
+def _filled(cell) -> bool:
+    return cell.fill is not None and cell.fill.fill_type not in (None, "none")
+
+
+# --------------------------------------------------------------------------- grey is locked, white is to fill
+def test_every_locked_table_cell_has_a_fill_and_every_unlocked_cell_none(templates):
+    for name, path in templates.items():
+        book = openpyxl.load_workbook(path)
+        for title, last_col in ((SHEET_PLAN, 9), (SHEET_MONITORING, 7)):
+            ws = book[title]
+            locked_bare, unlocked_filled, unlocked = [], [], 0
+            anchors = {(r, c): (m.min_row, m.min_col) for m in ws.merged_cells.ranges
+                       for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
+            for r in range(_header_row(ws), _table_end(ws) + 1):
+                for c in range(1, last_col + 1):
+                    cell = ws.cell(*anchors.get((r, c), (r, c)))   # a merged cell shows its first cell
+                    if cell.protection.locked:
+                        if not _filled(cell):
+                            locked_bare.append(cell.coordinate)
+                    else:
+                        unlocked += 1
+                        if _filled(cell):
+                            unlocked_filled.append(cell.coordinate)
+            assert not locked_bare, f"{name} {title}: locked cells without a fill: {locked_bare[:10]}"
+            assert not unlocked_filled, f"{name} {title}: cells to fill with a fill: {unlocked_filled[:10]}"
+            assert unlocked, f"{name} {title}: nothing to fill"
+        # no cell to fill anywhere else carries a fill either
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if not cell.protection.locked:
+                        assert not _filled(cell), f"{name} {ws.title}!{cell.coordinate}"
+
+
+def test_activity_rows_lock_their_code_content_and_lead_in_grey(templates):
+    ws = openpyxl.load_workbook(templates["cchc-2018-so-tu-phap.xlsx"])[SHEET_PLAN]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Hoạt động 1.4.1")
+    locked = {c: ws.cell(row, c).protection.locked for c in range(1, 10)}
+    assert locked == {1: True, 2: True, 3: False, 4: False, 5: False, 6: False, 7: False, 8: True, 9: False}
+    assert {ws.cell(row, c).fill.fgColor.rgb for c in (1, 2, 8)} == {"FFF2F2F2"}
+    spare = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Đề xuất mới (1.4)")
+    assert _filled(ws.cell(spare, 1)) and not any(_filled(ws.cell(spare, c)) for c in range(2, 10))
+
+
+# --------------------------------------------------------------------------- numbers in the Vietnamese format
+def test_every_number_format_of_a_template_is_vietnamese(templates):
+    for name, path in templates.items():
+        book = openpyxl.load_workbook(path)
+        formats = {cell.number_format for ws in (book[SHEET_PLAN], book[SHEET_MONITORING])
+                   for row in ws.iter_rows() for cell in row if cell.number_format != "General"}
+        assert formats and all(f.startswith("[$-42A]") for f in formats), (name, formats)
+
+
+def _pdf_text(pdf: Path, *pages: int) -> str:
+    args = ["pdftotext"] + ([f"-f", str(pages[0]), "-l", str(pages[-1])] if pages else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_on_an_english_locale_prints_vietnamese_numbers(templates, tmp_path, libreoffice, monkeypatch):
+    from cchc_xlsx.office import to_pdf
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    text = _pdf_text(to_pdf(templates[KHCN], tmp_path / "khcn.pdf"))
+    assert "1.478,4" in text and "1.700,0" in text and "6,6" in text
+    assert not re.search(r"1,?478\.4|1,700\.0|\b6\.6\b", text)
+
+
+# --------------------------------------------------------------------------- the instruction sheet
+def test_the_instructions_say_to_add_a_proposal_to_both_appendices(templates):
+    ws = openpyxl.load_workbook(templates[KHCN])[SHEET_GUIDE]
+    text = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, ws.max_row + 1))
+    assert "ở CẢ HAI trang: ở Phụ lục 1" in text and "ở Phụ lục 2 ghi cùng nội dung" in text
+    assert "Chỉ điền vào các ô nền trắng; các ô nền xám" in text
+
+
+def test_the_instruction_column_fits_a_portrait_page_and_rows_fit_their_lines(templates):
+    ws = openpyxl.load_workbook(templates[KHCN])[SHEET_GUIDE]
+    # 165 mm between the margins; a width unit is 7 px in Excel, up to ~9 px in LibreOffice (96 px an inch)
+    assert (GUIDE_WIDTH + 0.71) * 9 * 25.4 / 96 <= 165
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9
+    for r in range(1, ws.max_row + 1):
+        text = ws.cell(r, 1).value
+        if text:
+            assert ws.row_dimensions[r].height >= 15 * guide_lines(text), r
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("", 68, 1), ("một hai", 68, 1), ("a " * 34, 68, 1), ("a " * 35, 68, 2), ("x" * 150, 68, 3),
+    ("dòng một\ndòng hai", 68, 2),
+])
+def test_guide_lines_counts_wrapped_lines(text, width, lines):
+    assert guide_lines(text, width) == lines
+
+
+def _sentences(ws) -> list[str]:
+    """Every sentence of the instruction sheet, as written in its cells."""
+    out = []
+    for r in range(1, ws.max_row + 1):
+        text = ws.cell(r, 1).value
+        if text:
+            out += [s for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÔƠƯÂÊ0-9«])", text) if s.strip()]
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", [KHCN, ALL_ROWS])
+def test_every_instruction_sentence_prints_whole(templates, tmp_path, libreoffice, name):
+    """LibreOffice prints the workbook; page 1's text holds each sentence of the first sheet whole
+    (white space aside: pdftotext breaks lines and splits letters with marks)."""
+    from cchc_xlsx.office import to_pdf
+
+    ws = openpyxl.load_workbook(templates[name])[SHEET_GUIDE]
+    sentences = _sentences(ws)
+    assert len(sentences) >= 15
+    page = re.sub(r"\s+", "", _pdf_text(to_pdf(templates[name], tmp_path / "t.pdf"), 1))
+    cut = [s for s in sentences if re.sub(r"\s+", "", s) not in page]
+    assert not cut, cut
+
+
+def test_the_instructions_exist_in_english(templates, seed_plan, tmp_path):
+    for key, (vi, en) in GUIDE_MESSAGES.items():
+        assert messages.text(key, "en") == en and vi != en, key
+    paths = write_templates(seed_plan, tmp_path, TemplateOptions(generated_at=FIXED, lang="en"))
+    ws = openpyxl.load_workbook(next(p for p in paths if p.name == KHCN))[SHEET_GUIDE]
+    text = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, ws.max_row + 1))
+    assert "on BOTH sheets" in text and "Funds allocated by the decision: 1,700,000,000 đồng" in text
+    assert "Biểu mẫu có 2 trang" not in text and "Fill in only the white cells" in text
