@@ -168,3 +168,90 @@ def test_the_instructions_exist_in_english(templates, seed_plan, tmp_path):
     text = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, ws.max_row + 1))
     assert "on BOTH sheets" in text and "Funds allocated by the decision: 1,700,000,000 đồng" in text
     assert "Biểu mẫu có 2 trang" not in text and "Fill in only the white cells" in text
+
+
+# --------------------------------------------------------------------------- budgets typed as text
+TU_PHAP = "cchc-2018-so-tu-phap.xlsx"
+
+
+def _fill(template: Path, out: Path, budgets: dict[str, object], output: dict[str, object] | None = None) -> Path:
+    """A return made from ``template``: the budget cells of these activities (and outputs) set as given,
+    strings stored as text, as an English-locale Excel stores «3,4»."""
+    book = openpyxl.load_workbook(template)
+    ws = book[SHEET_PLAN]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for label, value in {**{f"Hoạt động {k}": v for k, v in budgets.items()},
+                         **{f"Kết quả đầu ra {k}": v for k, v in (output or {}).items()}}.items():
+        cell = ws.cell(rows[label], 7)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+    book.save(out)
+    return out
+
+
+def _check(path: Path):
+    from cchc_xlsx.consolidate import check_files
+
+    result = check_files([path], workers=1)
+    return result, {(f.code, f.cell): f for f in result.findings if f.sheet == SHEET_PLAN}
+
+
+def test_a_budget_typed_as_text_is_read_and_explained_at_its_cell(templates, tmp_path):
+    path = _fill(templates[TU_PHAP], tmp_path / "tu-phap.xlsx",
+                 {"1.4.2": "10,5", "1.4.3": "3,4 triệu", "1.4.4": "chưa rõ", "1.4.5": "1.949"})
+    result, found = _check(path)
+    budgets = dict(zip(result.plan.plan["code"], result.plan.plan["budget"]))
+    assert budgets["1.4.2"] == 10.5 and budgets["1.4.3"] == 3.4 and budgets["1.4.5"] == 1949
+    assert budgets["1.4.4"] != budgets["1.4.4"]          # not a number: not read
+    ws = openpyxl.load_workbook(path)[SHEET_PLAN]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for code, shown in (("1.4.2", "10,5"), ("1.4.3", "3,4"), ("1.4.5", "1.949")):
+        finding = found[("budget-text", f"G{rows[f'Hoạt động {code}']}")]
+        assert finding.severity == "info" and finding.row_code == code
+        assert f"đã được đọc là {shown} triệu đồng" in finding.message("vi")
+        assert "typed as text" in finding.message("en")
+    assert ("budget-not-number", f"G{rows['Hoạt động 1.4.4']}") in found
+    assert ("budget-text", f"G{rows['Hoạt động 1.4.4']}") not in found
+
+
+def test_a_number_in_a_template_return_needs_no_word(templates, tmp_path):
+    _, found = _check(_fill(templates[TU_PHAP], tmp_path / "tu-phap.xlsx", {"1.4.2": 10.5}))
+    assert not [key for key in found if key[0].startswith("budget-text")]
+
+
+def test_a_subtotal_short_of_text_cells_names_those_cells_not_the_locked_row(templates, tmp_path):
+    """The file as Excel saves it: the output's SUM left the text out (16,6 of 23,4): the warning is on
+    the activities' cells the agency can edit, and the locked subtotal carries no finding."""
+    path = _fill(templates[TU_PHAP], tmp_path / "tu-phap.xlsx", {"1.4.2": "3,4", "1.4.3": "3,4 triệu"},
+                 output={"1.4": 16.6})
+    _, found = _check(path)
+    ws = openpyxl.load_workbook(path)[SHEET_PLAN]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    output_cell = f"G{rows['Kết quả đầu ra 1.4']}"
+    assert not [key for key in found if key[1] == output_cell]
+    for code in ("1.4.2", "1.4.3"):
+        finding = found[("budget-text-subtotal", f"G{rows[f'Hoạt động {code}']}")]
+        assert finding.severity == "warning"
+        assert "kết quả đầu ra 1.4" in finding.message("vi") and "ghi 16,6, cộng đủ là 23,4" in finding.message("vi")
+
+
+def test_a_subtotal_wrong_for_another_reason_stays_on_its_row(templates, tmp_path):
+    path = _fill(templates[TU_PHAP], tmp_path / "tu-phap.xlsx", {"1.4.2": "3,4"}, output={"1.4": 99})
+    _, found = _check(path)
+    ws = openpyxl.load_workbook(path)[SHEET_PLAN]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert ("subtotal-mismatch", f"G{rows['Kết quả đầu ra 1.4']}") in found
+    assert ("budget-text", f"G{rows['Hoạt động 1.4.2']}") in found
+
+
+@pytest.mark.libreoffice
+def test_a_return_resaved_by_libreoffice_names_the_text_cell(templates, tmp_path, libreoffice):
+    """The same, with the subtotals really computed by a spreadsheet program on an English locale."""
+    from cchc_xlsx.office import recalculated_copy
+
+    typed = _fill(templates[TU_PHAP], tmp_path / "typed.xlsx", {"1.4.2": "3,4"})
+    path = recalculated_copy(typed, tmp_path / "cchc-2018-so-tu-phap.xlsx")
+    _, found = _check(path)
+    codes = {code for code, _ in found}
+    assert "budget-text-subtotal" in codes and "subtotal-mismatch" not in codes and "total-mismatch" not in codes

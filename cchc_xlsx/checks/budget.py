@@ -168,3 +168,37 @@ def allocation(plan) -> list[Finding]:
         if agency not in allocated and amount:
             findings.append(Finding("allocation-mismatch", agency=agency, found=trieu(amount), expected="0"))
     return findings
+
+
+def text_left_out(plan, mismatches: list[Finding], findings: list[Finding]) -> list[Finding]:
+    """A return's subtotals that differ only because budgets typed as text (``budget-text``) are left
+    out of them: the mismatch is said on those cells, not on the locked subtotal the agency cannot edit.
+
+    Excel and LibreOffice leave text out of ``SUM``, so a saved subtotal shows its rows without the
+    text cells, which this reader reads as numbers. When a subtotal's stated value plus its text
+    children's values is exactly the sum of its children, its ``subtotal-mismatch`` is dropped and each
+    of those children's ``budget-text`` in ``findings`` becomes ``budget-text-subtotal`` (warning,
+    naming the subtotal's row and both amounts). Returns the mismatches that remain.
+    """
+    typed = {f.row_code: i for i, f in enumerate(findings) if f.code == "budget-text"}
+    if not typed or not mismatches:
+        return mismatches
+    rows = plan.rows("plan")
+    by_code = {row["code"]: row for row in rows}
+    sums, _ = _child_sums(rows)
+    kept = []
+    for mismatch in mismatches:
+        row = by_code.get(mismatch.row_code)
+        texts = [r for r in rows if r["parent_code"] == mismatch.row_code and r["code"] in typed]
+        if row is None or not texts or mismatch.code != "subtotal-mismatch" or \
+                dong(row["budget"]) + sum(dong(r["budget"]) for r in texts) != sums.get(row["code"]):
+            kept.append(mismatch)
+            continue
+        for child in texts:
+            said = findings[typed[child["code"]]]
+            findings[typed[child["code"]]] = Finding(
+                "budget-text-subtotal", agency=said.agency, file=said.file, sheet=said.sheet, cell=said.cell,
+                row_code=said.row_code, field="budget", found=said.found, expected=said.expected,
+                params=said.params | {"level": _level_words(row), "parent": row["code"],
+                                      "stated": trieu(dong(row["budget"])), "total": trieu(sums[row["code"]])})
+    return kept
