@@ -136,8 +136,8 @@ ADVICE: dict[str, tuple[str, str]] = {
         "Gõ lại {at} dạng số {value} (triệu đồng) thay cho chữ «{found}»: ô đang bị tô đỏ và Excel không cộng ô này vào dòng tổng.",
         "Retype {at} as the number {value} (million đồng) instead of the text «{found}»: the cell is red and Excel leaves it out of the subtotals."),
     "budget-text-subtotal": (
-        "Gõ lại {at} dạng số {value} (triệu đồng) thay cho chữ «{found}»: dòng {level} {parent} đang không cộng khoản này (ghi {stated} thay vì {total} triệu đồng).",
-        "Retype {at} as the number {value} (million đồng) instead of the text «{found}»: the {level} {parent} leaves it out (it shows {stated} instead of {total} million đồng)."),
+        "Gõ lại {at} dạng số {value} (triệu đồng) thay cho chữ «{found}»: dòng {subtotal} đang không cộng khoản này (ghi {stated} thay vì {total} triệu đồng).",
+        "Retype {at} as the number {value} (million đồng) instead of the text «{found}»: the {subtotal} leaves it out (it shows {stated} instead of {total} million đồng)."),
     "budget-negative": (
         "Sửa {at} (hoạt động {row_code}): ngân sách không được âm ({found}). Ghi số triệu đồng, hoặc 0.",
         "Fix {at} (activity {row_code}): a budget cannot be negative ({found}). Write million đồng, or 0."),

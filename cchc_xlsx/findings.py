@@ -143,10 +143,10 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The budget of row {row_code} was typed as text «{found}» and was read as {value} million đồng. The template paints "
         "the cell red because Excel leaves text out of its subtotals: type it again as a number."),
     "budget-text-subtotal": ("warning",
-        "Ngân sách của dòng {row_code} được gõ dạng chữ «{found}» nên dòng {level} {parent} của tệp không cộng khoản này "
+        "Ngân sách của dòng {row_code} được gõ dạng chữ «{found}» nên dòng {subtotal} của tệp không cộng khoản này "
         "(ghi {stated}, cộng đủ là {total} triệu đồng). Đã đọc là {value} triệu đồng; hãy gõ lại ô này dạng số, dòng tổng "
         "sẽ tự cộng đúng.",
-        "The budget of row {row_code} was typed as text «{found}», so the file's {level} {parent} leaves it out "
+        "The budget of row {row_code} was typed as text «{found}», so the file's {subtotal} leaves it out "
         "(it shows {stated}; with it, {total} million đồng). It was read as {value} million đồng; type the cell again as "
         "a number and the subtotal adds up by itself."),
     "budget-negative": ("error",

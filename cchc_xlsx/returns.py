@@ -214,8 +214,8 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.findings.extend(_tables_missing(book, result.plan))
     try:
         _recompute_formulas(result, path, registry)
-        result.subtotal_findings = text_left_out(result.plan, subtotals(result.plan), result.findings) + \
-            own_total(result.plan)
+        result.subtotal_findings = text_left_out(result.plan, subtotals(result.plan) + own_total(result.plan),
+                                                 result.findings)
     except Exception as exc:
         return _failed(result, book, exc)
     return result

@@ -255,3 +255,50 @@ def test_a_return_resaved_by_libreoffice_names_the_text_cell(templates, tmp_path
     _, found = _check(path)
     codes = {code for code, _ in found}
     assert "budget-text-subtotal" in codes and "subtotal-mismatch" not in codes and "total-mismatch" not in codes
+
+
+def test_a_text_budget_in_a_spare_row_names_its_cell_too(templates, tmp_path):
+    """A proposed activity typed as text under output 1.4: the output's SUM covers the spare rows."""
+    book = openpyxl.load_workbook(templates[TU_PHAP])
+    ws = book[SHEET_PLAN]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    spare = rows["Đề xuất mới (1.4)"] - 1          # the first of the two spare rows
+    for col, value in ((2, "Tập huấn pháp chế trực tuyến"), (5, "Tháng 09"), (6, "Tháng 10"), (7, "2,5")):
+        ws.cell(spare, col).value = value
+    ws.cell(rows["Kết quả đầu ra 1.4"], 7).value = 30                 # its activities, as Excel sums them
+    book.save(tmp_path / "tu-phap.xlsx")
+    _, found = _check(tmp_path / "tu-phap.xlsx")
+    assert ("budget-text-subtotal", f"G{spare}") in found
+    assert not [key for key in found if key[0] == "subtotal-mismatch"]
+
+
+def test_a_flat_return_names_the_text_cell_not_its_total(tmp_path):
+    """A plan with no tasks or outputs (a flat list of activities): the Tổng cộng left the text out."""
+    from cchc_xlsx import read_plan
+
+    from conftest import write_grids
+
+    header = ["STT", "Nội dung công việc", "Chỉ số đánh giá/tác động/mục tiêu", "Tài liệu kiểm chứng, xác minh",
+              "Thời gian", None, "Ngân sách dự kiến (triệu đồng)", "Cơ quan, đơn vị chủ trì", "Cơ quan, đơn vị phối hợp"]
+    sub = [None, None, None, None, "Từ tháng", "Đến tháng", None, None, None]
+    grid = [["KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018"], [], header, sub,
+            ["1", "Rà soát thủ tục", "100%", "Báo cáo", "Tháng 01", "Tháng 03", 10, "Sở Tư pháp", ""],
+            ["2", "Tập huấn", "100%", "Báo cáo", "Tháng 04", "Tháng 05", 5, "Sở Tư pháp", ""],
+            ["Tổng cộng", None, None, None, None, None, 15, None, None]]
+    plan_path = write_grids(tmp_path / "plan.xlsx", {"Phụ lục 1": grid}, {"Phụ lục 1": ["E3:F3"]})
+    plan = read_plan(plan_path)
+    out = write_templates(plan, tmp_path / "t", TemplateOptions(generated_at=FIXED))
+    path = next(p for p in out if "tu-phap" in p.name)
+    book = openpyxl.load_workbook(path)
+    ws = book[SHEET_PLAN]
+    rows = {str(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1)}
+    first = next(r for label, r in rows.items() if label in ("1", "Hoạt động 1"))
+    total = rows["Tổng cộng"]
+    ws.cell(first, 7).value = "10,5"
+    ws.cell(total, 7).value = 5                                           # Excel's SUM without the text
+    book.save(tmp_path / "flat.xlsx")
+    from cchc_xlsx.consolidate import check_files
+
+    found = {(f.code, f.cell) for f in check_files([tmp_path / "flat.xlsx"], plan_path, workers=1).findings}
+    assert ("budget-text-subtotal", f"G{first}") in found
+    assert not [key for key in found if key[0] == "total-mismatch"]

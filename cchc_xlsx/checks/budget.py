@@ -171,27 +171,41 @@ def allocation(plan) -> list[Finding]:
 
 
 def text_left_out(plan, mismatches: list[Finding], findings: list[Finding]) -> list[Finding]:
-    """A return's subtotals that differ only because budgets typed as text (``budget-text``) are left
-    out of them: the mismatch is said on those cells, not on the locked subtotal the agency cannot edit.
+    """A return's subtotals (and Tổng cộng) that differ only because budgets typed as text
+    (``budget-text``) are left out of them: the mismatch is said on those cells, not on the locked
+    subtotal the agency cannot edit.
 
     Excel and LibreOffice leave text out of ``SUM``, so a saved subtotal shows its rows without the
-    text cells, which this reader reads as numbers. When a subtotal's stated value plus its text
-    children's values is exactly the sum of its children, its ``subtotal-mismatch`` is dropped and each
-    of those children's ``budget-text`` in ``findings`` becomes ``budget-text-subtotal`` (warning,
-    naming the subtotal's row and both amounts). Returns the mismatches that remain.
+    text cells, which this reader reads as numbers. When a ``subtotal-mismatch`` (``total-mismatch``)
+    states exactly its children's (top rows') sum less their text cells, it is dropped and each of
+    those cells' ``budget-text`` in ``findings`` becomes ``budget-text-subtotal`` (warning, naming
+    the subtotal and both amounts). Returns the mismatches that remain.
     """
     typed = {f.row_code: i for i, f in enumerate(findings) if f.code == "budget-text"}
     if not typed or not mismatches:
         return mismatches
     rows = plan.rows("plan")
     by_code = {row["code"]: row for row in rows}
-    sums, _ = _child_sums(rows)
     kept = []
     for mismatch in mismatches:
-        row = by_code.get(mismatch.row_code)
-        texts = [r for r in rows if r["parent_code"] == mismatch.row_code and r["code"] in typed]
-        if row is None or not texts or mismatch.code != "subtotal-mismatch" or \
-                dong(row["budget"]) + sum(dong(r["budget"]) for r in texts) != sums.get(row["code"]):
+        if mismatch.code == "subtotal-mismatch" and mismatch.row_code in by_code:
+            row = by_code[mismatch.row_code]
+            parent, stated = row["code"], dong(row["budget"])
+            words = _level_words(row)
+            subtotal = (f"{words[0]} {parent}", f"{words[1]} {parent}") if words == LEVEL_WORDS.get(row["level"]) \
+                else words
+        elif mismatch.code == "total-mismatch" and plan.stated_total is not None:
+            parent, stated, subtotal = None, dong(plan.stated_total), ("Tổng cộng", "Tổng cộng row")
+        else:
+            kept.append(mismatch)
+            continue
+        texts = [r for r in rows if r["code"] in typed and
+                 (r["parent_code"] == parent if parent else not isinstance(r["parent_code"], str))]
+        try:
+            expected = dong(parse_number(mismatch.expected))
+        except NotANumber:
+            expected = None
+        if not texts or expected is None or stated + sum(dong(r["budget"]) for r in texts) != expected:
             kept.append(mismatch)
             continue
         for child in texts:
@@ -199,6 +213,5 @@ def text_left_out(plan, mismatches: list[Finding], findings: list[Finding]) -> l
             findings[typed[child["code"]]] = Finding(
                 "budget-text-subtotal", agency=said.agency, file=said.file, sheet=said.sheet, cell=said.cell,
                 row_code=said.row_code, field="budget", found=said.found, expected=said.expected,
-                params=said.params | {"level": _level_words(row), "parent": row["code"],
-                                      "stated": trieu(dong(row["budget"])), "total": trieu(sums[row["code"]])})
+                params=said.params | {"subtotal": subtotal, "stated": trieu(stated), "total": trieu(expected)})
     return kept
