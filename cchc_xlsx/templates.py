@@ -337,9 +337,9 @@ def _select_rows(ctx: _Context, codes: set[str]) -> list[dict]:
 
 #: Cell colours (issue 12): every locked cell has a grey fill (darker for tasks and outputs, blue-grey
 #: for headers and the total); every cell to fill has none, so it prints and shows white.
-LOCKED_FILL = "#F2F2F2"
-TASK_FILL = "#E7E6E6"
-OUTPUT_FILL = "#EDEDED"
+LOCKED_FILL = "#EDEDED"
+TASK_FILL = "#D9D9D9"
+OUTPUT_FILL = "#E4E4E4"
 HEADER_FILL = "#D9E1F2"
 #: Numbers in the Vietnamese locale whatever the machine's (150,5; 1.949,0), as the consolidated
 #: workbook writes them (cchc_xlsx/write/book.py): LibreOffice on an English locale then shows 150,5.

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from cchc_xlsx import messages
-from cchc_xlsx.templates import (GUIDE_MESSAGES, GUIDE_WIDTH, SHEET_GUIDE, SHEET_MONITORING, SHEET_PLAN,
-                                 TemplateOptions, guide_lines, write_templates)
+from cchc_xlsx.templates import (GUIDE_MESSAGES, GUIDE_WIDTH, LOCKED_FILL, SHEET_GUIDE, SHEET_MONITORING,
+                                 SHEET_PLAN, TemplateOptions, guide_lines, write_templates)
 
 FIXED = dt.datetime(2018, 1, 2, 8, 30)
 KHCN = "cchc-2018-so-khoa-hoc-va-cong-nghe.xlsx"
@@ -78,7 +78,7 @@ def test_activity_rows_lock_their_code_content_and_lead_in_grey(templates):
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Hoạt động 1.4.1")
     locked = {c: ws.cell(row, c).protection.locked for c in range(1, 10)}
     assert locked == {1: True, 2: True, 3: False, 4: False, 5: False, 6: False, 7: False, 8: True, 9: False}
-    assert {ws.cell(row, c).fill.fgColor.rgb for c in (1, 2, 8)} == {"FFF2F2F2"}
+    assert {ws.cell(row, c).fill.fgColor.rgb for c in (1, 2, 8)} == {"FF" + LOCKED_FILL[1:]}
     spare = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Đề xuất mới (1.4)")
     assert _filled(ws.cell(spare, 1)) and not any(_filled(ws.cell(spare, c)) for c in range(2, 10))
 
