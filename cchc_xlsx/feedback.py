@@ -44,22 +44,72 @@ from .advice import advice
 from .findings import SEVERITIES, Finding
 from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers, temp_prefix,
                       written_stamp)
-from .write.book import SEVERITY_WORDS, TRIEU, row_height, sheet_ref
+from .write.book import TRIEU, row_height, sheet_ref
 from .write.findings_sheet import MAX_LINKS
 
 __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
            "INSTRUCTION", "AgencyTotal", "agency_total"]
 
-FEEDBACK_SHEET = "Kết quả kiểm tra"
+#: Every label of the list sheet, in Vietnamese and English (the language of ``write_feedback``).
+LABELS = {
+    "feedback.sheet": ("Kết quả kiểm tra", "Check results"),
+    "feedback.instruction": ("Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ.",
+                             "Correct the coloured cells of the file and send it back to the Sở Nội vụ."),
+    "feedback.instruction_list": ("Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ.",
+                                  "Correct the file as listed below and send it back to the Sở Nội vụ."),
+    "feedback.instruction_none": ("Không phát hiện vấn đề nào; không cần sửa tệp.",
+                                  "No problem found; the file needs no change."),
+    "feedback.title": ("Tệp {file}: {counts}", "File {file}: {counts}"),
+    "feedback.count.error": ("{n} lỗi", "{n} errors"),
+    "feedback.count.error.one": ("{n} lỗi", "{n} error"),
+    "feedback.count.warning": ("{n} cảnh báo", "{n} warnings"),
+    "feedback.count.warning.one": ("{n} cảnh báo", "{n} warning"),
+    "feedback.count.info": ("{n} ghi chú", "{n} notes"),
+    "feedback.count.info.one": ("{n} ghi chú", "{n} note"),
+    "feedback.severity.error": ("Lỗi", "Error"),
+    "feedback.severity.warning": ("Cảnh báo", "Warning"),
+    "feedback.severity.info": ("Ghi chú", "Note"),
+    "feedback.column.number": ("STT", "No."),
+    "feedback.column.severity": ("Mức độ", "Severity"),
+    "feedback.column.sheet": ("Trang tính", "Sheet"),
+    "feedback.column.cell": ("Ô", "Cell"),
+    "feedback.column.row": ("Dòng", "Row"),
+    "feedback.column.message": ("Nội dung", "What to do"),
+    "feedback.column.expected": ("Giá trị đúng/gợi ý", "Right or suggested value"),
+    "feedback.column.found": ("Giá trị hiện tại", "Value now"),
+    "feedback.column.code": ("Mã", "Code"),
+    "feedback.go_to": ("Đến ô {place}", "Go to {place}"),
+    "feedback.earlier_comment": ("— Ghi chú sẵn có ({author}):", "— Earlier comment ({author}):"),
+    "feedback.unknown_author": ("không rõ tác giả", "unknown author"),
+    "feedback.page": ("Trang &P/&N", "Page &P/&N"),
+    "feedback.only_list": ("nên không tô màu được các ô; tệp này chỉ gồm danh sách kết quả kiểm tra.",
+                           "so no cell could be coloured; this file holds only the list of findings."),
+    "feedback.source.suffix": ("Tệp gốc dạng {suffix} {only_list}", "The source is a {suffix} file {only_list}"),
+    "feedback.source.no_suffix": ("không có đuôi", "with no extension"),
+    "feedback.source.encrypted": ("Tệp gốc có mật khẩu mở {only_list}",
+                                  "The source has a password to open {only_list}"),
+    "feedback.source.not_zip": ("Tệp gốc không phải tệp {suffix} thật (có thể là tệp .xls đổi đuôi) {only_list}",
+                                "The source is not a real {suffix} file (maybe an .xls renamed) {only_list}"),
+    "feedback.source.not_xlsx": ("Tệp gốc không phải tệp {suffix} thật {only_list}",
+                                 "The source is not a real {suffix} file {only_list}"),
+    "feedback.source.too_big": ("Tệp gốc quá lớn khi giải nén {only_list}",
+                                "The source is too large once unzipped {only_list}"),
+    "feedback.source.unopened": ("Không mở được tệp gốc ({error}) {only_list}",
+                                 "The source cannot be opened ({error}) {only_list}"),
+}
+messages.register(LABELS)
+_COLUMN_KEYS = ("number", "severity", "sheet", "cell", "row", "message", "expected", "found", "code")
+_WIDTHS = (6, 10, 14, 8, 9, 62, 18, 18, 20)
+
+FEEDBACK_SHEET = LABELS["feedback.sheet"][0]
 COMMENT_AUTHOR = "cchc-xlsx"
 SUFFIX = "-gop-y"
 #: Cell fill by severity: red-ish, orange, light yellow.
 FILL_COLORS = {"error": "FFFF9999", "warning": "FFFFC000", "info": "FFFFF2CC"}
-COLUMNS = [("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Dòng", 9), ("Nội dung", 62),
-           ("Giá trị đúng/gợi ý", 18), ("Giá trị hiện tại", 18), ("Mã", 20)]
-INSTRUCTION = "Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ."
-INSTRUCTION_LIST = "Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ."
-INSTRUCTION_NONE = "Không phát hiện vấn đề nào; không cần sửa tệp."
+COLUMNS = [(LABELS[f"feedback.column.{key}"][0], width) for key, width in zip(_COLUMN_KEYS, _WIDTHS)]
+INSTRUCTION = LABELS["feedback.instruction"][0]
+INSTRUCTION_LIST = LABELS["feedback.instruction_list"][0]
+INSTRUCTION_NONE = LABELS["feedback.instruction_none"][0]
 FONT = "Times New Roman"
 HEADER_ROW = 4          # without the totals block; with it, _TOTALS_ROWS lower
 _TOTALS_ROWS = 5        # the totals block: its title, three lines, a blank row
@@ -131,8 +181,8 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
 
     The path is ``out_dir / "<stem>-gop-y.xlsx"`` (``.xlsm`` for an .xlsm source that opens).
     Only the findings whose ``file`` is the source's name are used, so all the findings of a
-    consolidation can be passed. ``lang`` is the language of the messages (each worded for the agency:
-    cchc_xlsx/advice.py) and of the ``totals`` block; the list's column labels are Vietnamese.
+    consolidation can be passed. ``lang`` is the language of the list sheet: its name, labels and
+    messages (each worded for the agency: cchc_xlsx/advice.py), the ``totals`` block and the comments.
     The source is opened read-only and never written; the result goes to a temporary file beside
     the target, moved into place at the end. Raises ValueError when the target would be the source
     (a link to it) or ``out_dir`` is a file, FileNotFoundError when the source does not exist.
@@ -146,7 +196,7 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
     order = {s: i for i, s in enumerate(SEVERITIES)}
     mine = sorted((f for f in findings if f.file == source.name), key=lambda f: order.get(f.severity, len(order)))
 
-    book, note = _open(source)
+    book, note = _open(source, lang)
     out = out_dir / f"{source.stem}{SUFFIX}{source.suffix.lower() if book is not None else '.xlsx'}"
     if _same_file(out, source):
         raise ValueError(f"Không ghi đè tệp gốc {source}: hãy chọn thư mục khác cho tệp góp ý "
@@ -188,27 +238,30 @@ def _mark_output(book) -> None:
 
 
 # --------------------------------------------------------------------------- opening the source
-def _open(source: Path):
-    """(workbook, "") for an .xlsx/.xlsm openpyxl opens; (None, why not, in Vietnamese) otherwise."""
-    only_list = "nên không tô màu được các ô; tệp này chỉ gồm danh sách kết quả kiểm tra."
+def _open(source: Path, lang: str = "vi"):
+    """(workbook, "") for an .xlsx/.xlsm openpyxl opens; (None, why not, in ``lang``) otherwise."""
+    def why(key: str, **values) -> str:
+        return messages.text(f"feedback.source.{key}", lang, only_list=messages.text("feedback.only_list", lang),
+                             **values)
+
     suffix = source.suffix.lower()
     if suffix not in _OPENPYXL_SUFFIXES:
-        return None, f"Tệp gốc dạng {suffix or 'không có đuôi'} {only_list}"
+        return None, why("suffix", suffix=suffix or messages.text("feedback.source.no_suffix", lang))
     if _is_encrypted(source):
-        return None, f"Tệp gốc có mật khẩu mở {only_list}"
+        return None, why("encrypted")
     try:
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None, f"Tệp gốc không phải tệp {suffix} thật (có thể là tệp .xls đổi đuôi) {only_list}"
+        return None, why("not_zip", suffix=suffix)
     if "xl/workbook.xml" not in {i.filename for i in infos}:
-        return None, f"Tệp gốc không phải tệp {suffix} thật {only_list}"
+        return None, why("not_xlsx", suffix=suffix)
     if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
-        return None, f"Tệp gốc quá lớn khi giải nén {only_list}"
+        return None, why("too_big")
     try:
         return _load(source), ""
     except Exception as error:  # damaged parts openpyxl cannot parse: send the list alone
-        return None, f"Không mở được tệp gốc ({type(error).__name__}) {only_list}"
+        return None, why("unopened", error=type(error).__name__)
 
 
 def _is_encrypted(source: Path) -> bool:
@@ -247,7 +300,7 @@ def _umask() -> int:
 def _drop_previous_feedback(book) -> None:
     """A file sent back with an earlier round's feedback: drop that round's list and comments."""
     for ws in list(book.worksheets):
-        if ws.title.casefold() == FEEDBACK_SHEET.casefold() and _is_feedback_list(ws):
+        if ws.title.casefold() in {name.casefold() for name in LABELS["feedback.sheet"]} and _is_feedback_list(ws):
             book.remove(ws)
     for ws in book.worksheets:
         # only the cells the file holds (iter_rows would create every cell of the used range)
@@ -257,9 +310,9 @@ def _drop_previous_feedback(book) -> None:
 
 
 def _is_feedback_list(ws: Worksheet) -> bool:
-    """Our list sheet: the header row stands at row 4, or lower under the totals block."""
-    wanted = [label for label, _ in COLUMNS]
-    return any([ws.cell(r, c).value for c in range(1, len(COLUMNS) + 1)] == wanted
+    """Our list sheet, in either language: the header row stands at row 4, or lower under the totals block."""
+    wanted = [[LABELS[f"feedback.column.{key}"][i] for key in _COLUMN_KEYS] for i in (0, 1)]
+    return any([ws.cell(r, c).value for c in range(1, len(COLUMNS) + 1)] in wanted
                for r in range(HEADER_ROW, HEADER_ROW + _TOTALS_ROWS + 1))
 
 
@@ -309,12 +362,24 @@ def _mark_cells(book, findings: list[Finding], lang: str) -> dict[int, str]:
         worst = group[0].severity                      # the findings come most severe first
         color = FILL_COLORS.get(worst, FILL_COLORS["info"])
         cell.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
-        text = "\n\n".join(f"{SEVERITY_WORDS.get(f.severity, f.severity)}: {advice(f, lang)}" for f in group)
+        text = "\n\n".join(f"{_severity(f.severity, lang)}: {advice(f, lang)}" for f in group)
         old = cell.comment
         if old is not None and old.text.strip():
-            text += f"\n\n— Ghi chú sẵn có ({old.author or 'không rõ tác giả'}):\n{old.text.strip()}"
+            author = old.author or messages.text("feedback.unknown_author", lang)
+            text += f"\n\n{messages.text('feedback.earlier_comment', lang, author=author)}\n{old.text.strip()}"
         cell.comment = _comment(text)
     return links
+
+
+def _severity(severity: str, lang: str) -> str:
+    key = f"feedback.severity.{severity}"
+    return messages.text(key, lang) if key in messages.CATALOGUE else severity
+
+
+def _counts(counts: dict[str, int], lang: str) -> str:
+    """``1 lỗi, 4 cảnh báo, 6 ghi chú`` / ``1 error, 4 warnings, 6 notes``."""
+    return ", ".join(messages.text(f"feedback.count.{s}" + (".one" if counts[s] == 1 else ""), lang, n=counts[s])
+                     for s in SEVERITIES)
 
 
 def _comment(text: str) -> Comment:
@@ -326,7 +391,7 @@ def _comment(text: str) -> Comment:
 # --------------------------------------------------------------------------- the list sheet
 def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, str], note: str,
                 lang: str, totals: AgencyTotal | None = None) -> Worksheet:
-    ws = book.create_sheet(_free_title(book), 0)
+    ws = book.create_sheet(_free_title(book, lang), 0)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
@@ -339,15 +404,11 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
     page_width = sum(width for _, width in COLUMNS)
 
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    title = f"Tệp {file_name}: " + ", ".join(f"{counts[s]} {SEVERITY_WORDS[s].lower()}" for s in SEVERITIES)
+    title = messages.text("feedback.title", lang, file=file_name, counts=_counts(counts, lang))
     if note:
         title += f". {note}"
-    if not findings:
-        instruction = INSTRUCTION_NONE
-    elif links:
-        instruction = INSTRUCTION
-    else:
-        instruction = INSTRUCTION_LIST
+    instruction = messages.text("feedback.instruction_none" if not findings else
+                                "feedback.instruction" if links else "feedback.instruction_list", lang)
     for r, (text, font) in enumerate([(title, Font(name=FONT, size=13, bold=True)),
                                       (instruction, Font(name=FONT, size=11, italic=True))], start=1):
         cell = ws.cell(r, 1)
@@ -362,17 +423,18 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
 
     header_font = Font(name=FONT, size=11, bold=True)
     header_fill = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
-    for c, (label, _) in enumerate(COLUMNS, start=1):
+    labels = [messages.text(f"feedback.column.{key}", lang) for key in _COLUMN_KEYS]
+    for c, label in enumerate(labels, start=1):
         cell = ws.cell(header_row, c, label)
         cell.font, cell.fill, cell.border = header_font, header_fill, _BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    ws.row_dimensions[header_row].height = row_height([(label, width) for label, width in COLUMNS], bold=True)
+    ws.row_dimensions[header_row].height = row_height(list(zip(labels, _WIDTHS)), bold=True)
 
     body_font = Font(name=FONT, size=11)
     link_font = Font(name=FONT, size=11, color="FF0563C1", underline="single")
     for i, f in enumerate(findings):
         r = header_row + 1 + i
-        values = [i + 1, SEVERITY_WORDS.get(f.severity, f.severity), f.sheet, f.cell, f.row_code,
+        values = [i + 1, _severity(f.severity, lang), f.sheet, f.cell, f.row_code,
                   advice(f, lang), f.expected, f.found, f.code]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c)
@@ -385,7 +447,7 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
         if i in links and i < MAX_LINKS:       # Excel's links per sheet; past it the place stays text
             place = ws.cell(r, 4)
             place.value = links[i].rsplit("!", 1)[1]
-            place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=f"Đến ô {links[i]}")
+            place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=messages.text("feedback.go_to", lang, place=links[i]))
             place.font = link_font
         ws.row_dimensions[r].height = row_height(
             [(str(v) if v is not None else "", COLUMNS[c][1]) for c, v in enumerate(values)])
@@ -406,7 +468,7 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
     ws.page_margins.top = ws.page_margins.bottom = 0.79
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.text = messages.text("feedback.page", lang)
     ws.oddFooter.center.font = FONT
     return ws
 
@@ -450,12 +512,13 @@ def _write_totals(ws: Worksheet, totals: AgencyTotal, lang: str, first: int) -> 
         ws.row_dimensions[r].height = row_height([(label, label_width), (verdict, note_width)])
 
 
-def _free_title(book) -> str:
+def _free_title(book, lang: str = "vi") -> str:
     taken = {name.casefold() for name in book.sheetnames}
-    title, n = FEEDBACK_SHEET, 1
+    base = messages.text("feedback.sheet", lang)
+    title, n = base, 1
     while title.casefold() in taken:
         n += 1
-        title = f"{FEEDBACK_SHEET} ({n})"
+        title = f"{base} ({n})"
     return title
 
 

@@ -347,12 +347,19 @@ def test_damaged_xlsm_gets_a_findings_only_xlsx_not_a_macro_less_xlsm(tmp_path):
     _findings_only(out, src.name, "Không mở được tệp gốc")
 
 
-def test_messages_in_english_labels_in_vietnamese(source, tmp_path):
+def test_messages_and_labels_in_english(source, tmp_path):
     out = write_feedback(source, agency_findings(), tmp_path / "out", lang="en")
     book = openpyxl.load_workbook(out)
-    rows = _rows(book[FEEDBACK_SHEET])
-    assert (rows[0][1], rows[0][5]) == ("Lỗi", "Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0.")
-    assert book["Phụ lục 1"]["G8"].comment.text == "Lỗi: Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0."
+    ws = book["Check results"]
+    assert book.sheetnames[0] == "Check results"
+    assert ws["A1"].value == "File cchc-2018-so-tu-phap.xlsx: 1 error, 2 warnings, 1 note"
+    assert ws["A2"].value == "Correct the coloured cells of the file and send it back to the Sở Nội vụ."
+    assert [c.value for c in ws[4]] == ["No.", "Severity", "Sheet", "Cell", "Row", "What to do",
+                                        "Right or suggested value", "Value now", "Code"]
+    rows = _rows(ws)
+    assert (rows[0][1], rows[0][5]) == ("Error", "Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0.")
+    assert book["Phụ lục 1"]["G8"].comment.text == "Error: Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0."
+    assert ws.oddFooter.center.text == "Page &P/&N"
 
 
 @pytest.fixture

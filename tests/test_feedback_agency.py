@@ -131,10 +131,11 @@ def test_the_list_and_the_comments_tell_the_agency_what_to_change(feedback_dir):
 
 def test_the_feedback_speaks_english_with_lang_en(tmp_path):
     assert main(["check", str(RETURNS / VAN_PHONG), "--feedback", str(tmp_path), "--lang", "en"]) == 1
-    ws = openpyxl.load_workbook(tmp_path / VAN_PHONG.replace(".xlsx", "-gop-y.xlsx"))[FEEDBACK_SHEET]
+    ws = openpyxl.load_workbook(tmp_path / VAN_PHONG.replace(".xlsx", "-gop-y.xlsx"))["Check results"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert "Funds of Văn phòng UBND tỉnh (million đồng)" in texts and "Agrees with the allocation." in texts
     assert any(t.startswith("Change cell G18 of Phụ lục 1 to 43 (million đồng)") for t in texts)
+    assert "File cchc-2018-van-phong-ubnd-tinh.xlsx: 2 errors, 0 warnings, 3 notes" in texts
 
 
 def test_a_second_round_replaces_the_first_rounds_list_under_the_totals(tmp_path, feedback_dir):
@@ -186,3 +187,13 @@ def test_the_first_page_prints_whole_footer_included(feedback_dir, tmp_path, lib
     missing = {ch: n - printed[ch] for ch, n in written.items() if not ch.isspace() and printed[ch] < n}
     assert not missing, missing
     assert _footer_ink(pdf, 1, tmp_path) >= 0.7   # the «g» of «Trang» reaches below the line: not clipped
+
+
+def test_an_english_round_is_replaced_by_a_vietnamese_one(tmp_path):
+    first = write_feedback(RETURNS / VAN_PHONG, [Finding("budget-missing", file=VAN_PHONG, sheet="Phụ lục 1", cell="G9",
+                                                         row_code="2.1.1")], tmp_path / "en", lang="en")
+    renamed = tmp_path / VAN_PHONG
+    renamed.write_bytes(first.read_bytes())           # the agency saved it again under its own name
+    book = openpyxl.load_workbook(write_feedback(renamed, [], tmp_path / "vi"))
+    assert book.sheetnames[0] == FEEDBACK_SHEET and "Check results" not in book.sheetnames
+    assert all(c.comment is None or c.comment.author != "cchc-xlsx" for c in book["Phụ lục 1"]["G"])
