@@ -197,3 +197,18 @@ def test_an_english_round_is_replaced_by_a_vietnamese_one(tmp_path):
     book = openpyxl.load_workbook(write_feedback(renamed, [], tmp_path / "vi"))
     assert book.sheetnames[0] == FEEDBACK_SHEET and "Check results" not in book.sheetnames
     assert all(c.comment is None or c.comment.author != "cchc-xlsx" for c in book["Phụ lục 1"]["G"])
+
+
+@pytest.mark.parametrize("allocated, verdict, red", [
+    (None, "Điều 1 không phân bổ kinh phí riêng cho đơn vị.", False),
+    (5_000_000, "Khớp với phân bổ.", False),
+    (7_500_000, "Thấp hơn phân bổ: hãy kiểm tra các hoạt động còn thiếu ngân sách.", True),
+])
+def test_the_totals_block_says_how_the_budget_stands(tmp_path, allocated, verdict, red):
+    out = write_feedback(RETURNS / VAN_PHONG, [], tmp_path, totals=AgencyTotal("Sở Y tế", 5_000_000, allocated))
+    ws = openpyxl.load_workbook(out)[FEEDBACK_SHEET]
+    texts = {ws.cell(r, 8).value: r for r in range(5, 9) if ws.cell(r, 8).value}
+    assert verdict in texts
+    assert ws.cell(texts[verdict], 7).fill.fill_type == ("solid" if red else None)
+    assert "Kinh phí được phân bổ theo Điều 1 Quyết định phê duyệt kế hoạch" in \
+        [ws.cell(r, 1).value for r in range(5, 9)]
