@@ -214,13 +214,14 @@ def _cmd_check(args) -> int:
     result = check_files(list(args.files), args.plan, registry=_registry(args), progress=not args.json)
     findings = result.findings
     if args.feedback:
-        from .feedback import write_feedback
+        from .feedback import agency_total, write_feedback
         for ret in result.extra["returns_read"]:
             # a file that is not there to copy (a pipe, a broken link, gone) has its finding already
             if ret.status in ("unreadable", "skipped") and not _regular_file(ret.path):
                 continue
             try:
-                write_feedback(ret.path, findings, args.feedback, lang=args.lang)
+                write_feedback(ret.path, findings, args.feedback, lang=args.lang,
+                               totals=agency_total(result, ret.agency))
             except FileNotFoundError:      # removed since it was read: its findings still print
                 continue
     counts = count_by_severity(findings)

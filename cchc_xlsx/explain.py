@@ -306,6 +306,82 @@ EXPLANATIONS: dict[str, tuple[str, str, str, str]] = {
         "Sửa cho hai phụ lục có cùng các dòng.",
         "Phụ lục 1 and Phụ lục 2 disagree on this row.",
         "Make both appendices hold the same rows."),
+    # budgets typed as text (issue 12), progress (issue 13), plan comparison (issue 14)
+    "budget-text": (
+        "Ngân sách gõ dạng chữ (3,4 hay 1.949) nhưng đọc được thành số.",
+        "Đã tính theo số đọc được; đơn vị gõ lại ô dạng số để Excel cộng vào dòng tổng.",
+        "A budget typed as text (3,4 or 1.949) that reads as a number.",
+        "It is counted as read; the agency types it again as a number so that Excel adds it up."),
+    "budget-text-subtotal": (
+        "Dòng tổng của tệp thiếu đúng khoản ngân sách gõ dạng chữ (Excel không cộng ô chữ).",
+        "Đơn vị gõ lại ô ngân sách được nêu dạng số; không cần sửa dòng tổng đã khóa.",
+        "A subtotal of the file is short by exactly the budgets typed as text (Excel does not add text).",
+        "The agency types the named budget cell again as a number; the locked subtotal needs no change."),
+    "disbursed-over-plan": (
+        "Kinh phí giải ngân lũy kế của hoạt động vượt ngân sách dự kiến.",
+        "Đơn vị sửa số liệu hoặc giải trình; Sở xem có cần điều chỉnh kế hoạch.",
+        "An activity's cumulative disbursement exceeds its planned budget.",
+        "The agency corrects it or explains; the Sở decides whether the plan needs adjusting."),
+    "disbursed-decreased": (
+        "Số giải ngân lũy kế thấp hơn kỳ trước, mà số lũy kế không thể giảm.",
+        "Đơn vị sửa lại số lũy kế từ đầu năm.",
+        "A cumulative disbursement below the previous period's: a cumulative figure cannot go down.",
+        "The agency corrects the figure since 1 January."),
+    "done-without-evidence": (
+        "Hoạt động báo đã hoàn thành nhưng chưa có tài liệu kiểm chứng.",
+        "Đơn vị ghi số/ký hiệu và ngày văn bản kiểm chứng.",
+        "An activity reported done with no evidence named.",
+        "The agency names the document (number and date)."),
+    "status-percent-mismatch": (
+        "Tình trạng không khớp với tỷ lệ hoàn thành hay với số giải ngân.",
+        "Đơn vị chọn lại tình trạng hoặc sửa tỷ lệ.",
+        "The status disagrees with the percentage done or with the disbursement.",
+        "The agency picks the right status or corrects the percentage."),
+    "overdue": (
+        "Hoạt động đã quá thời hạn trong kế hoạch mà chưa hoàn thành.",
+        "Đơn vị báo lý do và đề xuất; Sở theo dõi, đôn đốc.",
+        "An activity past its end month in the plan and not done.",
+        "The agency gives the reason and a proposal; the Sở follows it up."),
+    "report-missing": (
+        "Hoạt động phải báo cáo trong kỳ nhưng chưa có tình trạng.",
+        "Người thu thập số liệu (Phụ lục 2) bổ sung báo cáo.",
+        "An activity due in the period with no status reported.",
+        "The data collector named in Phụ lục 2 reports it."),
+    "return-missing": (
+        "Đơn vị chưa gửi báo cáo tiến độ của kỳ.",
+        "Sở đôn đốc đơn vị gửi báo cáo.",
+        "An agency has sent no progress return for the period.",
+        "The Sở reminds the agency to send it."),
+    "progress-table-missing": (
+        "Tệp không có bảng tiến độ theo biểu mẫu.",
+        "Đơn vị điền vào biểu mẫu báo cáo tiến độ đã được gửi.",
+        "The file has no progress table of the template.",
+        "The agency fills in the progress template it was sent."),
+    "progress-value-invalid": (
+        "Giá trị trong biểu mẫu tiến độ không hợp lệ nên không được tính.",
+        "Đơn vị sửa ô được nêu.",
+        "A value of the progress return is not valid and is not used.",
+        "The agency corrects the named cell."),
+    "progress-period-mismatch": (
+        "Tệp là biểu mẫu của kỳ khác với kỳ đang tổng hợp.",
+        "Sở kiểm tra đơn vị đã cập nhật số liệu đến hết kỳ này chưa.",
+        "The file is the template of another period than the one reported.",
+        "The Sở checks that the figures run to the end of this period."),
+    "progress-percent-format": (
+        "Tỷ lệ hoàn thành ghi theo định dạng phần trăm; đã đọc đúng.",
+        "Không cần làm gì; lần sau ghi số từ 0 đến 100.",
+        "A percentage written in a percent format; it was read right.",
+        "Nothing to do; next time type a number from 0 to 100."),
+    "progress-row-unknown": (
+        "Dòng trong báo cáo tiến độ không phải hoạt động của đơn vị trong kế hoạch.",
+        "Đơn vị xóa dòng hoặc báo Sở; dòng này không được tính.",
+        "A row of the progress return that is not an activity of the agency in the plan.",
+        "The agency deletes it or tells the Sở; it is not used."),
+    "match-uncertain": (
+        "Khi so sánh hai kế hoạch, một dòng được ghép với độ tin cậy thấp.",
+        "Người so sánh xem lại hai dòng có đúng là một hoạt động.",
+        "Comparing two plans, a row was matched with low confidence.",
+        "Whoever compares checks that the two rows are the same activity."),
 }
 
 messages.register({f"explain.{code}.meaning": (vi, en) for code, (vi, _, en, _) in EXPLANATIONS.items()})

@@ -2,9 +2,11 @@
 
 ``write_feedback`` copies an agency's return (the source is only read) and adds:
 
-- a first sheet «Kết quả kiểm tra» listing the file's findings, errors first, each linked to its cell;
-- on every cell a finding names, a fill by severity and a comment (author «cchc-xlsx») holding the
-  finding's message, several findings on one cell joined in one comment.
+- a first sheet «Kết quả kiểm tra»: with :class:`AgencyTotal`, the agency's budget against its
+  allocation (Điều 1 of the decision) at the top; then the file's findings, errors first, each linked
+  to its cell and worded for the agency (what to change, in which cell: cchc_xlsx/advice.py);
+- on every cell a finding names, a fill by severity and a comment (author «cchc-xlsx») holding that
+  wording, several findings on one cell joined in one comment.
 
 Everything else is what openpyxl keeps when it re-saves a workbook: values, formulas (without their
 cached results: Excel and LibreOffice recalculate them on opening), styles, rich text, merged cells,
@@ -21,6 +23,7 @@ An .xls or .ods file (openpyxl cannot open them), or a file that does not open a
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 import re
 import tempfile
 import zipfile
@@ -35,25 +38,75 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import messages
+from .advice import advice
 from .findings import SEVERITIES, Finding
 from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers, temp_prefix,
                       written_stamp)
-from .write.book import SEVERITY_WORDS, row_height, sheet_ref
+from .write.book import TRIEU, row_height, sheet_ref
 from .write.findings_sheet import MAX_LINKS
-from .write.marks import COMMENT_AUTHOR, FILL_COLORS, comment_size, comment_text
+from .write.marks import COMMENT_AUTHOR, FILL_COLORS, comment_size, comment_text, severity_word
 
 __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", "COLUMNS",
-           "INSTRUCTION"]
+           "INSTRUCTION", "AgencyTotal", "agency_total"]
 
-FEEDBACK_SHEET = "Kết quả kiểm tra"
+#: Every label of the list sheet, in Vietnamese and English (the language of ``write_feedback``).
+LABELS = {
+    "feedback.sheet": ("Kết quả kiểm tra", "Check results"),
+    "feedback.instruction": ("Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ.",
+                             "Correct the coloured cells of the file and send it back to the Sở Nội vụ."),
+    "feedback.instruction_list": ("Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ.",
+                                  "Correct the file as listed below and send it back to the Sở Nội vụ."),
+    "feedback.instruction_none": ("Không phát hiện vấn đề nào; không cần sửa tệp.",
+                                  "No problem found; the file needs no change."),
+    "feedback.title": ("Tệp {file}: {counts}", "File {file}: {counts}"),
+    "feedback.count.error": ("{n} lỗi", "{n} errors"),
+    "feedback.count.error.one": ("{n} lỗi", "{n} error"),
+    "feedback.count.warning": ("{n} cảnh báo", "{n} warnings"),
+    "feedback.count.warning.one": ("{n} cảnh báo", "{n} warning"),
+    "feedback.count.info": ("{n} ghi chú", "{n} notes"),
+    "feedback.count.info.one": ("{n} ghi chú", "{n} note"),
+    "feedback.column.number": ("STT", "No."),
+    "feedback.column.severity": ("Mức độ", "Severity"),
+    "feedback.column.sheet": ("Trang tính", "Sheet"),
+    "feedback.column.cell": ("Ô", "Cell"),
+    "feedback.column.row": ("Dòng", "Row"),
+    "feedback.column.message": ("Nội dung", "What to do"),
+    "feedback.column.expected": ("Giá trị đúng/gợi ý", "Right or suggested value"),
+    "feedback.column.found": ("Giá trị hiện tại", "Value now"),
+    "feedback.column.code": ("Mã", "Code"),
+    "feedback.go_to": ("Đến ô {place}", "Go to {place}"),
+    "feedback.earlier_comment": ("— Ghi chú sẵn có ({author}):", "— Earlier comment ({author}):"),
+    "feedback.unknown_author": ("không rõ tác giả", "unknown author"),
+    "feedback.page": ("Trang &P/&N", "Page &P/&N"),
+    "feedback.only_list": ("nên không tô màu được các ô; tệp này chỉ gồm danh sách kết quả kiểm tra.",
+                           "so no cell could be coloured; this file holds only the list of findings."),
+    "feedback.source.suffix": ("Tệp gốc dạng {suffix} {only_list}", "The source is a {suffix} file {only_list}"),
+    "feedback.source.no_suffix": ("không có đuôi", "with no extension"),
+    "feedback.source.encrypted": ("Tệp gốc có mật khẩu mở {only_list}",
+                                  "The source has a password to open {only_list}"),
+    "feedback.source.not_zip": ("Tệp gốc không phải tệp {suffix} thật (có thể là tệp .xls đổi đuôi) {only_list}",
+                                "The source is not a real {suffix} file (maybe an .xls renamed) {only_list}"),
+    "feedback.source.not_xlsx": ("Tệp gốc không phải tệp {suffix} thật {only_list}",
+                                 "The source is not a real {suffix} file {only_list}"),
+    "feedback.source.too_big": ("Tệp gốc quá lớn khi giải nén {only_list}",
+                                "The source is too large once unzipped {only_list}"),
+    "feedback.source.unopened": ("Không mở được tệp gốc ({error}) {only_list}",
+                                 "The source cannot be opened ({error}) {only_list}"),
+}
+messages.register(LABELS)
+_COLUMN_KEYS = ("number", "severity", "sheet", "cell", "row", "message", "expected", "found", "code")
+_WIDTHS = (6, 10, 14, 8, 9, 62, 18, 18, 20)
+
+FEEDBACK_SHEET = LABELS["feedback.sheet"][0]
 SUFFIX = "-gop-y"
-COLUMNS = [("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Dòng", 9), ("Nội dung", 62),
-           ("Giá trị đúng/gợi ý", 18), ("Giá trị hiện tại", 18), ("Mã", 20)]
-INSTRUCTION = "Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ."
-INSTRUCTION_LIST = "Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ."
-INSTRUCTION_NONE = "Không phát hiện vấn đề nào; không cần sửa tệp."
+COLUMNS = [(LABELS[f"feedback.column.{key}"][0], width) for key, width in zip(_COLUMN_KEYS, _WIDTHS)]
+INSTRUCTION = LABELS["feedback.instruction"][0]
+INSTRUCTION_LIST = LABELS["feedback.instruction_list"][0]
+INSTRUCTION_NONE = LABELS["feedback.instruction_none"][0]
 FONT = "Times New Roman"
-HEADER_ROW = 4
+HEADER_ROW = 4          # without the totals block; with it, _TOTALS_ROWS lower
+_TOTALS_ROWS = 5        # the totals block: its title, three lines, a blank row
 _OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 _MAX_TEXT = 32_767
 _MAX_ROW, _MAX_COL = 1_048_576, 16_384
@@ -64,14 +117,66 @@ _THIN = Side(style="thin", color="FF808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
+messages.register({
+    "feedback.totals.title": ("Kinh phí của {agency} (triệu đồng)", "Funds of {agency} (million đồng)"),
+    "feedback.totals.activities": ("Tổng ngân sách các hoạt động của đơn vị (kể cả hoạt động đề xuất mới)",
+                                   "The agency's activities, proposed ones included, add up to"),
+    "feedback.totals.allocated": ("Kinh phí được phân bổ theo Điều 1 {decision}",
+                                  "Allocated by Article 1 of {decision}"),
+    "feedback.totals.decision": ("Quyết định số {number}", "decision no. {number}"),
+    "feedback.totals.no_decision": ("Quyết định phê duyệt kế hoạch", "the decision approving the plan"),
+    "feedback.totals.difference": ("Chênh lệch (ngân sách trừ phân bổ)", "Difference (budget minus allocation)"),
+    "feedback.totals.agree": ("Khớp với phân bổ.", "Agrees with the allocation."),
+    "feedback.totals.over": ("Vượt phân bổ: hãy giảm ngân sách các hoạt động hoặc giải trình với Sở Nội vụ.",
+                             "Over the allocation: reduce the activities' budgets or explain it to the Sở Nội vụ."),
+    "feedback.totals.under": ("Thấp hơn phân bổ: hãy kiểm tra các hoạt động còn thiếu ngân sách.",
+                              "Under the allocation: check the activities whose budget is missing."),
+    "feedback.totals.none": ("Điều 1 không phân bổ kinh phí riêng cho đơn vị.",
+                             "Article 1 allocates no funds of its own to the agency."),
+})
+
+
+@dataclass(frozen=True)
+class AgencyTotal:
+    """The figures of the feedback's first block: the agency's budget against its allocation.
+
+    ``budget_dong``: its activities' budgets (proposed ones included) as consolidated, in đồng;
+    ``allocated_dong``: its line in the decision's Điều 1 («Trong đó»), None when it has none;
+    ``decision``: the decision's number (``1234/QĐ-UBND``), "" when the plan does not say.
+    """
+
+    agency: str
+    budget_dong: int
+    allocated_dong: int | None
+    decision: str = ""
+
+
+def agency_total(consolidation, agency: str) -> AgencyTotal | None:
+    """The :class:`AgencyTotal` of ``agency`` in a consolidation (``check_files`` or ``consolidate``):
+    its activities' budgets as merged (a row it did not return keeps the plan's figure) against the
+    plan's allocation. None for a return matched to no agency."""
+    if not agency:
+        return None
+    plan = consolidation.plan
+    activities = plan.plan[(plan.plan["level"] == "activity") & (plan.plan["funded_agency"] == agency)]
+    budget = int(sum(round(b * 1_000_000) for b in activities["budget"] if b == b))
+    allocated = None
+    if plan.size("allocation"):
+        match = plan.allocation[plan.allocation["agency"] == agency]
+        if len(match):
+            allocated = int(match["amount_dong"].iloc[0])
+    return AgencyTotal(agency, budget, allocated, plan.decision or "")
+
+
 
 def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Path | str, *,
-                   lang: str = "vi") -> Path:
+                   lang: str = "vi", totals: AgencyTotal | None = None) -> Path:
     """Write the feedback workbook for ``source`` into ``out_dir`` and return its path.
 
     The path is ``out_dir / "<stem>-gop-y.xlsx"`` (``.xlsm`` for an .xlsm source that opens).
     Only the findings whose ``file`` is the source's name are used, so all the findings of a
-    consolidation can be passed. ``lang`` is the language of the messages; labels are Vietnamese.
+    consolidation can be passed. ``lang`` is the language of the list sheet: its name, labels and
+    messages (each worded for the agency: cchc_xlsx/advice.py), the ``totals`` block and the comments.
     The source is opened read-only and never written; the result goes to a temporary file beside
     the target, moved into place at the end. Raises ValueError when the target would be the source
     (a link to it) or ``out_dir`` is a file, FileNotFoundError when the source does not exist.
@@ -85,7 +190,7 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
     order = {s: i for i, s in enumerate(SEVERITIES)}
     mine = sorted((f for f in findings if f.file == source.name), key=lambda f: order.get(f.severity, len(order)))
 
-    book, note = _open(source)
+    book, note = _open(source, lang)
     out = out_dir / f"{source.stem}{SUFFIX}{source.suffix.lower() if book is not None else '.xlsx'}"
     if _same_file(out, source):
         raise ValueError(f"Không ghi đè tệp gốc {source}: hãy chọn thư mục khác cho tệp góp ý "
@@ -97,7 +202,7 @@ def write_feedback(source: Path | str, findings: Iterable[Finding], out_dir: Pat
     else:
         _drop_previous_feedback(book)
         links = _mark_cells(book, mine, lang)
-    _write_list(book, source.name, mine, links, note, lang)
+    _write_list(book, source.name, mine, links, note, lang, totals)
     _mark_output(book)
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -127,27 +232,30 @@ def _mark_output(book) -> None:
 
 
 # --------------------------------------------------------------------------- opening the source
-def _open(source: Path):
-    """(workbook, "") for an .xlsx/.xlsm openpyxl opens; (None, why not, in Vietnamese) otherwise."""
-    only_list = "nên không tô màu được các ô; tệp này chỉ gồm danh sách kết quả kiểm tra."
+def _open(source: Path, lang: str = "vi"):
+    """(workbook, "") for an .xlsx/.xlsm openpyxl opens; (None, why not, in ``lang``) otherwise."""
+    def why(key: str, **values) -> str:
+        return messages.text(f"feedback.source.{key}", lang, only_list=messages.text("feedback.only_list", lang),
+                             **values)
+
     suffix = source.suffix.lower()
     if suffix not in _OPENPYXL_SUFFIXES:
-        return None, f"Tệp gốc dạng {suffix or 'không có đuôi'} {only_list}"
+        return None, why("suffix", suffix=suffix or messages.text("feedback.source.no_suffix", lang))
     if _is_encrypted(source):
-        return None, f"Tệp gốc có mật khẩu mở {only_list}"
+        return None, why("encrypted")
     try:
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None, f"Tệp gốc không phải tệp {suffix} thật (có thể là tệp .xls đổi đuôi) {only_list}"
+        return None, why("not_zip", suffix=suffix)
     if "xl/workbook.xml" not in {i.filename for i in infos}:
-        return None, f"Tệp gốc không phải tệp {suffix} thật {only_list}"
+        return None, why("not_xlsx", suffix=suffix)
     if sum(i.file_size for i in infos) > _MAX_UNCOMPRESSED:
-        return None, f"Tệp gốc quá lớn khi giải nén {only_list}"
+        return None, why("too_big")
     try:
         return _load(source), ""
     except Exception as error:  # damaged parts openpyxl cannot parse: send the list alone
-        return None, f"Không mở được tệp gốc ({type(error).__name__}) {only_list}"
+        return None, why("unopened", error=type(error).__name__)
 
 
 def _is_encrypted(source: Path) -> bool:
@@ -186,7 +294,7 @@ def _umask() -> int:
 def _drop_previous_feedback(book) -> None:
     """A file sent back with an earlier round's feedback: drop that round's list and comments."""
     for ws in list(book.worksheets):
-        if ws.title.casefold() == FEEDBACK_SHEET.casefold() and _is_feedback_list(ws):
+        if ws.title.casefold() in {name.casefold() for name in LABELS["feedback.sheet"]} and _is_feedback_list(ws):
             book.remove(ws)
     for ws in book.worksheets:
         # only the cells the file holds (iter_rows would create every cell of the used range)
@@ -196,8 +304,10 @@ def _drop_previous_feedback(book) -> None:
 
 
 def _is_feedback_list(ws: Worksheet) -> bool:
-    labels = [ws.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 1)]
-    return labels == [label for label, _ in COLUMNS]
+    """Our list sheet, in either language: the header row stands at row 4, or lower under the totals block."""
+    wanted = [[LABELS[f"feedback.column.{key}"][i] for key in _COLUMN_KEYS] for i in (0, 1)]
+    return any([ws.cell(r, c).value for c in range(1, len(COLUMNS) + 1)] in wanted
+               for r in range(HEADER_ROW, HEADER_ROW + _TOTALS_ROWS + 1))
 
 
 def _worksheet(book, name: str) -> Worksheet | None:
@@ -246,12 +356,19 @@ def _mark_cells(book, findings: list[Finding], lang: str) -> dict[int, str]:
         worst = group[0].severity                      # the findings come most severe first
         color = FILL_COLORS.get(worst, FILL_COLORS["info"])
         cell.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
-        text = comment_text(group, lang)          # the workbooks' one rule (write/marks.py)
+        text = comment_text(group, lang, labels=lang, message=advice)   # write/marks.py, in the agency's words
         old = cell.comment
         if old is not None and old.text.strip():
-            text += f"\n\n— Ghi chú sẵn có ({old.author or 'không rõ tác giả'}):\n{old.text.strip()}"
+            author = old.author or messages.text("feedback.unknown_author", lang)
+            text += f"\n\n{messages.text('feedback.earlier_comment', lang, author=author)}\n{old.text.strip()}"
         cell.comment = _comment(text)
     return links
+
+
+def _counts(counts: dict[str, int], lang: str) -> str:
+    """``1 lỗi, 4 cảnh báo, 6 ghi chú`` / ``1 error, 4 warnings, 6 notes``."""
+    return ", ".join(messages.text(f"feedback.count.{s}" + (".one" if counts[s] == 1 else ""), lang, n=counts[s])
+                     for s in SEVERITIES)
 
 
 def _comment(text: str) -> Comment:
@@ -262,8 +379,8 @@ def _comment(text: str) -> Comment:
 
 # --------------------------------------------------------------------------- the list sheet
 def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, str], note: str,
-                lang: str) -> Worksheet:
-    ws = book.create_sheet(_free_title(book), 0)
+                lang: str, totals: AgencyTotal | None = None) -> Worksheet:
+    ws = book.create_sheet(_free_title(book, lang), 0)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
@@ -276,15 +393,11 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
     page_width = sum(width for _, width in COLUMNS)
 
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    title = f"Tệp {file_name}: " + ", ".join(f"{counts[s]} {SEVERITY_WORDS[s].lower()}" for s in SEVERITIES)
+    title = messages.text("feedback.title", lang, file=file_name, counts=_counts(counts, lang))
     if note:
         title += f". {note}"
-    if not findings:
-        instruction = INSTRUCTION_NONE
-    elif links:
-        instruction = INSTRUCTION
-    else:
-        instruction = INSTRUCTION_LIST
+    instruction = messages.text("feedback.instruction_none" if not findings else
+                                "feedback.instruction" if links else "feedback.instruction_list", lang)
     for r, (text, font) in enumerate([(title, Font(name=FONT, size=13, bold=True)),
                                       (instruction, Font(name=FONT, size=11, italic=True))], start=1):
         cell = ws.cell(r, 1)
@@ -292,21 +405,26 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
         cell.font, cell.alignment = font, Alignment(wrap_text=True, vertical="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
         ws.row_dimensions[r].height = row_height([(text, page_width)], bold=r == 1, font_size=font.size)
+    header_row = HEADER_ROW
+    if totals is not None:
+        _write_totals(ws, totals, lang, HEADER_ROW)
+        header_row += _TOTALS_ROWS
 
     header_font = Font(name=FONT, size=11, bold=True)
     header_fill = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
-    for c, (label, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(HEADER_ROW, c, label)
+    labels = [messages.text(f"feedback.column.{key}", lang) for key in _COLUMN_KEYS]
+    for c, label in enumerate(labels, start=1):
+        cell = ws.cell(header_row, c, label)
         cell.font, cell.fill, cell.border = header_font, header_fill, _BORDER
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    ws.row_dimensions[HEADER_ROW].height = row_height([(label, width) for label, width in COLUMNS], bold=True)
+    ws.row_dimensions[header_row].height = row_height(list(zip(labels, _WIDTHS)), bold=True)
 
     body_font = Font(name=FONT, size=11)
     link_font = Font(name=FONT, size=11, color="FF0563C1", underline="single")
     for i, f in enumerate(findings):
-        r = HEADER_ROW + 1 + i
-        values = [i + 1, SEVERITY_WORDS.get(f.severity, f.severity), f.sheet, f.cell, f.row_code,
-                  f.message(lang), f.expected, f.found, f.code]
+        r = header_row + 1 + i
+        values = [i + 1, severity_word(f.severity, lang), f.sheet, f.cell, f.row_code,
+                  advice(f, lang), f.expected, f.found, f.code]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c)
             _set_text(cell, value)
@@ -318,35 +436,78 @@ def _write_list(book, file_name: str, findings: list[Finding], links: dict[int, 
         if i in links and i < MAX_LINKS:       # Excel's links per sheet; past it the place stays text
             place = ws.cell(r, 4)
             place.value = links[i].rsplit("!", 1)[1]
-            place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=f"Đến ô {links[i]}")
+            place.hyperlink = Hyperlink(ref=place.coordinate, location=links[i], tooltip=messages.text("feedback.go_to", lang, place=links[i]))
             place.font = link_font
         ws.row_dimensions[r].height = row_height(
             [(str(v) if v is not None else "", COLUMNS[c][1]) for c, v in enumerate(values)])
 
-    end = HEADER_ROW + max(1, len(findings))
+    end = header_row + max(1, len(findings))
     if findings:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last)}{end}"
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last)}{end}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(last)}{end}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # the footer sits in the bottom margin, from its own distance to the paper's edge: with a bottom
+    # margin of 0.6" and openpyxl's footer distance of 0.5", LibreOffice cut «Trang 1/N» in half
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.79
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.text = messages.text("feedback.page", lang)
     ws.oddFooter.center.font = FONT
     return ws
 
 
-def _free_title(book) -> str:
+def _write_totals(ws: Worksheet, totals: AgencyTotal, lang: str, first: int) -> None:
+    """The agency's budget, its allocation and the difference, in triệu đồng, at rows ``first``…"""
+    def say(key: str, **values) -> str:
+        return messages.text(key, lang, **values)
+
+    decision = (say("feedback.totals.decision", number=totals.decision) if totals.decision
+                else say("feedback.totals.no_decision"))
+    lines: list[tuple[str, float | None, str]] = [(say("feedback.totals.activities"), totals.budget_dong / 1e6, "")]
+    if totals.allocated_dong is None:
+        lines.append((say("feedback.totals.allocated", decision=decision), None, say("feedback.totals.none")))
+    else:
+        difference = totals.budget_dong - totals.allocated_dong
+        verdict = say("feedback.totals.agree" if difference == 0 else
+                      "feedback.totals.over" if difference > 0 else "feedback.totals.under")
+        lines.append((say("feedback.totals.allocated", decision=decision), totals.allocated_dong / 1e6, ""))
+        lines.append((say("feedback.totals.difference"), difference / 1e6, verdict))
+    title = ws.cell(first, 1)
+    _set_text(title, say("feedback.totals.title", agency=totals.agency))
+    title.font = Font(name=FONT, size=11, bold=True)
+    font = Font(name=FONT, size=11)
+    label_width = sum(width for _, width in COLUMNS[:6])
+    note_width = sum(width for _, width in COLUMNS[7:])
+    for r, (label, value, verdict) in enumerate(lines, start=first + 1):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+        ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=len(COLUMNS))
+        for c in range(1, len(COLUMNS) + 1):
+            ws.cell(r, c).border = _BORDER
+        cells = ((1, label, _WRAP), (7, value, Alignment(horizontal="right", vertical="top")), (8, verdict, _WRAP))
+        for c, content, alignment in cells:
+            cell = ws.cell(r, c)
+            _set_text(cell, content)
+            cell.font, cell.alignment = font, alignment
+        ws.cell(r, 7).number_format = TRIEU
+        if verdict and verdict != say("feedback.totals.agree") and value is not None:
+            ws.cell(r, 7).fill = PatternFill(fill_type="solid", start_color=FILL_COLORS["error"],
+                                             end_color=FILL_COLORS["error"])
+        ws.row_dimensions[r].height = row_height([(label, label_width), (verdict, note_width)])
+
+
+def _free_title(book, lang: str = "vi") -> str:
     taken = {name.casefold() for name in book.sheetnames}
-    title, n = FEEDBACK_SHEET, 1
+    base = messages.text("feedback.sheet", lang)
+    title, n = base, 1
     while title.casefold() in taken:
         n += 1
-        title = f"{FEEDBACK_SHEET} ({n})"
+        title = f"{base} ({n})"
     return title
 
 

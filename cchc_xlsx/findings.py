@@ -140,6 +140,18 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Hãy ghi lại đúng số (ngân sách ghi bằng triệu đồng).",
         "The value «{found}» cannot be an amount of the plan (over {expected}) and is not counted. "
         "Write the right figure (budgets in million đồng)."),
+    "budget-text": ("info",
+        "Ngân sách của dòng {row_code} được gõ dạng chữ «{found}» và đã được đọc là {value} triệu đồng. Biểu mẫu tô đỏ ô này "
+        "vì Excel không cộng ô dạng chữ vào các dòng tổng: hãy gõ lại dạng số.",
+        "The budget of row {row_code} was typed as text «{found}» and was read as {value} million đồng. The template paints "
+        "the cell red because Excel leaves text out of its subtotals: type it again as a number."),
+    "budget-text-subtotal": ("warning",
+        "Ngân sách của dòng {row_code} được gõ dạng chữ «{found}» nên dòng {subtotal} của tệp không cộng khoản này "
+        "(ghi {stated}, cộng đủ là {total} triệu đồng). Đã đọc là {value} triệu đồng; hãy gõ lại ô này dạng số, dòng tổng "
+        "sẽ tự cộng đúng.",
+        "The budget of row {row_code} was typed as text «{found}», so the file's {subtotal} leaves it out "
+        "(it shows {stated}; with it, {total} million đồng). It was read as {value} million đồng; type the cell again as "
+        "a number and the subtotal adds up by itself."),
     "budget-negative": ("error",
         "Ngân sách của dòng {row_code} là số âm: {found}.",
         "The budget of row {row_code} is negative: {found}."),

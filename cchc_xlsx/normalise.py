@@ -28,7 +28,7 @@ from .findings import Finding
 from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns, grade_columns, table_form,
                     table_unit)
 from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, number_notation, parse_frequency, parse_month,
-                       parse_number, parse_period)
+                       parse_number, parse_period, parse_trieu)
 from .tables import RawRow, RawTable
 from .notation import _CANONICAL_LABEL  # noqa: PLC2701  (the labels parse_label takes as they are)
 from .workbook import cell_ref, column_letter
@@ -305,6 +305,8 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 record["proposed"] = False
                 if rule is not None:
                     rule(record, raw, findings)
+                if template and table.kind == "plan":
+                    findings += _typed_as_text(raw, record, table, file, notation)
                 kept.append(record)
             elif raw.role == "allocation":
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
@@ -326,7 +328,11 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                 totals["allocation_total_unit"] = unit
             elif raw.role == "unknown":
                 findings.append(_unknown_row(raw, table, file, sheet))
+        first_proposal = len(kept)
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule, notation)
+        if template and table.kind == "plan":
+            for (raw, _), record in zip(proposals, kept[first_proposal:]):
+                findings += _typed_as_text(raw, record, table, file, notation)
         if table.kind == "plan" and not decided:
             findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
         if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
@@ -580,6 +586,33 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
                                 cell=cell_ref(raw.row, table.columns.get("content", 1)), row_code=code,
                                 expected=parent, found=clean_text(raw.values.get("content"))[:120]))
     return findings
+
+
+def _typed_as_text(raw: RawRow, record: dict, table: RawTable, file: str, notation: str) -> list[Finding]:
+    """``budget-text`` (info) for a budget of our template typed as text that reads as a number
+    (``3,4`` on an English-locale Excel, ``3,4 triệu``): it is read, and the cell the template paints
+    red (Excel leaves text out of its sums) has its finding. Text that is no number is
+    ``budget-not-number`` (checks.budget). The unit word is read only here: a template's unit is triệu đồng.
+    """
+    text = raw.values.get("budget")
+    if type(text) is not str or not text.strip():
+        return []
+    if record["budget"] != record["budget"]:
+        value = parse_trieu(text, notation)
+        if value is None or not plausible(value):
+            return []
+        record["budget"] = value
+    value = record["budget"]
+    return [Finding("budget-text", agency=record["funded_agency"], file=file, sheet=table.sheet.name,
+                    cell=cell_ref(raw.row, table.columns["budget"]), row_code=record["code"], field="budget",
+                    found=clean_text(text), expected=_plain(value, "vi"),
+                    params={"value": (_grouped(value, "vi"), _grouped(value, "en"))})]
+
+
+def _grouped(value: float, lang: str) -> str:
+    """1949.5 as 1.949,5 (vi) or 1,949.5 (en)."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".") if lang == "vi" else text
 
 
 def _number_text(value: object) -> str:

@@ -14,7 +14,7 @@ from .encodings import decode_legacy
 __all__ = [
     "fold", "clean_text", "remove_invisible", "parse_number", "number_notation", "parse_month", "parse_frequency",
     "parse_label", "Month", "Frequency", "Label", "NotANumber", "Unit", "TRIEU", "parse_unit", "unit_in_text",
-    "parse_period",
+    "parse_period", "parse_trieu",
 ]
 
 
@@ -170,6 +170,32 @@ def parse_number(value: object, notation: str = "vi") -> float | None:
     if not text:
         return None
     return _parse_number_text(text, notation)
+
+
+#: A million-đồng amount with its unit typed after it: ``3,4 triệu``, ``3,4 triệu đồng``, ``3,4 trđ``,
+#: ``3,4 tr.đ``, ``3,4 tr``.
+_TRIEU_SUFFIX = re.compile(r"\s*(?:triệu(?:\s+đồng)?|tr\.?\s?đ(?:ồng)?|trđ|tr)\.?\s*", re.IGNORECASE)
+
+
+def parse_trieu(value: object, notation: str = "vi") -> float | None:
+    """A budget typed as text with its unit, million đồng, after the number: ``3,4 triệu`` -> 3.4,
+    ``1.949 trđ`` -> 1949; None for anything else (a number with no unit is :func:`parse_number`'s).
+
+    For a column whose unit is triệu đồng (our templates'): the unit agrees, so the number is the budget.
+    """
+    if type(value) is not str:
+        return None
+    text = clean_text(value)
+    match = re.search(r"[0-9)]", text[::-1])
+    if not match:
+        return None
+    end = len(text) - match.start()
+    if end == len(text) or not _TRIEU_SUFFIX.fullmatch(text[end:]):
+        return None
+    try:
+        return parse_number(text[:end], notation)
+    except NotANumber:
+        return None
 
 
 def _sign(text: str) -> tuple[float, str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .agencies import Registry
 from .checks._common import dong, trieu
-from .checks.budget import grand_total, subtotals
+from .checks.budget import grand_total, subtotals, text_left_out
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
@@ -214,7 +214,8 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.findings.extend(_tables_missing(book, result.plan))
     try:
         _recompute_formulas(result, path, registry)
-        result.subtotal_findings = subtotals(result.plan) + own_total(result.plan)
+        result.subtotal_findings = text_left_out(result.plan, subtotals(result.plan) + own_total(result.plan),
+                                                 result.findings)
     except Exception as exc:
         return _failed(result, book, exc)
     return result

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from . import messages
 from .agencies import Registry, default_registry
 from .hierarchy import is_named_label
 from .normalise import Plan
@@ -64,6 +65,7 @@ class TemplateOptions:
     generated_at: dt.datetime | None = None   # None: now
     spare_rows: int = SPARE_ROWS
     registry: Registry | None = None
+    lang: str = "vi"                          # the instruction sheet's language ("vi" or "en")
 
 
 # --------------------------------------------------------------------------- who fills what
@@ -333,6 +335,18 @@ def _select_rows(ctx: _Context, codes: set[str]) -> list[dict]:
     return [row for row in ctx.plan_rows if row["code"] in keep]
 
 
+#: Cell colours (issue 12): every locked cell has a grey fill (darker for tasks and outputs, blue-grey
+#: for headers and the total); every cell to fill has none, so it prints and shows white.
+LOCKED_FILL = "#EDEDED"
+TASK_FILL = "#D9D9D9"
+OUTPUT_FILL = "#E4E4E4"
+HEADER_FILL = "#D9E1F2"
+#: Numbers in the Vietnamese locale whatever the machine's (150,5; 1.949,0), as the consolidated
+#: workbook writes them (cchc_xlsx/write/book.py): LibreOffice on an English locale then shows 150,5.
+NUMBER = "[$-42A]#,##0.0##"
+WHOLE = "[$-42A]#,##0"
+
+
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         base = {"font_name": FONT, "font_size": 11, "valign": "top", "text_wrap": True, "border": 1}
@@ -341,22 +355,29 @@ class _Formats:
         self.subtitle = book.add_format({"font_name": FONT, "font_size": 11, "italic": True})
         self.plain = book.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
         self.bold = book.add_format({"font_name": FONT, "font_size": 11, "bold": True})
-        self.header = add(bold=True, align="center", valign="vcenter", bg_color="#D9E1F2")
-        self.task = add(bold=True, bg_color="#EDEDED")
-        self.task_num = add(bold=True, bg_color="#EDEDED", num_format="#,##0.0##")
-        self.output = add(bold=True, italic=True, bg_color="#F7F7F7")
-        self.output_num = add(bold=True, italic=True, bg_color="#F7F7F7", num_format="#,##0.0##")
-        self.locked = add()
-        self.input = add(locked=False, bg_color="#FFFFFF")
-        self.input_num = add(locked=False, num_format="#,##0.0##")
-        self.spare_label = add(italic=True, font_color="#1F4E79", bg_color="#FFF2CC")
-        self.spare = add(locked=False, bg_color="#FFF2CC")
-        self.spare_num = add(locked=False, bg_color="#FFF2CC", num_format="#,##0.0##")
-        self.total = add(bold=True, num_format="#,##0.0##", bg_color="#D9E1F2")
-        self.total_label = add(bold=True, bg_color="#D9E1F2")
+        self.guide_title = book.add_format({"font_name": FONT, "font_size": 13, "bold": True, "text_wrap": True,
+                                            "valign": "top"})
+        self.guide_bold = book.add_format({"font_name": FONT, "font_size": 11, "bold": True, "text_wrap": True,
+                                           "valign": "top"})
+        self.guide_note = book.add_format({"font_name": FONT, "font_size": 11, "italic": True, "text_wrap": True,
+                                           "valign": "top"})
+        self.header = add(bold=True, align="center", valign="vcenter", bg_color=HEADER_FILL)
+        self.task = add(bold=True, bg_color=TASK_FILL)
+        self.task_num = add(bold=True, bg_color=TASK_FILL, num_format=NUMBER)
+        self.output = add(bold=True, italic=True, bg_color=OUTPUT_FILL)
+        self.output_num = add(bold=True, italic=True, bg_color=OUTPUT_FILL, num_format=NUMBER)
+        self.locked = add(bg_color=LOCKED_FILL)
+        self.input = add(locked=False)
+        self.input_num = add(locked=False, num_format=NUMBER)
+        # a spare row: its STT cell (locked, grey) says «Đề xuất mới (1.1)» in blue italics; its cells to fill are white
+        self.spare_label = add(italic=True, font_color="#1F4E79", bg_color=LOCKED_FILL)
+        self.spare = add(locked=False)
+        self.spare_num = add(locked=False, num_format=NUMBER)
+        self.total = add(bold=True, num_format=NUMBER, bg_color=HEADER_FILL)
+        self.total_label = add(bold=True, bg_color=HEADER_FILL)
         self.missing = book.add_format({"bg_color": "#FCE4D6"})
         self.bad = book.add_format({"bg_color": "#FF9999", "font_color": "#9C0006"})
-        self.amount = add(num_format="#,##0")
+        self.amount = book.add_format({"font_name": FONT, "font_size": 11, "num_format": WHOLE})
 
 
 def write_template(ctx: _Context, agency: str, codes: set[str], path: Path, options: TemplateOptions) -> Path:
@@ -716,47 +737,133 @@ def _write_lists(sheet, ctx: _Context) -> str:
     return f"={LISTS_SHEET}!$B$2:$B${len(ctx.agencies) + 1}"
 
 
+#: The instruction sheet, in the template's language (TemplateOptions.lang): one entry a paragraph.
+GUIDE_MESSAGES = {
+    "templates.guide.title": ("HƯỚNG DẪN ĐIỀN BIỂU MẪU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+                              "HOW TO FILL IN THE ADMINISTRATIVE REFORM PLAN TEMPLATE FOR {year}"),
+    "templates.guide.agency": ("Đơn vị: {agency}", "Agency: {agency}"),
+    "templates.guide.all_rows": ("Sở Nội vụ (bản có tất cả các dòng của kế hoạch)",
+                                 "Sở Nội vụ (the copy with every row of the plan)"),
+    "templates.guide.allocated": ("Kinh phí được phân bổ theo Quyết định: {amount} đồng",
+                                  "Funds allocated by the decision: {amount} đồng"),
+    "templates.guide.sheets": (
+        "1. Biểu mẫu có 2 trang: «Phụ lục 1» (kế hoạch và ngân sách) và «Phụ lục 2» (phân công theo dõi, đánh giá). "
+        "Chỉ điền vào các ô nền trắng; các ô nền xám là nội dung của kế hoạch đã được phê duyệt và đã được khóa.",
+        "1. The template has 2 sheets: «Phụ lục 1» (plan and budget) and «Phụ lục 2» (monitoring duties). "
+        "Fill in only the white cells; the grey cells hold the approved plan and are locked."),
+    "templates.guide.budget": (
+        "2. Ngân sách dự kiến ghi bằng TRIỆU ĐỒNG và gõ dạng số (ví dụ 1949 là 1.949 triệu đồng; 3,4 là "
+        "3.400.000 đồng). Ghi 0 nếu hoạt động không dùng ngân sách; không để trống. Nếu ô chuyển màu đỏ ngay khi "
+        "gõ «3,4», máy đang dùng dấu chấm thập phân: hãy gõ 3.4. Các dòng kết quả đầu ra, nhiệm vụ và Tổng cộng "
+        "tự cộng, không cần sửa.",
+        "2. Budgets are in MILLION ĐỒNG, typed as numbers (e.g. 1949 is 1,949 million đồng; 3.4 is 3,400,000 "
+        "đồng). Write 0 if the activity needs no budget; do not leave it blank. If the cell turns red as soon as "
+        "you type «3,4», the computer uses a decimal point: type 3.4. The output, task and Tổng cộng rows add up "
+        "by themselves; do not edit them."),
+    "templates.guide.months": (
+        "3. Thời gian: chọn «Tháng 01» … «Tháng 12» trong danh sách (tháng của năm khác ghi kèm năm, ví dụ "
+        "«Tháng 12/2017»), hoặc «Theo yêu cầu».",
+        "3. Months: choose «Tháng 01» … «Tháng 12» from the list (a month of another year with its year, "
+        "e.g. «Tháng 12/2017»), or «Theo yêu cầu» (on request)."),
+    "templates.guide.frequency": (
+        "4. Tần suất thu thập (Phụ lục 2): chọn Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, "
+        "Theo yêu cầu, hoặc số lần trong năm (01 lần, 02 lần …). Ghi họ tên, chức vụ người thu thập số liệu.",
+        "4. Collection frequency (Phụ lục 2): choose Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, "
+        "Theo yêu cầu, or a number of times a year (01 lần, 02 lần …). Write the name and position of the "
+        "person who collects the data."),
+    "templates.guide.proposals": (
+        "5. Hoạt động đề xuất thêm: ghi vào dòng «Đề xuất mới (…)» (chữ nghiêng màu xanh) dưới kết quả đầu ra "
+        "tương ứng, ở CẢ HAI trang: ở Phụ lục 1 ghi nội dung, thời gian, ngân sách, cơ quan chủ trì; ở Phụ lục 2 "
+        "ghi cùng nội dung, tần suất và người thu thập số liệu. Để trống các dòng không dùng.",
+        "5. Proposed activities: write them in a «Đề xuất mới (…)» row (blue italics) under their output, on "
+        "BOTH sheets: in Phụ lục 1 the content, months, budget and lead agency; in Phụ lục 2 the same content, "
+        "the frequency and the data collector. Leave unused rows blank."),
+    "templates.guide.rules": (
+        "6. Không thêm, xóa hay đổi tên cột, trang; không sửa cột STT và nội dung đã khóa; không xóa các trang ẩn. "
+        "Ô tô màu hồng là ô bắt buộc còn trống; ô tô đỏ là ngân sách âm hoặc không phải số.",
+        "6. Do not add, delete or rename columns or sheets; do not edit the STT column or the locked content; do "
+        "not delete the hidden sheets. A pink cell is a required cell left blank; a red cell is a budget that is "
+        "negative or not a number."),
+    "templates.guide.deadline": ("7. Thời hạn gửi lại: {deadline}. Lưu tệp dạng .xlsx, giữ nguyên tên tệp.",
+                                 "7. Send it back by: {deadline}. Save it as .xlsx and keep the file name."),
+    "templates.guide.deadline_default": ("theo thời hạn trong công văn của Sở Nội vụ",
+                                         "the date in the Sở Nội vụ's letter"),
+    "templates.guide.contact": ("8. Liên hệ: {contact}.", "8. Contact: {contact}."),
+    "templates.guide.stamp": ("Mã kế hoạch: {plan_id} · phiên bản biểu mẫu {version} · tạo lúc {when}",
+                              "Plan id: {plan_id} · template version {version} · made {when}"),
+}
+messages.register(GUIDE_MESSAGES)
+
+#: The instruction sheet's one column, in Excel character widths (the default font's digit: 7 px in
+#: Excel, up to 9 px in a LibreOffice without Calibri's metrics). A4 portrait between the Decree 30/2020
+#: margins is 165 mm: 68 widths fit it in either, so no program needs to shrink it. LibreOffice ignores
+#: «fit to one page wide» on the first sheet when it prints a whole workbook (measured with 7.3), so
+#: the width itself must fit; the setting stays as a second guard for Excel.
+GUIDE_WIDTH = 68
+
+
+def guide_lines(text: str, width: float = GUIDE_WIDTH, *, bold: bool = False) -> int:
+    """The lines ``text`` wraps to in a column ``width`` characters wide, counted generously.
+
+    A simple rule (issue 12 item 5) until a font-metrics module measures text: Times New Roman 11 pt
+    averages 5.5 px a letter, Vietnamese with its marks included, under one Excel character width
+    (7 px or more); counting one letter a width unit (0.85 bold) and breaking only between words
+    never gives fewer lines than Excel or LibreOffice show.
+    """
+    per_line = max(8, int(width * (0.85 if bold else 1.0)))
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, 0
+            used += (1 if used else 0) + len(word)
+            while used > per_line:        # a word longer than a line breaks inside itself
+                count, used = count + 1, used - per_line
+        lines += count
+    return max(1, lines)
+
+
 def _write_guide(sheet, ctx: _Context, agency: str, f: _Formats, options: TemplateOptions, cells: dict) -> None:
-    plan = ctx.plan
-    who = agency or "Sở Nội vụ (bản có tất cả các dòng của kế hoạch)"
-    deadline = options.deadline or "theo thời hạn trong công văn của Sở Nội vụ"
+    """The instruction sheet: one paragraph a row in one column as wide as an A4 portrait page, each
+    row as tall as its wrapped lines, so that it prints whole in Excel and LibreOffice."""
+    plan, lang = ctx.plan, options.lang
+
+    def say(key: str, **values) -> str:
+        return messages.text(key, lang, **values)
+
     allocated = ""
     if agency and not plan.allocation.empty:
         match = plan.allocation[plan.allocation["agency"] == agency]
         if len(match):
-            allocated = f"{int(match['amount_dong'].iloc[0]):,}".replace(",", ".") + " đồng"
+            amount = f"{int(match['amount_dong'].iloc[0]):,}"
+            allocated = say("templates.guide.allocated", amount=amount.replace(",", ".") if lang == "vi" else amount)
     lines = [
-        (f"HƯỚNG DẪN ĐIỀN BIỂU MẪU KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}", f.title),
-        (f"Đơn vị: {who}", f.bold),
-        (f"Kinh phí được phân bổ theo Quyết định: {allocated}" if allocated else "", f.plain),
-        ("", f.plain),
-        ("1. Biểu mẫu có 2 trang: «Phụ lục 1» (kế hoạch và ngân sách) và «Phụ lục 2» (phân công theo dõi, đánh giá). "
-         "Chỉ điền vào các ô trắng; các ô có nền xám là nội dung của kế hoạch đã được phê duyệt và đã được khóa.", f.plain),
-        ("2. Ngân sách dự kiến ghi bằng TRIỆU ĐỒNG (ví dụ 1.949 là 1.949 triệu đồng; 3,4 là 3.400.000 đồng). "
-         "Ghi 0 nếu hoạt động không dùng ngân sách; không để trống. Các dòng kết quả đầu ra, nhiệm vụ và Tổng cộng "
-         "tự cộng, không cần sửa.", f.plain),
-        ("3. Thời gian: chọn «Tháng 01» … «Tháng 12» trong danh sách (tháng của năm khác ghi kèm năm, ví dụ "
-         "«Tháng 12/2017»), hoặc «Theo yêu cầu».", f.plain),
-        ("4. Tần suất thu thập (Phụ lục 2): chọn Hàng tháng, Hàng quý, 6 tháng, Hàng năm, Thường xuyên, "
-         "Theo yêu cầu, hoặc số lần trong năm (01 lần, 02 lần …). Ghi họ tên, chức vụ người thu thập số liệu.", f.plain),
-        ("5. Hoạt động đề xuất thêm: ghi vào các dòng «Đề xuất mới» (nền vàng) dưới kết quả đầu ra tương ứng.", f.plain),
-        ("6. Không thêm, xóa hay đổi tên cột, trang; không sửa cột STT và nội dung đã khóa; không xóa các trang ẩn. "
-         "Ô tô màu hồng là ô bắt buộc còn trống; ô tô đỏ là ngân sách âm hoặc không phải số.", f.plain),
-        (f"7. Thời hạn gửi lại: {deadline}. Lưu tệp dạng .xlsx, giữ nguyên tên tệp.", f.plain),
-        (f"8. Liên hệ: {options.contact}.", f.plain),
-        ("", f.plain),
-        (f"Mã kế hoạch: {ctx.plan_id} · phiên bản biểu mẫu {TEMPLATE_VERSION} · "
-         f"tạo lúc {options.generated_at:%d/%m/%Y %H:%M}", f.subtitle),
+        (say("templates.guide.title", year=plan.year), f.guide_title, 13),
+        (say("templates.guide.agency", agency=agency or say("templates.guide.all_rows")), f.guide_bold, 11),
+        (allocated, f.plain, 11),
+        ("", f.plain, 11),
+        *((say(f"templates.guide.{key}"), f.plain, 11) for key in ("sheets", "budget", "months", "frequency",
+                                                                 "proposals", "rules")),
+        (say("templates.guide.deadline", deadline=options.deadline or say("templates.guide.deadline_default")),
+         f.plain, 11),
+        (say("templates.guide.contact", contact=options.contact), f.plain, 11),
+        ("", f.plain, 11),
+        (say("templates.guide.stamp", plan_id=ctx.plan_id, version=TEMPLATE_VERSION,
+             when=f"{options.generated_at:%d/%m/%Y %H:%M}"), f.guide_note, 11),
     ]
-    sheet.set_column(0, 0, 120)
-    for i, (text, fmt) in enumerate(lines):
+    sheet.set_column(0, 0, GUIDE_WIDTH)
+    for i, (text, fmt, size) in enumerate(lines):
         if text:
             sheet.write_string(i, 0, text, fmt)
-            sheet.set_row(i, fit_height([text], [120], 16))
+            bold = fmt in (f.guide_title, f.guide_bold)
+            # 11 pt Times New Roman takes 15 points a line in both programs; 13 pt, 18
+            sheet.set_row(i, guide_lines(text, GUIDE_WIDTH * 11 / size, bold=bold) * (15 if size == 11 else 18) + 4)
     sheet.set_paper(9)
     sheet.set_portrait()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+    sheet.print_area(0, 0, len(lines) - 1, 0)
     sheet.protect(options.password or "")
 
 

@@ -123,9 +123,9 @@ def test_findings_sheet_lists_this_files_findings_in_vietnamese_errors_first(fee
         (None, None, None, "template-version"),                      # file-level: no sheet, no cell
         ("Phụ lục 2", "E9", "1.1.1", "frequency-missing"),
         ("Phụ lục 2", "E9", "1.1.1", "agency-corrected")]
-    assert rows[0][5] == "Ngân sách của dòng 1.1.2 là số âm: =SUM(A1)."
-    assert rows[1][5].startswith("Tệp dùng biểu mẫu phiên bản 1, phiên bản hiện hành là 2.")
-    assert rows[3][5] == "Tên cơ quan «Sơ Tư pháp» được hiểu là «Sở Tư pháp»."
+    assert rows[0][5] == "Sửa ô G8 của Phụ lục 1 (hoạt động 1.1.2): ngân sách không được âm (=SUM(A1)). Ghi số triệu đồng, hoặc 0."   # worded for the agency (cchc_xlsx/advice.py)
+    assert rows[1][5].startswith("Tệp dùng biểu mẫu cũ (phiên bản 1). Hãy chép số liệu sang biểu mẫu mới (phiên bản 2)")
+    assert rows[3][5] == "Tên «Sơ Tư pháp» ở ô E9 của Phụ lục 2 được hiểu là «Sở Tư pháp»; không cần sửa. Lần sau hãy chọn tên trong danh sách."
     assert (rows[3][6], rows[3][7]) == ("Sở Tư pháp", "Sơ Tư pháp")
     # what the agency typed stays text, never a live formula
     assert ws.cell(FIRST_ROW, 8).value == "=SUM(A1)" and ws.cell(FIRST_ROW, 8).data_type == "s"
@@ -175,11 +175,11 @@ def test_comments_hold_the_messages_and_one_cell_gets_one_comment(feedback):
     _, book, _ = feedback
     g8 = book["Phụ lục 1"]["G8"].comment
     assert g8.author == COMMENT_AUTHOR
-    assert g8.text == "Lỗi: Ngân sách của dòng 1.1.2 là số âm: =SUM(A1)."
+    assert g8.text == "Lỗi: Sửa ô G8 của Phụ lục 1 (hoạt động 1.1.2): ngân sách không được âm (=SUM(A1)). Ghi số triệu đồng, hoặc 0."
     e9 = book["Phụ lục 2"]["E9"].comment
     assert e9.author == COMMENT_AUTHOR
-    assert "Cảnh báo: Dòng 1.1.1 chưa có tần suất thu thập." in e9.text
-    assert "Ghi chú: Tên cơ quan «Sơ Tư pháp» được hiểu là «Sở Tư pháp»." in e9.text
+    assert "Cảnh báo: Điền ô E9 của Phụ lục 2: tần suất thu thập của dòng 1.1.1" in e9.text
+    assert "Ghi chú: Tên «Sơ Tư pháp» ở ô E9 của Phụ lục 2 được hiểu là «Sở Tư pháp»" in e9.text
     assert e9.text.index("Cảnh báo") < e9.text.index("Ghi chú")
     commented = [(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows() for c in row
                  if c.comment is not None]
@@ -190,7 +190,7 @@ def test_a_cell_inside_a_merged_range_is_marked_on_its_top_left_cell(source, tmp
     finding = Finding("wrong-template", file=NAME, sheet="Phụ lục 1", cell="$C$1", params={"reason": "tiêu đề"})
     out = write_feedback(source, [finding], tmp_path / "out")
     book = openpyxl.load_workbook(out)
-    assert book["Phụ lục 1"]["A1"].comment.text.startswith("Lỗi: Không tìm thấy bảng kế hoạch")
+    assert book["Phụ lục 1"]["A1"].comment.text.startswith("Lỗi: Tệp không có bảng Phụ lục 1 hay Phụ lục 2 của biểu mẫu")
     assert book[FEEDBACK_SHEET].cell(FIRST_ROW, 4).hyperlink.location == "'Phụ lục 1'!A1"
 
 
@@ -274,7 +274,7 @@ def test_an_agency_comment_on_a_finding_cell_is_kept_in_the_new_comment(tmp_path
     out = write_feedback(src, [Finding("budget-missing", file=NAME, sheet="Phụ lục 1", cell="G8", row_code="1")],
                          tmp_path / "out")
     comment = openpyxl.load_workbook(out)["Phụ lục 1"]["G8"].comment
-    assert comment.text.startswith("Cảnh báo: Hoạt động 1 chưa có ngân sách dự kiến")
+    assert comment.text.startswith("Cảnh báo: Điền ô G8 của Phụ lục 1: ngân sách dự kiến của hoạt động 1")
     assert "Chị Lan" in comment.text and "Số liệu tạm tính" in comment.text
 
 
@@ -347,12 +347,19 @@ def test_damaged_xlsm_gets_a_findings_only_xlsx_not_a_macro_less_xlsm(tmp_path):
     _findings_only(out, src.name, "Không mở được tệp gốc")
 
 
-def test_messages_in_english_labels_in_vietnamese(source, tmp_path):
+def test_messages_and_labels_in_english(source, tmp_path):
     out = write_feedback(source, agency_findings(), tmp_path / "out", lang="en")
     book = openpyxl.load_workbook(out)
-    rows = _rows(book[FEEDBACK_SHEET])
-    assert (rows[0][1], rows[0][5]) == ("Lỗi", "The budget of row 1.1.2 is negative: =SUM(A1).")
-    assert book["Phụ lục 1"]["G8"].comment.text == "Lỗi: The budget of row 1.1.2 is negative: =SUM(A1)."
+    ws = book["Check results"]
+    assert book.sheetnames[0] == "Check results"
+    assert ws["A1"].value == "File cchc-2018-so-tu-phap.xlsx: 1 error, 2 warnings, 1 note"
+    assert ws["A2"].value == "Correct the coloured cells of the file and send it back to the Sở Nội vụ."
+    assert [c.value for c in ws[4]] == ["No.", "Severity", "Sheet", "Cell", "Row", "What to do",
+                                        "Right or suggested value", "Value now", "Code"]
+    rows = _rows(ws)
+    assert (rows[0][1], rows[0][5]) == ("Error", "Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0.")
+    assert book["Phụ lục 1"]["G8"].comment.text == "Error: Fix cell G8 of Phụ lục 1 (activity 1.1.2): a budget cannot be negative (=SUM(A1)). Write million đồng, or 0."
+    assert ws.oddFooter.center.text == "Page &P/&N"
 
 
 @pytest.fixture

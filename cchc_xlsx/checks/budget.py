@@ -168,3 +168,50 @@ def allocation(plan) -> list[Finding]:
         if agency not in allocated and amount:
             findings.append(Finding("allocation-mismatch", agency=agency, found=trieu(amount), expected="0"))
     return findings
+
+
+def text_left_out(plan, mismatches: list[Finding], findings: list[Finding]) -> list[Finding]:
+    """A return's subtotals (and Tổng cộng) that differ only because budgets typed as text
+    (``budget-text``) are left out of them: the mismatch is said on those cells, not on the locked
+    subtotal the agency cannot edit.
+
+    Excel and LibreOffice leave text out of ``SUM``, so a saved subtotal shows its rows without the
+    text cells, which this reader reads as numbers. When a ``subtotal-mismatch`` (``total-mismatch``)
+    states exactly its children's (top rows') sum less their text cells, it is dropped and each of
+    those cells' ``budget-text`` in ``findings`` becomes ``budget-text-subtotal`` (warning, naming
+    the subtotal and both amounts). Returns the mismatches that remain.
+    """
+    typed = {f.row_code: i for i, f in enumerate(findings) if f.code == "budget-text"}
+    if not typed or not mismatches:
+        return mismatches
+    rows = plan.rows("plan")
+    by_code = {row["code"]: row for row in rows}
+    kept = []
+    for mismatch in mismatches:
+        if mismatch.code == "subtotal-mismatch" and mismatch.row_code in by_code:
+            row = by_code[mismatch.row_code]
+            parent, stated = row["code"], dong(row["budget"])
+            words = _level_words(row)
+            subtotal = (f"{words[0]} {parent}", f"{words[1]} {parent}") if words == LEVEL_WORDS.get(row["level"]) \
+                else words
+        elif mismatch.code == "total-mismatch" and plan.stated_total is not None:
+            parent, stated, subtotal = None, dong(plan.stated_total), ("Tổng cộng", "Tổng cộng row")
+        else:
+            kept.append(mismatch)
+            continue
+        texts = [r for r in rows if r["code"] in typed and
+                 (r["parent_code"] == parent if parent else not isinstance(r["parent_code"], str))]
+        try:
+            expected = dong(parse_number(mismatch.expected))
+        except NotANumber:
+            expected = None
+        if not texts or expected is None or stated + sum(dong(r["budget"]) for r in texts) != expected:
+            kept.append(mismatch)
+            continue
+        for child in texts:
+            said = findings[typed[child["code"]]]
+            findings[typed[child["code"]]] = Finding(
+                "budget-text-subtotal", agency=said.agency, file=said.file, sheet=said.sheet, cell=said.cell,
+                row_code=said.row_code, field="budget", found=said.found, expected=said.expected,
+                params=said.params | {"subtotal": subtotal, "stated": trieu(stated), "total": trieu(expected)})
+    return kept

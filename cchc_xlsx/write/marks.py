@@ -42,10 +42,12 @@ def fill_hex(severity: str) -> str:
     return "#" + FILL_COLORS.get(severity, FILL_COLORS["info"])[2:]
 
 
-def comment_text(findings: Iterable[Finding], lang: str = "vi", labels: str = "vi") -> str:
+def comment_text(findings: Iterable[Finding], lang: str = "vi", labels: str = "vi", message=None) -> str:
     """Every finding of one cell, in the order given (most severe first), one paragraph each: the
-    severity in the workbook's label language ``labels``, the message in ``lang``."""
-    return "\n\n".join(f"{severity_word(f.severity, labels)}: {f.message(lang)}" for f in findings)
+    severity in the workbook's label language ``labels``, the message in ``lang`` — the finding's
+    own (addressed to the Sở), or ``message(finding, lang)`` (the feedback's, addressed to the agency)."""
+    say = message or (lambda f, lang: f.message(lang))
+    return "\n\n".join(f"{severity_word(f.severity, labels)}: {say(f, lang)}" for f in findings)
 
 
 def comment_size(text: str) -> tuple[int, int]:
