@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import glob
+import ntpath
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ __all__ = [
     "OfficeNotFound",
     "convert",
     "find_soffice",
+    "soffice_candidates",
     "recalculated_copy",
     "to_pdf",
 ]
@@ -56,14 +59,33 @@ class OfficeError(RuntimeError):
         self.src, self.fmt, self.stderr = src, fmt, stderr
 
 
-def find_soffice() -> str | None:
-    """Return the path of the LibreOffice binary, or None if it is not installed."""
+def soffice_candidates(platform: str | None = None, environ: dict | None = None) -> list[str]:
+    """Where LibreOffice's ``soffice`` is installed on ``platform`` (``sys.platform``), most likely first:
+    Windows' Program Files (64- and 32-bit, as the environment names them, else ``C:\\Program Files``),
+    macOS' /Applications (and the user's ~/Applications), the Linux packages' and the tarball's /opt."""
+    platform = sys.platform if platform is None else platform
+    environ = os.environ if environ is None else environ
+    if platform.startswith(("win", "cygwin")):
+        roots = [environ.get(name) for name in ("PROGRAMFILES", "PROGRAMW6432", "PROGRAMFILES(X86)")]
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        found = [ntpath.join(root, "LibreOffice", "program", "soffice.exe") for root in roots if root]
+        return list(dict.fromkeys(found))
+    if platform == "darwin":
+        bundle = os.path.join("LibreOffice.app", "Contents", "MacOS", "soffice")
+        home = environ.get("HOME") or os.path.expanduser("~")
+        return [os.path.join("/Applications", bundle), os.path.join(home, "Applications", bundle)]
+    candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/lib/libreoffice/program/soffice",
+                  "/snap/bin/libreoffice"]
+    return candidates + sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)
+
+
+def find_soffice(platform: str | None = None, environ: dict | None = None) -> str | None:
+    """Return the path of the LibreOffice binary (on the PATH, else where :func:`soffice_candidates`
+    says it is installed), or None if it is not installed."""
     for name in ("soffice", "libreoffice"):
         if found := shutil.which(name):
             return found
-    candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/lib/libreoffice/program/soffice"]
-    candidates += sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)
-    for path in candidates:
+    for path in soffice_candidates(platform, environ):
         if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None

@@ -117,8 +117,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     """
     kinds = [kind for part in parts for kind in dict.fromkeys(part.kinds)]
     if not kinds:
-        problem = FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
-                              "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
+        problem = FileProblem(path, key="file.no-table")
         problem.code = "wrong-template"     # the code --json gives (see cli._json_error)
         raise problem
     if len(kinds) != len(set(kinds)):
