@@ -42,6 +42,7 @@ import pandas as pd
 from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import Finding, ToolError
+from .messages import register
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
@@ -52,6 +53,10 @@ from .returns import ReturnFile, collect_files, match_return, read_return_file, 
 from .templates import activity_owners, assign_activities
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
+
+register({"consolidate.plan-changed": (
+    "{path}: tệp kế hoạch thay đổi trong khi đang đọc; hãy chạy lại khi tệp đã lưu xong.",
+    "{path}: the plan file changed while it was read; run again once it is saved.")})
 
 #: What an agency's return gives for its activities.
 PLAN_VALUE_FIELDS = ("indicator", "evidence", "month_from", "year_from", "from_kind", "from_text", "month_to",
@@ -535,8 +540,7 @@ class _PlanFile:
         except OSError:
             now = None
         if self.stat is None or now is None or (now.st_size, now.st_mtime_ns) != (self.stat.st_size, self.stat.st_mtime_ns):
-            raise ToolError(f"{self.path}: tệp kế hoạch thay đổi trong khi đang đọc; hãy chạy lại khi tệp đã lưu xong "
-                            f"(the plan file changed while it was read; run again once it is saved)")
+            raise ToolError(key="consolidate.plan-changed", path=str(self.path))
 
     @property
     def size(self) -> int:

@@ -12,6 +12,7 @@ from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import Finding, ToolError
 from .merged import spread_merged
+from .messages import register
 from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL, total_rule
 from .normalise import DONG_THRESHOLD, MAX_AMOUNT_DONG, MAX_BUDGET, Plan, normalise, plausible
 from .notation import TRIEU, clean_text, parse_number
@@ -24,12 +25,17 @@ _YEAR = re.compile(r"(\d{4})")
 BUNDLED_PLAN = Path("workbooks") / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
 
 
+register({"pipeline.no-bundled-plan": (
+    "Không có kế hoạch đi kèm {path} ở đây: hãy chạy trong thư mục mã nguồn cchc-xlsx, hoặc chỉ ra kế hoạch bằng --plan.",
+    "The bundled plan {path} is not here: run from the cchc-xlsx checkout, or name the plan with --plan.")})
+
+
 def bundled_plan_path() -> Path:
     """The bundled 2018 Đắk Lắk plan, from the checkout this package runs in (or the current folder)."""
     for base in (Path(__file__).resolve().parents[1], Path.cwd()):
         if (base / BUNDLED_PLAN).exists():
             return base / BUNDLED_PLAN
-    raise ToolError(f"the bundled plan {BUNDLED_PLAN} is not here: run from the cchc-xlsx checkout")
+    raise ToolError(key="pipeline.no-bundled-plan", path=str(BUNDLED_PLAN))
 
 
 def read_plan(path: str | Path, *, year: int | None = None, registry: Registry | None = None) -> Plan:

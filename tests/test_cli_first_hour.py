@@ -469,3 +469,42 @@ def test_argparse_words_still_exist_in_argparse():
     for msgid in ARGPARSE_WORDS:
         assert repr(msgid) in source or f'"{msgid}"' in source, msgid
     assert callable(argparse._) and callable(argparse.ngettext)
+
+
+# --------------------------------------------------------------------------- nothing left in the other language
+#: Vietnamese words English output may hold: sheet and table names, the unit, the place and decision,
+#: and the seed's own cell values a finding quotes without «» (a frequency, a month).
+DATA_WORDS = {"Phụ", "lục", "Tổng", "cộng", "hợp", "Nguồn", "Kiểm", "Lịch", "dõi", "Tiến", "độ", "đồng", "Đắk",
+              "Lắk", "3598/QĐ-UBND", "Thường", "xuyên", "Tháng", "Hàng", "quý", "lần"}
+#: English words of our own sentences, never in Vietnamese output (finding codes aside).
+ENGLISH_WORDS = ("error", "errors", "warning", "warnings", "note", "notes", "skipped", "used", "Read", "Written",
+                 "Returns", "Missing", "Findings", "Budget", "Activities", "Checked", "files", "task", "tasks")
+
+
+def _transcript(lang: str, tmp_path: Path, bundled_path: Path) -> str:
+    runs = [cli("read", str(bundled_path), "--lang", lang), cli("check", str(RETURNS), "--lang", lang),
+            cli("consolidate", "-o", str(tmp_path / f"{lang}.xlsx"), "--lang", lang)]
+    assert [r.returncode for r in runs] == [1, 1, 1] and all(r.stderr == "" for r in runs)
+    return "\n".join(r.stdout for r in runs)
+
+
+def test_english_output_holds_no_vietnamese_sentence(tmp_path, bundled_path):
+    import re
+
+    from cchc_xlsx.agencies import default_registry
+    text = re.sub(r"«[^»]*»", "", _transcript("en", tmp_path, bundled_path))
+    for name in sorted(default_registry().names(), key=len, reverse=True):
+        text = text.replace(name, "")
+    left = {word.strip(".,:;()") for word in re.findall(r"[\w\-/.]+", text) if re.search(r"[^\x00-\x7f]", word)}
+    assert left - DATA_WORDS == set()
+
+
+def test_vietnamese_output_holds_no_english_sentence(tmp_path, bundled_path):
+    import re
+
+    from cchc_xlsx.findings import CODES
+    text = _transcript("vi", tmp_path, bundled_path)
+    for code in sorted(CODES, key=len, reverse=True):
+        text = text.replace(code, "")
+    words = set(re.findall(r"[A-Za-z]+", re.sub(r"\S+\.(xlsx|ods|txt|md)\b", "", text)))
+    assert words & set(ENGLISH_WORDS) == set()
