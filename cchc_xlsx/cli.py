@@ -363,7 +363,10 @@ def main(argv: list[str] | None = None) -> int:
 
     lang = language(sys.argv[1:] if argv is None else argv)
     parser = _parser(lang)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:        # --help, --version (0) or an argument error (2, its line printed)
+        return done.code if isinstance(done.code, int) else EXIT_UNUSABLE
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_UNUSABLE

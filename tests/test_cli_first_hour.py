@@ -508,3 +508,21 @@ def test_vietnamese_output_holds_no_english_sentence(tmp_path, bundled_path):
         text = text.replace(code, "")
     words = set(re.findall(r"[A-Za-z]+", re.sub(r"\S+\.(xlsx|ods|txt|md)\b", "", text)))
     assert words & set(ENGLISH_WORDS) == set()
+
+
+def test_in_process_main_returns_the_code_of_an_argument_error_and_of_help(capsys):
+    from cchc_xlsx.cli import main
+    assert main(["check"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(lines(err)) == 1 and err.startswith("Lỗi: thiếu đối số bắt buộc")
+    assert main(["check", "--help", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("usage: cchc-xlsx check") and err == ""
+
+
+def test_json_says_nothing_to_check_as_one_object(tmp_path):
+    import json
+    run = cli("check", str(tmp_path), "--json")
+    assert run.returncode == 2 and len(lines(run.stderr)) == 1 and len(lines(run.stdout)) == 1
+    error = json.loads(run.stdout)["error"]
+    assert error["code"] == "unusable-input" and "Không có bảng tính nào" in error["message"]
