@@ -238,7 +238,7 @@ def _cmd_consolidate(args) -> int:
     refuse_consolidated([args.plan, *returns])
     if returns:
         require_spreadsheets(returns, "consolidate")
-    result = consolidate(returns, args.plan, registry=_registry(args), progress=not args.json,
+    result = consolidate(returns, args.plan, registry=_registry(args), progress=False if args.json else args.lang,
                          deadline=args.deadline)
     if returns:
         require_read(result, returns, "consolidate")
@@ -271,7 +271,7 @@ def _cmd_check(args) -> int:
     files = list(args.files)
     refuse_consolidated([args.plan, *files])
     require_spreadsheets(files, "check")
-    result = check_files(files, args.plan, registry=_registry(args), progress=not args.json)
+    result = check_files(files, args.plan, registry=_registry(args), progress=False if args.json else args.lang)
     require_read(result, files, "check")
     findings = result.findings
     read = result.extra["returns_read"]

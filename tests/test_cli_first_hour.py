@@ -526,3 +526,30 @@ def test_json_says_nothing_to_check_as_one_object(tmp_path):
     assert run.returncode == 2 and len(lines(run.stderr)) == 1 and len(lines(run.stdout)) == 1
     error = json.loads(run.stdout)["error"]
     assert error["code"] == "unusable-input" and "Không có bảng tính nào" in error["message"]
+
+
+@pytest.mark.parametrize("lang,words", [("vi", b"\xc4\x90\xe1\xbb\x8dc b\xc3\xa1o c\xc3\xa1o"), ("en", b"Reading returns")])
+def test_the_progress_bar_on_a_terminal_speaks_the_language(lang, words):
+    import fcntl
+    import pty
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))    # a terminal 120 wide
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "cchc_xlsx.cli", "check", str(RETURNS), "--lang", lang],
+                                stdout=subprocess.DEVNULL, stderr=slave, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:                  # the other end closed: the command is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=300) == 1
+    finally:
+        os.close(master)
+    assert words in seen, seen[-300:]
