@@ -15,7 +15,7 @@ from . import __version__
 from .agencies import Registry
 from .findings import ToolError
 from .inputs import check_replace, refuse_consolidated, require_paths, require_read, require_spreadsheets, returns_used
-from .messages import count, register, severity_counts, text
+from .messages import count, register, text
 from .workbook import FileProblem
 
 __all__ = ["main"]
@@ -266,7 +266,7 @@ def _cmd_consolidate(args) -> int:
 
 def _cmd_check(args) -> int:
     from .consolidate import check_files
-    from .findings import SEVERITIES, count_by_severity
+    from .findings import count_by_severity
 
     files = list(args.files)
     refuse_consolidated([args.plan, *files])
@@ -291,31 +291,8 @@ def _cmd_check(args) -> int:
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_ERRORS if counts["error"] else EXIT_OK
-    lang = args.lang
-    by_file: dict[str, list] = {}
-    for f in findings:
-        by_file.setdefault(f.file, []).append(f)
-    for ret in read:
-        mine = by_file.get(ret.name, [])
-        agency = f" ({ret.agency})" if ret.agency else ""
-        print(f"{ret.name}{agency}: {severity_counts(count_by_severity(mine), lang)}")
-        for f in sorted(mine, key=lambda f: SEVERITIES.index(f.severity)):
-            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-            print(f"  [{text('severity.' + f.severity, lang)}] {where} {f.code}: {f.message(lang)}")
-    names_read = {r.name for r in read}
-    skipped = 0
-    for name, mine in by_file.items():
-        if name not in names_read:
-            skipped += 1
-            for f in mine:
-                print(f"{name}: {f.code}: {f.message(lang)}")
-    if args.feedback:
-        print(text("cli.feedback-written", lang, dir=args.feedback))
-    checked = count("count.file", sum(1 for r in read if r.status != "skipped"), lang)
-    skipped += sum(1 for r in read if r.status == "skipped")
-    if skipped:
-        checked += f" ({count('cli.files-skipped', skipped, lang)})"
-    print(text("cli.check-summary", lang, files=checked, counts=severity_counts(counts, lang)))
+    from .report import render_check
+    print(render_check(findings, read, args.lang, feedback=args.feedback))
     return EXIT_ERRORS if counts["error"] else EXIT_OK
 
 
@@ -566,10 +543,7 @@ register({
     "cli.os-error": ("{file}: {reason}", "{file}: {reason}"),
     "cli.written": ("Đã ghi: {path}", "Written: {path}"),
     "cli.pdf-written": ("Đã in PDF: {path}", "PDF: {path}"),
-    "cli.feedback-written": ("Góp ý đã ghi vào {dir}", "Feedback written to {dir}"),
     "cli.templates-written": ("Đã tạo {n} biểu mẫu trong {dir}:", "Wrote {n} template in {dir}:|Wrote {n} templates in {dir}:"),
-    "cli.files-skipped": ("bỏ qua {n} tệp", "{n} skipped"),
-    "cli.check-summary": ("Đã kiểm tra {files}: {counts}.", "Checked {files}: {counts}."),
 })
 
 

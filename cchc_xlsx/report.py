@@ -9,7 +9,7 @@ from .hierarchy import is_named_label
 from .messages import CATALOGUE, count, register, severity_counts, text
 from .normalise import Plan, records
 
-__all__ = ["plan_summary", "render_summary"]
+__all__ = ["plan_summary", "render_summary", "consolidation_summary", "render_consolidation", "render_check"]
 
 
 def _trieu(dong: int) -> float:
@@ -128,6 +128,9 @@ register({
     "report.status.unreadable": ("không đọc được", "unreadable"),
     "report.status.unexpected": ("không rõ đơn vị", "agency unknown"),
     "report.more-names": ("… và {n} đơn vị khác (xem trang Tổng hợp)", "… and {n} more (see the Tổng hợp sheet)"),
+    "report.feedback-written": ("Góp ý đã ghi vào {dir}", "Feedback written to {dir}"),
+    "report.files-skipped": ("bỏ qua {n} tệp", "{n} skipped"),
+    "report.check-summary": ("Đã kiểm tra {files}: {counts}.", "Checked {files}: {counts}."),
     "report.more-used": ("  … và {n} tệp được dùng (xem trang Nguồn)",
                          "  … and {n} file used (see the Nguồn sheet)|  … and {n} files used (see the Nguồn sheet)"),
 })
@@ -250,3 +253,35 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
     if many and used:
         lines.append(count("report.more-used", used, lang))
     return "\n".join(lines + [render_summary(summary, lang, max_info, show_file=True)])
+
+
+def render_check(findings: list, returns_read: list, lang: str = "vi", feedback=None) -> str:
+    """What ``check`` prints: for each return read, one line with its counts and one per finding (most
+    severe first); a line per finding of the files skipped before reading (documents, lock files);
+    where the feedback copies were written (``feedback``, a folder); last, one summary line: files
+    checked, files skipped, errors, warnings, notes."""
+    by_file: dict[str, list] = {}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    lines = []
+    for ret in returns_read:
+        mine = by_file.get(ret.name, [])
+        agency = f" ({ret.agency})" if ret.agency else ""
+        lines.append(f"{ret.name}{agency}: {severity_counts(count_by_severity(mine), lang)}")
+        for f in sorted(mine, key=lambda f: SEVERITIES.index(f.severity)):
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            lines.append(f"  [{text('severity.' + f.severity, lang)}] {where} {f.code}: {f.message(lang)}")
+    names_read = {ret.name for ret in returns_read}
+    skipped = 0
+    for name, mine in by_file.items():
+        if name not in names_read:
+            skipped += 1
+            lines += [f"{name}: {f.code}: {f.message(lang)}" for f in mine]
+    if feedback:
+        lines.append(text("report.feedback-written", lang, dir=feedback))
+    checked = count("count.file", sum(1 for ret in returns_read if ret.status != "skipped"), lang)
+    skipped += sum(1 for ret in returns_read if ret.status == "skipped")
+    if skipped:
+        checked += f" ({count('report.files-skipped', skipped, lang)})"
+    lines.append(text("report.check-summary", lang, files=checked, counts=severity_counts(count_by_severity(findings), lang)))
+    return "\n".join(lines)

@@ -18,7 +18,8 @@ import python_calamine as calamine
 
 from . import scan
 from .findings import Finding
-from .messages import register, text
+from .messages import register
+from .messages import text as message_text
 
 __all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved"]
 
@@ -37,7 +38,7 @@ class FileProblem(Exception):
     def __init__(self, path: Path | str, vi: str = "", en: str = "", *, key: str = "", skipped: bool = False,
                  **values):
         if key:
-            vi, en = (text(key, lang, **{k: (v[0] if lang == "vi" else v[1]) if isinstance(v, tuple) else v
+            vi, en = (message_text(key, lang, **{k: (v[0] if lang == "vi" else v[1]) if isinstance(v, tuple) else v
                                          for k, v in values.items()}) for lang in ("vi", "en"))
         self.path, self.vi, self.en, self.skipped = Path(path), vi, en, skipped
         super().__init__(f"{self.path.name}: {en}")
@@ -528,7 +529,7 @@ register({
 
 def _pair(key: str) -> tuple[str, str]:
     """The message ``key`` as a (vi, en) pair, for a value a longer message takes in either language."""
-    return text(key, "vi"), text(key, "en")
+    return message_text(key, "vi"), message_text(key, "en")
 
 
 def _seems(data: bytes) -> tuple[str, str]:

@@ -553,3 +553,12 @@ def test_the_progress_bar_on_a_terminal_speaks_the_language(lang, words):
     finally:
         os.close(master)
     assert words in seen, seen[-300:]
+
+
+def test_with_feedback_the_summary_is_still_the_last_line(tmp_path):
+    run = cli("check", str(ONE_RETURN), "--feedback", str(tmp_path / "gop-y"))
+    out = lines(run.stdout)
+    assert run.returncode == 0 and run.stderr == ""
+    assert out[-2] == f"Góp ý đã ghi vào {tmp_path / 'gop-y'}"
+    assert out[-1] == "Đã kiểm tra 1 tệp: 0 lỗi, 1 cảnh báo, 2 ghi chú."
+    assert [p.name for p in (tmp_path / "gop-y").iterdir()] == ["cchc-2018-so-tai-chinh-gop-y.xlsx"]
