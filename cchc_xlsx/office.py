@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .messages import register, text
+
 __all__ = [
     "OfficeError",
     "OfficeNotFound",
@@ -50,13 +52,26 @@ class OfficeNotFound(RuntimeError):
 
 
 class OfficeError(RuntimeError):
-    """LibreOffice ran but did not produce the expected file."""
+    """LibreOffice ran but did not produce the expected file. ``str()`` is for the developer (English,
+    with LibreOffice's own output); :meth:`reason` says why in a user's language."""
 
-    def __init__(self, src: Path, fmt: str, detail: str, stderr: str = "") -> None:
+    def __init__(self, src: Path, fmt: str, detail: str, stderr: str = "", *, key: str = "", **values) -> None:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         msg = f"LibreOffice could not convert {src} to {fmt!r}: {detail}"
         super().__init__(msg + (f"\n--- LibreOffice output (tail) ---\n{tail}" if tail else ""))
         self.src, self.fmt, self.stderr = src, fmt, stderr
+        self.key, self.values, self.detail = key, values, detail
+
+    def reason(self, lang: str = "vi") -> str:
+        """Why the conversion failed, in ``lang`` (the English detail when no message key was given)."""
+        return text(self.key, lang, **self.values) if self.key else self.detail
+
+
+register({
+    "office.timeout": ("LibreOffice không xong sau {seconds} giây", "LibreOffice did not finish in {seconds} s"),
+    "office.status": ("LibreOffice dừng với mã lỗi {status}", "LibreOffice stopped with status {status}"),
+    "office.not-produced": ("LibreOffice không tạo ra tệp {name}", "LibreOffice produced no {name}"),
+})
 
 
 def soffice_candidates(platform: str | None = None, environ: dict | None = None) -> list[str]:
@@ -127,14 +142,17 @@ def convert(src: Path, fmt: str, outdir: Path, *, recalc: bool = False, timeout:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
-            raise OfficeError(src, fmt, f"timed out after {timeout:g} s", err or out) from None
+            raise OfficeError(src, fmt, f"timed out after {timeout:g} s", err or out,
+                              key="office.timeout", seconds=f"{timeout:g}") from None
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
     if proc.returncode != 0:
-        raise OfficeError(src, fmt, f"soffice exited with status {proc.returncode}", err or out)
+        raise OfficeError(src, fmt, f"soffice exited with status {proc.returncode}", err or out,
+                          key="office.status", status=proc.returncode)
     if not target.is_file():
-        raise OfficeError(src, fmt, f"{target} was not produced", (err + "\n" + out).strip())
+        raise OfficeError(src, fmt, f"{target} was not produced", (err + "\n" + out).strip(),
+                          key="office.not-produced", name=target.name)
     return target
 
 

@@ -89,7 +89,7 @@ def print_pdf(xlsx: Path | str, pdf: Path | str | None = None) -> Path:
         except office.OfficeNotFound:
             raise OfficeMissing(key="print.no-libreoffice", name=xlsx.name, how=install_hint()) from None
         except office.OfficeError as error:
-            raise PrintError(key="print.failed", name=xlsx.name, detail=str(error).splitlines()[0]) from error
+            raise PrintError(key="print.failed", name=xlsx.name, detail=(error.reason("vi"), error.reason("en"))) from error
         fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp.pdf", dir=out.parent)
         os.close(fd)
         try:

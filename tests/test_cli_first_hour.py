@@ -562,3 +562,22 @@ def test_with_feedback_the_summary_is_still_the_last_line(tmp_path):
     assert out[-2] == f"Góp ý đã ghi vào {tmp_path / 'gop-y'}"
     assert out[-1] == "Đã kiểm tra 1 tệp: 0 lỗi, 1 cảnh báo, 2 ghi chú."
     assert [p.name for p in (tmp_path / "gop-y").iterdir()] == ["cchc-2018-so-tai-chinh-gop-y.xlsx"]
+
+
+def test_a_failed_print_is_one_line_in_the_users_language(consolidated, tmp_path, monkeypatch, capsys):
+    from cchc_xlsx import office
+    from cchc_xlsx.cli import main
+
+    def fails(src, fmt, outdir, **kwargs):
+        raise office.OfficeError(src, fmt, "soffice exited with status 77", "some\nLibreOffice\noutput",
+                                 key="office.status", status=77)
+    monkeypatch.setattr(office, "convert", fails)
+    assert main(["print", str(consolidated), "-o", str(tmp_path / "x.pdf")]) == 2
+    out, err = capsys.readouterr()
+    (line,) = lines(err)
+    assert out == "" and line.startswith("Lỗi: LibreOffice không in được") and "mã lỗi 77" in line
+    assert "exited" not in line
+    assert main(["print", str(consolidated), "-o", str(tmp_path / "x.pdf"), "--lang", "en"]) == 2
+    (line,) = lines(capsys.readouterr().err)
+    assert "LibreOffice stopped with status 77" in line
+    assert not (tmp_path / "x.pdf").exists()
