@@ -130,20 +130,25 @@ def require_spreadsheets(paths: Sequence[Path], command: str = "check") -> list[
 
 def require_read(result, paths: Sequence[Path], command: str = "check") -> None:
     """After reading: ToolError as :func:`require_spreadsheets` when every spreadsheet found was
-    skipped (our own outputs, lock files), so that nothing was checked at all."""
+    skipped (our own outputs, lock files), so that nothing was checked at all; each skipped file is
+    named with why (a feedback copy not edited since, a consolidated workbook …)."""
     read = result.extra.get("returns_read", [])
     if read and all(ret.status == "skipped" for ret in read):
-        skipped = [name for name, status in zip(result.sources["file"], result.sources["status"])
-                   if status == "skipped"]
+        why = {f.file: f for f in result.findings if f.code == "file-skipped"}
+        skipped = [(f"{name} ({why[name].params['reason'][0]})", f"{name} ({why[name].params['reason'][1]})")
+                   if name in why and isinstance(why[name].params.get("reason"), tuple) else name
+                   for name, status in zip(result.sources["file"], result.sources["status"]) if status == "skipped"]
         _nothing(paths, skipped, command)
 
 
-def _nothing(paths: Sequence[Path], skipped: list[str], command: str) -> None:
-    names = ", ".join(skipped[:NAMED]) + (", …" if len(skipped) > NAMED else "")
-    vi_en = tuple(_count_text("cli.skipped-some", len(skipped), lang, names=names) if skipped else ""
-                  for lang in ("vi", "en"))
+def _nothing(paths: Sequence[Path], skipped: list, command: str) -> None:
+    """``skipped``: names, or (vi, en) pairs naming a file with why it was skipped."""
+    def named(lang: str) -> str:
+        names = [s if isinstance(s, str) else s[0 if lang == "vi" else 1] for s in skipped]
+        listed = ", ".join(names[:NAMED]) + (", …" if len(names) > NAMED else "")
+        return _count_text("cli.skipped-some", len(names), lang, names=listed) if names else ""
     raise ToolError(key=f"cli.nothing-to-{command}", paths=", ".join(str(p) for p in paths) or ".",
-                    skipped=vi_en)
+                    skipped=(named("vi"), named("en")))
 
 
 def _count_text(key: str, n: int, lang: str, **values) -> str:

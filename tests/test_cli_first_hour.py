@@ -581,3 +581,17 @@ def test_a_failed_print_is_one_line_in_the_users_language(consolidated, tmp_path
     (line,) = lines(capsys.readouterr().err)
     assert "LibreOffice stopped with status 77" in line
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_folder_of_our_own_outputs_has_nothing_to_check(consolidated, tmp_path):
+    """A feedback copy not edited since, and a consolidated workbook, in a folder: skipped when read,
+    so nothing was checked; the line says which and why."""
+    assert cli("check", str(ONE_RETURN), "--feedback", str(tmp_path / "gop-y")).returncode == 0
+    shutil.copy(consolidated, tmp_path / "gop-y" / "tong-hop.xlsx")
+    line = one_error_line(cli("check", str(tmp_path / "gop-y")))
+    assert "(bỏ qua 2 tệp: " in line and "bản góp ý do cchc-xlsx ghi ra" in line and "bảng tổng hợp do cchc-xlsx" in line
+    line = one_error_line(cli("check", str(tmp_path / "gop-y"), "--lang", "en"), "en")
+    assert "(2 files skipped: " in line and "a feedback copy written by cchc-xlsx" in line
+    out = tmp_path / "x.xlsx"
+    assert "Không có bảng tính nào" in one_error_line(cli("consolidate", str(tmp_path / "gop-y"), "-o", str(out)))
+    assert not out.exists()
