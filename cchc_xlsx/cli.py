@@ -14,7 +14,8 @@ from pathlib import Path
 from . import __version__
 from .agencies import Registry
 from .findings import ToolError
-from .inputs import check_replace, refuse_consolidated, require_paths, require_read, require_spreadsheets, returns_used
+from .inputs import (check_replace, check_templates_target, refuse_consolidated, require_paths, require_read,
+                     require_spreadsheets, returns_used)
 from .messages import count, register, text
 from .workbook import FileProblem
 
@@ -56,6 +57,7 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     templates.add_argument("--deadline", default="", metavar=t("cli.metavar.date"), help=t("cli.templates.deadline"))
     templates.add_argument("--contact", metavar=t("cli.metavar.contact"), help=t("cli.templates.contact"))
     templates.add_argument("--year", type=int, metavar=t("cli.metavar.year"), help=t("cli.opt.year"))
+    templates.add_argument("--force", action="store_true", help=t("cli.templates.force"))
     templates.set_defaults(handler=_cmd_templates)
 
     consolidate = sub.add_parser("consolidate", parents=[common], help=t("cli.consolidate.help"),
@@ -215,6 +217,7 @@ def _cmd_templates(args) -> int:
 
     refuse_consolidated([args.plan])
     plan = read_plan(args.plan or bundled_plan_path(), year=args.year, registry=_registry(args))
+    check_templates_target(args.output, plan.year, force=args.force)
     options = TemplateOptions(password=args.password, deadline=args.deadline)
     if args.contact:
         options.contact = args.contact
@@ -497,6 +500,8 @@ register({
     "cli.templates.deadline": ("hạn gửi báo cáo, ghi trong hướng dẫn", "the date returns are due, shown in the instructions"),
     "cli.templates.contact": ("người để đơn vị liên hệ, ghi trong hướng dẫn",
                               "whom agencies contact, shown in the instructions"),
+    "cli.templates.force": ("ghi đè cả những tệp cùng tên đã được sửa, lưu lại (báo cáo đơn vị đã điền)",
+                            "overwrite files of the same names even when they were edited and saved (filled returns)"),
     "cli.consolidate.help": ("tổng hợp các báo cáo gửi về thành một bảng tổng hợp đã kiểm tra",
                              "consolidate the returned workbooks into one checked workbook"),
     "cli.consolidate.description": (

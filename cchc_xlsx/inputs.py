@@ -11,7 +11,8 @@ languages): the command line prints it and exits with code 2, having written not
   meaningless errors (``cli.is-consolidated``).
 - ``consolidate`` never replaces a consolidated workbook silently with a poorer one: not one that
   is not ours, not one edited by a person since it was written, not one open in Excel or
-  LibreOffice, not one built from more returns than the new one (:func:`check_replace`).
+  LibreOffice, not one built from more returns than the new one (:func:`check_replace`); and
+  ``templates`` never writes over a return an agency filled in (:func:`check_templates_target`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .messages import register
 from .outputs import CONSOLIDATED, output_kind
 
 __all__ = ["require_paths", "refuse_consolidated", "is_consolidated", "require_spreadsheets", "require_read",
-           "check_replace", "returns_used", "workbook_returns_used"]
+           "check_replace", "check_templates_target", "returns_used", "workbook_returns_used"]
 
 register({
     "cli.missing-path": (
@@ -69,6 +70,11 @@ register({
         "--force nếu tệp khóa là của một lần mở đã kết thúc.",
         "{path} is open in Excel or LibreOffice (its lock file {lock} is there): close it and run again, or add "
         "--force if the lock file is left from a session that has ended."),
+    "cli.templates-filled": (
+        "{path} đã có và đã được lưu lại sau khi tạo (lúc {saved}), có thể là báo cáo đơn vị đã điền: không ghi đè "
+        "biểu mẫu lên. Hãy ghi biểu mẫu vào thư mục khác bằng -o, hoặc thêm --force để ghi đè.",
+        "{path} exists and was saved after it was written ({saved}), perhaps an agency's filled return: no template "
+        "is written over it. Write the templates into another folder with -o, or add --force to overwrite."),
     "cli.output-fewer": (
         "{path} đã có, được tổng hợp từ {before} báo cáo; lần chạy này chỉ dùng được {now}: không ghi đè bảng "
         "tổng hợp tốt hơn. Hãy kiểm tra thư mục báo cáo, chọn tên khác bằng -o, hoặc thêm --force để ghi đè.",
@@ -81,8 +87,6 @@ register({
 CONSOLIDATED_SHEETS = {"Tổng hợp", "Kiểm tra", "Nguồn"}
 #: How many skipped files a one-line message names before "…".
 NAMED = 3
-#: A workbook saved this long after cchc-xlsx wrote it was saved again by a person.
-EDITED_AFTER = dt.timedelta(seconds=120)
 
 
 def require_paths(paths: Iterable[Path | str | None]) -> None:
@@ -207,13 +211,33 @@ def check_replace(out: Path, used_now: int, *, force: bool = False, compare_retu
         raise ToolError(key="cli.output-fewer", path=str(out), before=before, now=used_now)
 
 
+def check_templates_target(folder: Path, year: int | None, *, force: bool = False) -> None:
+    """Refuse (ToolError ``cli.templates-filled``, nothing written) to write templates into ``folder``
+    over a file of their names (``cchc-YEAR-….xlsx``) that was saved after it was written: an agency's
+    filled return, or a template someone edited. Untouched templates are replaced; ``force`` replaces all."""
+    folder = Path(folder)
+    if force or not folder.is_dir():
+        return
+    try:
+        names = sorted(folder.glob(f"cchc-{year or ''}*.xlsx"))
+    except OSError:
+        return
+    for path in names:
+        if output_kind(path) or not _regular(path):      # our consolidated workbook or feedback: not a template
+            continue
+        saved = _saved_after_written(path)
+        if saved is not None:
+            raise ToolError(key="cli.templates-filled", path=str(path), saved=f"{saved:%d/%m/%Y %H:%M}")
+
+
 _CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)<")
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)<")
 
 
 def _saved_after_written(path: Path) -> dt.datetime | None:
-    """When the workbook was saved again after cchc-xlsx wrote it (xlsxwriter stamps created and
-    modified alike; Excel and LibreOffice move modified on save), else None."""
+    """When the workbook was saved again after cchc-xlsx wrote it, else None: xlsxwriter stamps created
+    and modified alike, Excel, LibreOffice and openpyxl move modified when they save (not when
+    LibreOffice merely converts it)."""
     try:
         with zipfile.ZipFile(path) as archive:
             core = archive.read("docProps/core.xml")
@@ -221,7 +245,7 @@ def _saved_after_written(path: Path) -> dt.datetime | None:
         modified = _when(_MODIFIED.search(core).group(1))
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, AttributeError):
         return None
-    return modified if modified - created > EDITED_AFTER else None
+    return modified if modified != created else None
 
 
 def _when(raw: bytes) -> dt.datetime:

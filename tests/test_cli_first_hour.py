@@ -595,3 +595,25 @@ def test_a_folder_of_our_own_outputs_has_nothing_to_check(consolidated, tmp_path
     out = tmp_path / "x.xlsx"
     assert "Không có bảng tính nào" in one_error_line(cli("consolidate", str(tmp_path / "gop-y"), "-o", str(out)))
     assert not out.exists()
+
+
+def test_templates_never_overwrite_a_filled_return(tmp_path):
+    import time
+
+    import openpyxl
+    folder = tmp_path / "bieu-mau"
+    first = cli("templates", "-o", str(folder))
+    assert first.returncode == 0 and first.stderr == ""
+    again = cli("templates", "-o", str(folder))                    # untouched templates: replaced
+    assert again.returncode == 0 and again.stderr == ""
+    filled = folder / "cchc-2018-so-tai-chinh.xlsx"
+    book = openpyxl.load_workbook(filled)
+    book["Phụ lục 1"]["C8"] = "đã điền"
+    time.sleep(1.1)                                                # a save stamps the second it happens
+    book.save(filled)                                              # the agency filled it in and saved it
+    before = _fingerprint(filled)
+    line = one_error_line(cli("templates", "-o", str(folder)))
+    assert str(filled) in line and "--force" in line and _fingerprint(filled) == before
+    assert "perhaps an agency's filled return" in one_error_line(cli("templates", "-o", str(folder), "--lang", "en"), "en")
+    assert cli("templates", "-o", str(folder), "--force").returncode == 0
+    assert _fingerprint(filled) != before
