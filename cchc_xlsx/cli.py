@@ -341,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     (``check … | head -1``): the rest of the output goes to the null device."""
     from .messages import language
 
+    _speak_vietnamese()
     lang = language(sys.argv[1:] if argv is None else argv)
     parser = _parser(lang)
     try:
@@ -381,6 +382,22 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
         finally:
             sys.stdout = stdout
+
+
+def _speak_vietnamese() -> None:
+    """stdout and stderr in UTF-8 where their encoding cannot write Vietnamese (a Windows console
+    redirected to a file or a pipe writes cp1252 by default): a letter it lacks would otherwise
+    raise UnicodeEncodeError, a traceback instead of the result."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "Lỗi: ộ đ".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (AttributeError, ValueError, OSError):
+                pass
+        except (AttributeError, TypeError):
+            pass
 
 
 class _PipeSafe:

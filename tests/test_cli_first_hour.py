@@ -617,3 +617,15 @@ def test_templates_never_overwrite_a_filled_return(tmp_path):
     assert "perhaps an agency's filled return" in one_error_line(cli("templates", "-o", str(folder), "--lang", "en"), "en")
     assert cli("templates", "-o", str(folder), "--force").returncode == 0
     assert _fingerprint(filled) != before
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_a_stream_that_cannot_write_vietnamese_gets_utf8_not_a_traceback(tmp_path, encoding):
+    """A Windows console redirected to a file writes cp1252: Vietnamese must not crash the command."""
+    run = subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "check", str(ONE_RETURN)], capture_output=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING=encoding), timeout=300)
+    assert run.returncode == 0 and b"Traceback" not in run.stderr
+    assert lines(run.stdout.decode("utf-8"))[-1] == "Đã kiểm tra 1 tệp: 0 lỗi, 1 cảnh báo, 2 ghi chú."
+    missing = subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "check", str(tmp_path / "khong-co.xlsx")],
+                             capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING=encoding))
+    assert missing.returncode == 2 and missing.stderr.decode("utf-8").startswith("Lỗi: ")
