@@ -419,16 +419,26 @@ def test_every_command_has_help_in_both_languages(command):
             assert "Cách dùng" not in text and "tùy chọn" not in text
 
 
+def _main(argv: list[str], how: str, capsys, monkeypatch) -> tuple[int, str, str]:
+    """``cli.main`` in this process, in the language ``how`` asks for: "default", "--lang en" or "LANG=…"."""
+    from cchc_xlsx.cli import main
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    if how.startswith("LANG="):
+        monkeypatch.setenv("LANG", how.split("=", 1)[1])
+    code = main([*argv, *(["--lang", "en"] if how == "--lang en" else [])])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.mark.parametrize("command", [None, *_commands()])
 @pytest.mark.parametrize("how", ["default", "--lang en", "LANG=en_US.UTF-8"])
-def test_help_is_vietnamese_by_default_and_english_when_asked(command, how):
-    args = [command] if command else []
-    env = {"LANG": "en_US.UTF-8"} if how.startswith("LANG") else {}
-    run = cli(*args, "--help", *(["--lang", "en"] if how == "--lang en" else []), env=env)
-    assert run.returncode == 0 and run.stderr == ""
+def test_help_is_vietnamese_by_default_and_english_when_asked(command, how, capsys, monkeypatch):
+    code, out, err = _main([command, "--help"] if command else ["--help"], how, capsys, monkeypatch)
+    assert code == 0 and err == ""
     english = how != "default"
-    assert run.stdout.startswith("usage: cchc-xlsx" if english else "Cách dùng: cchc-xlsx")
-    assert ("options:" in run.stdout) == english and ("tùy chọn:" in run.stdout) != english
+    assert out.startswith("usage: cchc-xlsx" if english else "Cách dùng: cchc-xlsx")
+    assert ("options:" in out) == english and ("tùy chọn:" in out) != english
 
 
 @pytest.mark.parametrize("args,vi_words,en_words", [
@@ -440,18 +450,25 @@ def test_help_is_vietnamese_by_default_and_english_when_asked(command, how):
     (["templates"], "thiếu đối số bắt buộc: -o/--output", "the following arguments are required: -o/--output"),
     (["tong-hop"], "lựa chọn không hợp lệ: 'tong-hop'", "invalid choice: 'tong-hop'"),
 ], ids=lambda a: " ".join(a) if isinstance(a, list) else None)
-def test_an_argument_error_is_one_line_with_the_commands_usage(args, vi_words, en_words):
+@pytest.mark.parametrize("how", ["default", "--lang en", "LANG=en_GB.UTF-8"])
+def test_an_argument_error_is_one_line_with_the_commands_usage(args, vi_words, en_words, how, capsys, monkeypatch):
     command = args[0] if args[0] in _commands() else ""
-    for how in ("default", "--lang en", "LANG=en"):
-        extra = ["--lang", "en"] if how == "--lang en" else []
-        run = cli(*args, *extra, env={"LANG": "en_GB.UTF-8"} if how == "LANG=en" else {})
-        assert run.returncode == 2 and run.stdout == ""
-        (line,) = lines(run.stderr)
-        english = how != "default"
-        assert (en_words if english else vi_words) in line, line
-        usage = "usage: " if english else "Cách dùng: "
-        assert f"{usage}cchc-xlsx {command}".rstrip() in line
-        assert line.startswith("Error: " if english else "Lỗi: ")
+    code, out, err = _main(args, how, capsys, monkeypatch)
+    assert code == 2 and out == ""
+    (line,) = lines(err)
+    english = how != "default"
+    assert (en_words if english else vi_words) in line, line
+    usage = "usage: " if english else "Cách dùng: "
+    assert f"{usage}cchc-xlsx {command}".rstrip() in line
+    assert line.startswith("Error: " if english else "Lỗi: ")
+
+
+def test_an_argument_error_from_the_shell_is_one_line_and_exit_2():
+    run = cli("check", "--lnag", "en", "x.xlsx")
+    assert run.returncode == 2 and run.stdout == "" and len(lines(run.stderr)) == 1
+    assert run.stderr.startswith("Lỗi: không hiểu đối số: --lnag. Cách dùng: cchc-xlsx check [-h]")
+    english = cli("check", env={"LANG": "en_US.UTF-8"})
+    assert english.returncode == 2 and english.stderr.startswith("Error: the following arguments are required")
 
 
 def test_no_command_prints_the_help_and_exits_2():
