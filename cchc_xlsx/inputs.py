@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .findings import ToolError
-from .messages import register
+from .messages import count, register
 from .outputs import CONSOLIDATED, output_kind
 
 __all__ = ["require_paths", "refuse_consolidated", "is_consolidated", "require_spreadsheets", "require_read",
@@ -150,14 +150,9 @@ def _nothing(paths: Sequence[Path], skipped: list, command: str) -> None:
     def named(lang: str) -> str:
         names = [s if isinstance(s, str) else s[0 if lang == "vi" else 1] for s in skipped]
         listed = ", ".join(names[:NAMED]) + (", …" if len(names) > NAMED else "")
-        return _count_text("cli.skipped-some", len(names), lang, names=listed) if names else ""
+        return count("cli.skipped-some", len(names), lang, names=listed) if names else ""
     raise ToolError(key=f"cli.nothing-to-{command}", paths=", ".join(str(p) for p in paths) or ".",
                     skipped=(named("vi"), named("en")))
-
-
-def _count_text(key: str, n: int, lang: str, **values) -> str:
-    from .messages import count
-    return count(key, n, lang, **values)
 
 
 # --------------------------------------------------------------------------- replacing the output
