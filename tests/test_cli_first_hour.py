@@ -547,10 +547,8 @@ def test_json_says_nothing_to_check_as_one_object(tmp_path):
 
 @pytest.mark.parametrize("lang,words", [("vi", b"\xc4\x90\xe1\xbb\x8dc b\xc3\xa1o c\xc3\xa1o"), ("en", b"Reading returns")])
 def test_the_progress_bar_on_a_terminal_speaks_the_language(lang, words):
-    import fcntl
-    import pty
+    fcntl, pty, termios = (pytest.importorskip(name) for name in ("fcntl", "pty", "termios"))   # POSIX terminals
     import struct
-    import termios
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))    # a terminal 120 wide
     try:
