@@ -1,7 +1,8 @@
 """The registry of agencies: canonical names, the spellings seen in practice, and cell parsing.
 
 The registry is data (``data/agencies.csv``), not code: a province extends it with a CSV of the
-same columns (``id,name,kind,aliases,typos``), passed as ``Registry.load(extra=...)``.
+same columns (``id,name,kind,aliases,typos``), passed as ``Registry.load(extra=...)`` and read as
+Excel saves it (:func:`read_agencies_csv`).
 
 - ``kind`` is ``agency`` for a named body that can lead and be funded (Sở Nội vụ), ``group`` for a
   generic set of bodies (Các sở, ban, ngành; UBND cấp huyện).
@@ -12,7 +13,9 @@ same columns (``id,name,kind,aliases,typos``), passed as ``Registry.load(extra=.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,9 +23,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .findings import ToolError
+from .messages import register
 from .notation import clean_text, fold, remove_invisible
 
-__all__ = ["Agency", "AgencyCell", "Registry", "default_registry", "agencies_in_cell"]
+__all__ = ["Agency", "AgencyCell", "Registry", "default_registry", "agencies_in_cell", "read_agencies_csv",
+           "AgenciesError"]
 
 # Old-style tone placement ("hoá", "Uỷ") written the new way, so that it is not taken for a typo.
 _OLD_TONES = {
@@ -105,8 +111,7 @@ class Registry:
         with resources.files("cchc_xlsx").joinpath("data/agencies.csv").open(encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         if extra is not None:
-            with open(extra, encoding="utf-8-sig", newline="") as f:
-                extra_rows = list(csv.DictReader(f))
+            extra_rows = read_agencies_csv(extra)
             ids = {row["id"] for row in extra_rows}
             rows = extra_rows + [row for row in rows if row["id"] not in ids]
         return cls([_agency_from_row(row) for row in rows])
@@ -191,6 +196,93 @@ def _written_span(words: list[str], pattern: str) -> str | None:
         if fold(span) == pattern:
             return span.strip(" ,.:;")
     return None
+
+
+# --------------------------------------------------------------------------- a province's own list
+class AgenciesError(ToolError, ValueError):
+    """A registry CSV that cannot be used as it is: the message names the file, the column (and the
+    line) and what to do, in one line."""
+
+
+register({
+    "agencies.encoding": (
+        "{file}: không đọc được bảng mã của tệp CSV; trong Excel hãy chọn Lưu thành > «CSV UTF-8 (Comma delimited)» "
+        "rồi chạy lại.",
+        "{file}: the CSV's encoding cannot be read; in Excel choose Save As > «CSV UTF-8 (Comma delimited)» and run "
+        "again."),
+    "agencies.missing-column": (
+        "{file}: thiếu cột «{column}» ở dòng tiêu đề (dòng 1 phải ghi các cột id,name,kind,aliases,typos, ngăn "
+        "cách bằng dấu phẩy hoặc chấm phẩy); hãy thêm cột đó rồi lưu lại dạng CSV.",
+        "{file}: no «{column}» column in the header (line 1 must name the columns id,name,kind,aliases,typos, "
+        "separated by commas or semicolons); add that column and save as CSV again."),
+    "agencies.blank": (
+        "{file}, dòng {line}: cột «{column}» để trống; hãy ghi {what} hoặc xóa dòng đó.",
+        "{file}, line {line}: the «{column}» column is blank; write {what} or delete the line."),
+    "agencies.kind": (
+        "{file}, dòng {line}: cột «kind» ghi «{found}»; chỉ ghi «agency» (một cơ quan, đơn vị) hoặc «group» "
+        "(một nhóm như Các sở, ban, ngành).",
+        "{file}, line {line}: the «kind» column says «{found}»; write «agency» (one body) or «group» (a set of "
+        "bodies, such as Các sở, ban, ngành)."),
+})
+
+#: The columns of a registry CSV; id and name are required, the others may be left out.
+CSV_COLUMNS = ("id", "name", "kind", "aliases", "typos")
+_REQUIRED = {"id": ("mã (ví dụ so-noi-vu)", "an id (e.g. so-noi-vu)"),
+             "name": ("tên cơ quan", "the agency's name")}
+
+
+def read_agencies_csv(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a registry CSV as Excel writes it, each a dict of :data:`CSV_COLUMNS` (NFC text).
+
+    Read: a ``,`` or ``;`` separator (Excel on a Vietnamese Windows writes ``;``), or a tab (Excel's
+    «Unicode Text»); UTF-8 with or without BOM, UTF-16 (with BOM, or without one when its zero bytes
+    say so), else Windows-1258 (Excel's plain «CSV» on a Vietnamese Windows, whose tone marks are
+    combining characters: normalised to NFC). Column names are matched whatever their case.
+
+    Raises AgenciesError (a ToolError and a ValueError) naming the file, the column and the line.
+    """
+    path = Path(path)
+    text = unicodedata.normalize("NFC", _decode_csv(path.read_bytes(), path))
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    delimiter = max(",;\t", key=lambda d: len({c.strip().lower() for c in header.split(d)} & set(CSV_COLUMNS)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names = [c.strip().lstrip("\ufeff").lower() for c in next(reader, [])]
+    for column in _REQUIRED:
+        if column not in names:
+            raise AgenciesError(key="agencies.missing-column", file=str(path), column=column)
+    rows = []
+    for cells in reader:
+        number = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names) if name in CSV_COLUMNS}
+        for column, what in _REQUIRED.items():
+            if not row.get(column):
+                raise AgenciesError(key="agencies.blank", file=str(path), line=number, column=column, what=what)
+        kind = (row.get("kind") or "agency").strip()
+        if kind not in ("agency", "group"):
+            raise AgenciesError(key="agencies.kind", file=str(path), line=number, found=kind)
+        rows.append(row)
+    return rows
+
+
+def _decode_csv(raw: bytes, path: Path) -> str:
+    head = raw[:200]
+    if raw.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif head.count(b"\x00") > len(head) // 4:         # UTF-16 without its BOM: every other byte zero
+        encodings = ["utf-16-be" if head[:1] == b"\x00" else "utf-16-le"]
+    else:
+        encodings = ["utf-8", "cp1258"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AgenciesError(key="agencies.encoding", file=str(path))
 
 
 def _agency_from_row(row: dict[str, str]) -> Agency:

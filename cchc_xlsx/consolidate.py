@@ -42,6 +42,7 @@ import pandas as pd
 from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import SEVERITIES, Finding, ToolError
+from .messages import register, text
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
@@ -52,6 +53,13 @@ from .returns import ReturnFile, collect_files, match_return, read_return_file, 
 from .templates import activity_owners, assign_activities
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
+
+register({
+    "consolidate.plan-changed": ("{path}: tệp kế hoạch thay đổi trong khi đang đọc; hãy chạy lại khi tệp đã lưu xong.",
+                                 "{path}: the plan file changed while it was read; run again once it is saved."),
+    "consolidate.reading": ("Đọc báo cáo", "Reading returns"),
+    "consolidate.file": ("tệp", "file"),
+})
 
 #: What an agency's return gives for its activities.
 PLAN_VALUE_FIELDS = ("indicator", "evidence", "month_from", "year_from", "from_kind", "from_text", "month_to",
@@ -64,7 +72,7 @@ _ALL_MONITORING_KEYS = _MONITORING_KEYS_CHANGED + ("content", "indicator", "evid
 
 
 def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
-                progress: bool = False, generated_at: dt.datetime | None = None,
+                progress: bool | str = False, generated_at: dt.datetime | None = None,
                 deadline: dt.date | None = None, workers: int | None = None,
                 reader: str = "calamine") -> Consolidation:
     """Read the plan and every return, merge them and check the result.
@@ -72,7 +80,8 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     With a ``deadline``, a return saved after it is late (``late-return``), and so is every agency
     that has sent nothing. ``workers``: processes reading the returns (default: one per core when
     there are 16 files or more; 1 reads them in this process) and ``reader`` (see
-    :data:`cchc_xlsx.workbook.READERS`) change the speed, never the result.
+    :data:`cchc_xlsx.workbook.READERS`) change the speed, never the result. ``progress``: a bar on a
+    terminal while the returns are read, in Vietnamese (True, "vi") or English ("en").
     """
     registry = registry or default_registry()
     plan_path = Path(plan_path) if plan_path else bundled_plan_path()
@@ -113,7 +122,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
 
 
 def check_files(paths: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
-                progress: bool = False, workers: int | None = None) -> Consolidation:
+                progress: bool | str = False, workers: int | None = None) -> Consolidation:
     """The checks of a consolidation, on some returns only: the findings about those files."""
     result = consolidate(paths, plan_path, registry=registry, progress=progress, workers=workers)
     names = {ret.name for ret in result.extra["returns_read"]} | set(result.sources["file"][1:])
@@ -133,14 +142,15 @@ class _Reader:
     does not depend on the number of workers.
     """
 
-    def __init__(self, files: list[Path], registry: Registry, progress: bool, workers: int | None = None,
+    def __init__(self, files: list[Path], registry: Registry, progress: bool | str, workers: int | None = None,
                  reader: str = "calamine"):
         from tqdm import tqdm
 
         self.files, self.registry, self.reader = files, registry, reader
         self.workers = reading_workers(len(files)) if workers is None else workers
-        self.bar = tqdm(total=len(files), desc="Đọc báo cáo", unit="tệp", file=sys.stderr, leave=False,
-                        disable=not (progress and sys.stderr.isatty()))
+        lang = progress if progress in ("vi", "en") else "vi"
+        self.bar = tqdm(total=len(files), desc=text("consolidate.reading", lang), unit=text("consolidate.file", lang),
+                        file=sys.stderr, leave=False, disable=not (progress and sys.stderr.isatty()))
         self.pool = None
         self.pending = None
 
@@ -536,8 +546,7 @@ class _PlanFile:
         except OSError:
             now = None
         if self.stat is None or now is None or (now.st_size, now.st_mtime_ns) != (self.stat.st_size, self.stat.st_mtime_ns):
-            raise ToolError(f"{self.path}: tệp kế hoạch thay đổi trong khi đang đọc; hãy chạy lại khi tệp đã lưu xong "
-                            f"(the plan file changed while it was read; run again once it is saved)")
+            raise ToolError(key="consolidate.plan-changed", path=str(self.path))
 
     @property
     def size(self) -> int:

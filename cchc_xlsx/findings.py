@@ -324,9 +324,24 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 class ToolError(Exception):
     """The tool cannot go on (a file it cannot open at all, an output it cannot write).
 
-    The message is one line a user can act on; the CLI prints it and exits with code 2.
+    The message is one line a user can act on; the CLI prints it and exits with code 2. Raised
+    with ``key=`` (a key of :mod:`cchc_xlsx.messages`) and its values (a value that depends on the
+    language as a ``(vi, en)`` pair, as in a finding's params), it speaks both languages:
+    :meth:`message` renders it in the user's; ``str()`` is the Vietnamese.
     """
 
+    def __init__(self, message: str = "", *, key: str = "", **values) -> None:
+        self.key, self.values = key, values
+        super().__init__(self._render("vi") if key else message)
+
+    def message(self, lang: str = "vi") -> str:
+        """The one line in ``lang`` ("vi" or "en"); a value given as a (vi, en) pair is taken in ``lang``."""
+        return self._render(lang) if self.key else str(self)
+
+    def _render(self, lang: str) -> str:
+        from .messages import text
+        return text(self.key, lang, **{k: (v[0] if lang == "vi" else v[1]) if isinstance(v, tuple) else v
+                                       for k, v in self.values.items()})
 
 # --------------------------------------------------------------------------- who answers for a finding
 #: The author of the plan: the Sở Nội vụ drafts the province's CCHC plan for the UBND to issue.

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import glob
+import ntpath
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+from .messages import register, text
 
 __all__ = [
     "OfficeError",
     "OfficeNotFound",
     "convert",
     "find_soffice",
+    "soffice_candidates",
     "recalculated_copy",
     "to_pdf",
 ]
@@ -47,23 +52,55 @@ class OfficeNotFound(RuntimeError):
 
 
 class OfficeError(RuntimeError):
-    """LibreOffice ran but did not produce the expected file."""
+    """LibreOffice ran but did not produce the expected file. ``str()`` is for the developer (English,
+    with LibreOffice's own output); :meth:`reason` says why in a user's language."""
 
-    def __init__(self, src: Path, fmt: str, detail: str, stderr: str = "") -> None:
+    def __init__(self, src: Path, fmt: str, detail: str, stderr: str = "", *, key: str = "", **values) -> None:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         msg = f"LibreOffice could not convert {src} to {fmt!r}: {detail}"
         super().__init__(msg + (f"\n--- LibreOffice output (tail) ---\n{tail}" if tail else ""))
         self.src, self.fmt, self.stderr = src, fmt, stderr
+        self.key, self.values, self.detail = key, values, detail
+
+    def reason(self, lang: str = "vi") -> str:
+        """Why the conversion failed, in ``lang`` (the English detail when no message key was given)."""
+        return text(self.key, lang, **self.values) if self.key else self.detail
 
 
-def find_soffice() -> str | None:
-    """Return the path of the LibreOffice binary, or None if it is not installed."""
+register({
+    "office.timeout": ("LibreOffice không xong sau {seconds} giây", "LibreOffice did not finish in {seconds} s"),
+    "office.status": ("LibreOffice dừng với mã lỗi {status}", "LibreOffice stopped with status {status}"),
+    "office.not-produced": ("LibreOffice không tạo ra tệp {name}", "LibreOffice produced no {name}"),
+})
+
+
+def soffice_candidates(platform: str | None = None, environ: dict | None = None) -> list[str]:
+    """Where LibreOffice's ``soffice`` is installed on ``platform`` (``sys.platform``), most likely first:
+    Windows' Program Files (64- and 32-bit, as the environment names them, else ``C:\\Program Files``),
+    macOS' /Applications (and the user's ~/Applications), the Linux packages' and the tarball's /opt."""
+    platform = sys.platform if platform is None else platform
+    environ = os.environ if environ is None else environ
+    if platform.startswith(("win", "cygwin")):
+        roots = [environ.get(name) for name in ("PROGRAMFILES", "PROGRAMW6432", "PROGRAMFILES(X86)")]
+        roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        found = [ntpath.join(root, "LibreOffice", "program", "soffice.exe") for root in roots if root]
+        return list(dict.fromkeys(found))
+    if platform == "darwin":
+        bundle = os.path.join("LibreOffice.app", "Contents", "MacOS", "soffice")
+        home = environ.get("HOME") or os.path.expanduser("~")
+        return [os.path.join("/Applications", bundle), os.path.join(home, "Applications", bundle)]
+    candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/lib/libreoffice/program/soffice",
+                  "/snap/bin/libreoffice"]
+    return candidates + sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)
+
+
+def find_soffice(platform: str | None = None, environ: dict | None = None) -> str | None:
+    """Return the path of the LibreOffice binary (on the PATH, else where :func:`soffice_candidates`
+    says it is installed), or None if it is not installed."""
     for name in ("soffice", "libreoffice"):
         if found := shutil.which(name):
             return found
-    candidates = ["/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/lib/libreoffice/program/soffice"]
-    candidates += sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)
-    for path in candidates:
+    for path in soffice_candidates(platform, environ):
         if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
@@ -105,14 +142,17 @@ def convert(src: Path, fmt: str, outdir: Path, *, recalc: bool = False, timeout:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
-            raise OfficeError(src, fmt, f"timed out after {timeout:g} s", err or out) from None
+            raise OfficeError(src, fmt, f"timed out after {timeout:g} s", err or out,
+                              key="office.timeout", seconds=f"{timeout:g}") from None
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
     if proc.returncode != 0:
-        raise OfficeError(src, fmt, f"soffice exited with status {proc.returncode}", err or out)
+        raise OfficeError(src, fmt, f"soffice exited with status {proc.returncode}", err or out,
+                          key="office.status", status=proc.returncode)
     if not target.is_file():
-        raise OfficeError(src, fmt, f"{target} was not produced", (err + "\n" + out).strip())
+        raise OfficeError(src, fmt, f"{target} was not produced", (err + "\n" + out).strip(),
+                          key="office.not-produced", name=target.name)
     return target
 
 

@@ -12,6 +12,7 @@ from .agencies import Registry, default_registry
 from .checks import run_checks
 from .findings import Finding, ToolError
 from .merged import spread_merged
+from .messages import register
 from .forms import MISSING_ADVICE, TIME_COLUMN_LABEL, total_rule
 from .normalise import DONG_THRESHOLD, MAX_AMOUNT_DONG, MAX_BUDGET, Plan, normalise, plausible
 from .notation import TRIEU, clean_text, parse_number
@@ -24,12 +25,17 @@ _YEAR = re.compile(r"(\d{4})")
 BUNDLED_PLAN = Path("workbooks") / "daklak-2018" / "ke-hoach-cchc-daklak-2018.xlsx"
 
 
+register({"pipeline.no-bundled-plan": (
+    "Không có kế hoạch đi kèm {path} ở đây: hãy chạy trong thư mục mã nguồn cchc-xlsx, hoặc chỉ ra kế hoạch bằng --plan.",
+    "The bundled plan {path} is not here: run from the cchc-xlsx checkout, or name the plan with --plan.")})
+
+
 def bundled_plan_path() -> Path:
     """The bundled 2018 Đắk Lắk plan, from the checkout this package runs in (or the current folder)."""
     for base in (Path(__file__).resolve().parents[1], Path.cwd()):
         if (base / BUNDLED_PLAN).exists():
             return base / BUNDLED_PLAN
-    raise ToolError(f"the bundled plan {BUNDLED_PLAN} is not here: run from the cchc-xlsx checkout")
+    raise ToolError(key="pipeline.no-bundled-plan", path=str(BUNDLED_PLAN))
 
 
 def read_plan(path: str | Path, *, year: int | None = None, registry: Registry | None = None) -> Plan:
@@ -117,8 +123,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     """
     kinds = [kind for part in parts for kind in dict.fromkeys(part.kinds)]
     if not kinds:
-        problem = FileProblem(path, "không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
-                              "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)")
+        problem = FileProblem(path, key="file.no-table")
         problem.code = "wrong-template"     # the code --json gives (see cli._json_error)
         raise problem
     if len(kinds) != len(set(kinds)):

@@ -7,9 +7,10 @@ from collections import defaultdict
 from . import messages
 from .findings import SEVERITIES, count_by_severity, owner_label
 from .hierarchy import is_named_label
+from .messages import CATALOGUE, count, register, severity_counts, text
 from .normalise import Plan, records
 
-__all__ = ["plan_summary", "render_summary"]
+__all__ = ["plan_summary", "render_summary", "consolidation_summary", "render_consolidation", "render_check"]
 
 
 def _trieu(dong: int) -> float:
@@ -91,57 +92,57 @@ def _depth_counts(frame) -> dict[str, int]:
     return {str(int(depth)): int(n) for depth, n in sorted(counts.items())}
 
 
-_TEXT = {
-    "vi": {
-        "title": "Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
-        "district": "Kế hoạch CCHC {district}{of_province} năm {year} (Quyết định {decision})",
-        "unit": "Đơn vị tính của bảng: {unit} (ghi «{unit_text}»); các số dưới đây đã quy ra triệu đồng.",
-        "counts": "Phụ lục 1: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
-        "counts2": "Phụ lục 2: {task} nhiệm vụ, {output} kết quả đầu ra, {activity} hoạt động",
-        "depths": "Phụ lục 1 theo cấp: {depths}; {leaves} dòng chi tiết (không có dòng con, được cộng vào tổng)",
-        "depth": "cấp {depth}: {n} dòng",
-        "total": "Tổng ngân sách các hoạt động: {total} triệu đồng (dòng Tổng cộng ghi: {stated})",
-        "by_task": "Ngân sách theo nhiệm vụ (triệu đồng):",
-        "task": "  Nhiệm vụ {code}: {value}",
-        "by_agency": "Ngân sách theo đơn vị được cấp kinh phí (triệu đồng) / phân bổ theo Quyết định:",
-        "agency": "  {agency}: {value} / {allocated}",
-        "none": "(chưa xác định)",
-        "missing": "Hoạt động chưa có ngân sách: {codes}",
-        "findings": "Phát hiện: {error} lỗi, {warning} cảnh báo, {info} ghi chú",
-        "finding": "  [{severity}] {where} {code}: {message}",
-        "more": "  … và {n} ghi chú khác (xem --json)",
-    },
-    "en": {
-        "title": "CCHC plan {province} {year} (decision {decision})",
-        "district": "CCHC plan {district}{of_province} {year} (decision {decision})",
-        "unit": "The table's unit: {unit} (written «{unit_text}»); the figures below are in million đồng.",
-        "counts": "Phụ lục 1: {task} tasks, {output} outputs, {activity} activities",
-        "counts2": "Phụ lục 2: {task} tasks, {output} outputs, {activity} activities",
-        "depths": "Phụ lục 1 by depth: {depths}; {leaves} detail rows (no child rows, summed into the total)",
-        "depth": "depth {depth}: {n} rows",
-        "total": "Activities' total budget: {total} million đồng (the Tổng cộng row states: {stated})",
-        "by_task": "Budget per task (million đồng):",
-        "task": "  Task {code}: {value}",
-        "by_agency": "Budget per funded agency (million đồng) / allocation in the decision:",
-        "agency": "  {agency}: {value} / {allocated}",
-        "none": "(none)",
-        "missing": "Activities without a budget: {codes}",
-        "findings": "Findings: {error} errors, {warning} warnings, {info} notes",
-        "finding": "  [{severity}] {where} {code}: {message}",
-        "more": "  … and {n} more notes (see --json)",
-    },
-}
+register({
+    "report.title": ("Kế hoạch CCHC {province} năm {year} (Quyết định {decision})",
+                     "CCHC plan {province} {year} (decision {decision})"),
+    "report.district": ("Kế hoạch CCHC {district}{of_province} năm {year} (Quyết định {decision})",
+                        "CCHC plan {district}{of_province} {year} (decision {decision})"),
+    "report.unit": ("Đơn vị tính của bảng: {unit} (ghi «{unit_text}»); các số dưới đây đã quy ra triệu đồng.",
+                    "The table's unit: {unit} (written «{unit_text}»); the figures below are in million đồng."),
+    "report.counts": ("{table}: {task}, {output}, {activity}", "{table}: {task}, {output}, {activity}"),
+    "report.count.task": ("{n} nhiệm vụ", "{n} task|{n} tasks"),
+    "report.count.output": ("{n} kết quả đầu ra", "{n} output|{n} outputs"),
+    "report.count.activity": ("{n} hoạt động", "{n} activity|{n} activities"),
+    "report.depths": ("Phụ lục 1 theo cấp: {depths}; {leaves} (không có dòng con, được cộng vào tổng)",
+                      "Phụ lục 1 by depth: {depths}; {leaves} (no child rows, summed into the total)"),
+    "report.depth": ("cấp {depth}: {n} dòng", "depth {depth}: {n} row|depth {depth}: {n} rows"),
+    "report.leaves": ("{n} dòng chi tiết", "{n} detail row|{n} detail rows"),
+    "report.total": ("Tổng ngân sách các hoạt động: {total} triệu đồng (dòng Tổng cộng ghi: {stated})",
+                     "Activities' total budget: {total} million đồng (the Tổng cộng row states: {stated})"),
+    "report.by-task": ("Ngân sách theo nhiệm vụ (triệu đồng):", "Budget per task (million đồng):"),
+    "report.task": ("  Nhiệm vụ {code}: {value}", "  Task {code}: {value}"),
+    "report.by-agency": ("Ngân sách theo đơn vị được cấp kinh phí (triệu đồng) / phân bổ theo Quyết định:",
+                         "Budget per funded agency (million đồng) / allocation in the decision:"),
+    "report.no-agency": ("(chưa xác định)", "(none)"),
+    "report.missing": ("Hoạt động chưa có ngân sách: {codes}", "Activities without a budget: {codes}"),
+    "report.findings": ("Phát hiện: {counts}", "Findings: {counts}"),
+    "report.more": ("  … và {n} ghi chú khác (xem --json)", "  … and {n} more note (see --json)|  … and {n} more notes (see --json)"),
+    # the consolidation
+    "report.returns": ("Báo cáo: {expected} đơn vị phải gửi, {received} đã gửi ({errors} có lỗi), {missing} chưa gửi",
+                       "Returns: {expected} expected, {received} received ({errors} with errors), {missing} missing"),
+    "report.not-sent": ("  Chưa gửi: {names}", "  Missing: {names}"),
+    "report.late": ("  Trễ hạn: {names}", "  Late: {names}"),
+    "report.files": ("Đã đọc {files}: {used} dùng, {other} không dùng", "Read {files}: {used} used, {other} not used"),
+    "report.status.used": ("dùng", "used"),
+    "report.status.superseded": ("bị thay thế", "superseded"),
+    "report.status.skipped": ("bỏ qua", "skipped"),
+    "report.status.unreadable": ("không đọc được", "unreadable"),
+    "report.status.unexpected": ("không rõ đơn vị", "agency unknown"),
+    "report.more-names": ("… và {n} đơn vị khác (xem trang Tổng hợp)", "… and {n} more (see the Tổng hợp sheet)"),
+    "report.feedback-written": ("Góp ý đã ghi vào {dir}", "Feedback written to {dir}"),
+    "report.files-skipped": ("bỏ qua {n} tệp", "{n} skipped"),
+    "report.check-summary": ("Đã kiểm tra {files}: {counts}.", "Checked {files}: {counts}."),
+    "report.more-used": ("  … và {n} tệp được dùng (xem trang Nguồn)",
+                         "  … and {n} file used (see the Nguồn sheet)|  … and {n} files used (see the Nguồn sheet)"),
+})
 
 
-_SEVERITY_WORDS = {"vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
-                   "en": {"error": "error", "warning": "warning", "info": "note"}}
-
-
-def _num(value: float | None) -> str:
+def _num(value: float | None, lang: str = "vi") -> str:
+    """1949.5 as each language writes it: 1.949,5 (vi), 1,949.5 (en); "—" for none."""
     if value is None:
         return "—"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    written = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return written if lang == "en" else written.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _where(f: dict, show_file: bool) -> str:
@@ -150,51 +151,54 @@ def _where(f: dict, show_file: bool) -> str:
     return " › ".join(parts) or "—"
 
 
-def _depth_line(summary: dict, t: dict) -> list[str]:
+def _depth_line(summary: dict, lang: str) -> list[str]:
     """The rows per depth, for a plan not in the Đắk Lắk form (whose levels the counts name)."""
     if summary.get("named_levels", True):
         return []
-    depths = "; ".join(t["depth"].format(depth=d, n=n) for d, n in summary["depths"]["plan"].items())
-    return [t["depths"].format(depths=depths, leaves=summary["leaves"])]
+    depths = "; ".join(count("report.depth", n, lang, depth=d) for d, n in summary["depths"]["plan"].items())
+    return [text("report.depths", lang, depths=depths, leaves=count("report.leaves", summary["leaves"], lang))]
+
+
+def _counts_line(table: str, counts: dict, lang: str) -> str:
+    return text("report.counts", lang, table=table,
+                **{level: count(f"report.count.{level}", counts[level], lang) for level in ("task", "output", "activity")})
 
 
 def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_file: bool = False) -> str:
-    """The summary as lines a person reads (Vietnamese by default)."""
-    t = _TEXT["vi" if lang == "vi" else "en"]
+    """The summary as lines a person reads (Vietnamese by default, English with ``lang="en"``)."""
     identity = {k: v or "?" for k, v in summary["plan"].items()}
     identity["of_province"] = f" ({summary['plan']['province']})" if summary["plan"].get("province") else ""
-    lines = [t["district" if summary["plan"].get("district") else "title"].format(**identity)]
+    lines = [text("report.district" if summary["plan"].get("district") else "report.title", lang, **identity)]
     if summary.get("unit", "triệu đồng") != "triệu đồng":
-        lines.append(t["unit"].format(unit=summary["unit"], unit_text=summary["unit_text"] or "—"))
-    lines += [t["counts"].format(**summary["counts"]["plan"]),
-             t["counts2"].format(**summary["counts"]["monitoring"]),
-             *_depth_line(summary, t),
-             t["total"].format(total=_num(summary["total"]), stated=_num(summary["stated_total"])),
-             t["by_task"]]
+        lines.append(text("report.unit", lang, unit=summary["unit"], unit_text=summary["unit_text"] or "—"))
+    lines += [_counts_line("Phụ lục 1", summary["counts"]["plan"], lang),
+              _counts_line("Phụ lục 2", summary["counts"]["monitoring"], lang),
+              *_depth_line(summary, lang),
+              text("report.total", lang, total=_num(summary["total"], lang), stated=_num(summary["stated_total"], lang)),
+              text("report.by-task", lang)]
     labels = {} if summary.get("named_levels", True) else summary.get("task_labels", {})
-    lines += [(f"  {labels[code]} ({code}): {_num(v)}" if labels.get(code) else t["task"].format(code=code, value=_num(v)))
+    lines += [(f"  {labels[code]} ({code}): {_num(v, lang)}" if labels.get(code)
+               else text("report.task", lang, code=code, value=_num(v, lang)))
               for code, v in summary["budget_by_task"].items()]
-    lines.append(t["by_agency"])
+    lines.append(text("report.by-agency", lang))
     allocation = summary["allocation"]
     for agency, value in summary["budget_by_agency"].items():
-        lines.append(t["agency"].format(agency=agency or t["none"], value=_num(value),
-                                        allocated=_num(allocation.get(agency))))
+        lines.append(f"  {agency or text('report.no-agency', lang)}: {_num(value, lang)} / {_num(allocation.get(agency), lang)}")
     for agency, value in allocation.items():
         if agency not in summary["budget_by_agency"]:
-            lines.append(t["agency"].format(agency=agency, value="0", allocated=_num(value)))
+            lines.append(f"  {agency}: 0 / {_num(value, lang)}")
     if summary["missing_budget"]:
-        lines.append(t["missing"].format(codes=", ".join(summary["missing_budget"])))
-    lines.append(t["findings"].format(**summary["severity_counts"]))
+        lines.append(text("report.missing", lang, codes=", ".join(summary["missing_budget"])))
+    lines.append(text("report.findings", lang, counts=severity_counts(summary["severity_counts"], lang)))
     shown_info = 0
     for f in summary["findings"]:
         if f["severity"] == "info":
             shown_info += 1
             if shown_info > max_info:
                 continue
-        lines.append(t["finding"].format(**(f | {"severity": _SEVERITY_WORDS[lang][f["severity"]],
-                                                 "where": _where(f, show_file)})))
+        lines.append(f"  [{text('severity.' + f['severity'], lang)}] {_where(f, show_file)} {f['code']}: {f['message']}")
     if shown_info > max_info:
-        lines.append(t["more"].format(n=shown_info - max_info))
+        lines.append(count("report.more", shown_info - max_info, lang))
     return "\n".join(lines)
 
 
@@ -212,30 +216,14 @@ def consolidation_summary(consolidation, lang: str = "vi") -> dict:
     return summary
 
 
-_RETURN_TEXT = {
-    "vi": {"returns": "Báo cáo: {expected} đơn vị phải gửi, {received} đã gửi ({errors} có lỗi), {missing} chưa gửi",
-           "missing": "  Chưa gửi: {names}", "late": "  Trễ hạn: {names}", "files": "Đã đọc {n} tệp: {used} dùng, {other} không dùng",
-           "status": {"used": "dùng", "superseded": "bị thay thế", "skipped": "bỏ qua", "unreadable": "không đọc được",
-                      "unexpected": "không rõ đơn vị"},
-           "more_names": "… và {n} đơn vị khác (xem trang Tổng hợp)",
-           "more_used": "  … và {n} tệp được dùng (xem trang Nguồn)"},
-    "en": {"returns": "Returns: {expected} expected, {received} received ({errors} with errors), {missing} missing",
-           "missing": "  Missing: {names}", "late": "  Late: {names}", "files": "Read {n} files: {used} used, {other} not used",
-           "status": {"used": "used", "superseded": "superseded", "skipped": "skipped", "unreadable": "unreadable",
-                      "unexpected": "agency unknown"},
-           "more_names": "… and {n} more (see the summary sheet)",
-           "more_used": "  … and {n} files used (see the Nguồn sheet)"},
-}
-
-
 #: Beyond this many files or agencies, the summary names only those that need attention.
 MAX_LISTED = 20
 
 
-def _names(names: list[str], t: dict) -> str:
+def _names(names: list[str], lang: str) -> str:
     if len(names) <= MAX_LISTED:
         return ", ".join(names)
-    return ", ".join(names[:MAX_LISTED]) + " " + t["more_names"].format(n=len(names) - MAX_LISTED)
+    return ", ".join(names[:MAX_LISTED]) + " " + text("report.more-names", lang, n=len(names) - MAX_LISTED)
 
 
 def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) -> str:
@@ -244,36 +232,67 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
     With many files (a whole province's communes), the files used are counted, not listed, and
     long lists of agencies are cut: the workbook's sheets have them all.
     """
-    t = _RETURN_TEXT["vi" if lang == "vi" else "en"]
     expected = [r for r in summary["returns"] if r["expected"]]
     received = [r for r in expected if r["received"]]
     missing = [r["agency"] for r in expected if not r["received"]]
     lines = []
     if any(r["status"] != "not_requested" for r in summary["returns"]):
-        lines.append(t["returns"].format(expected=len(expected), received=len(received),
-                                         errors=sum(1 for r in received if r["status"] == "errors"),
-                                         missing=len(missing)))
+        lines.append(text("report.returns", lang, expected=len(expected), received=len(received),
+                          errors=sum(1 for r in received if r["status"] == "errors"), missing=len(missing)))
         if missing:
-            lines.append(t["missing"].format(names=_names(missing, t)))
+            lines.append(text("report.not-sent", lang, names=_names(missing, lang)))
         late = [r["agency"] for r in expected if r.get("late")]
         if late:
-            lines.append(t["late"].format(names=_names(late, t)))
+            lines.append(text("report.late", lang, names=_names(late, lang)))
     sources = summary["sources"]
     used = sum(1 for s in sources if s["status"] == "used")
-    lines.append(t["files"].format(n=len(sources), used=used, other=len(sources) - used))
+    lines.append(text("report.files", lang, files=count("count.file", len(sources), lang), used=used,
+                      other=len(sources) - used))
     many = len(sources) > MAX_LISTED
     for s in sources:
         if many and s["status"] == "used":
             continue
-        lines.append(f"  {s['file']}: {t['status'].get(s['status'], s['status'])}"
-                     + (f" ({s['agency']})" if s["agency"] else ""))
+        status = text(f"report.status.{s['status']}", lang) if f"report.status.{s['status']}" in CATALOGUE else s["status"]
+        lines.append(f"  {s['file']}: {status}" + (f" ({s['agency']})" if s["agency"] else ""))
     if many and used:
-        lines.append(t["more_used"].format(n=used))
+        lines.append(count("report.more-used", used, lang))
     with_errors = [f"{row['name']} ({row['error']})" for row in summary.get("findings_by_agency", []) if row["error"]]
     if with_errors:
-        lines.append(messages.text("report.errors_by_agency", lang, names=_names(with_errors, t)))
+        lines.append(text("report.errors_by_agency", lang, names=_names(with_errors, lang)))
     return "\n".join(lines + [render_summary(summary, lang, max_info, show_file=True)])
 
 
-messages.register({"report.errors_by_agency": ("Lỗi theo đơn vị chịu trách nhiệm: {names}",
-                                               "Errors by the agency answerable: {names}")})
+register({"report.errors_by_agency": ("Lỗi theo đơn vị chịu trách nhiệm: {names}",
+                                      "Errors by the agency answerable: {names}")})
+
+
+def render_check(findings: list, returns_read: list, lang: str = "vi", feedback=None) -> str:
+    """What ``check`` prints: for each return read, one line with its counts and one per finding (most
+    severe first); a line per finding of the files skipped before reading (documents, lock files);
+    where the feedback copies were written (``feedback``, a folder); last, one summary line: files
+    checked, files skipped, errors, warnings, notes."""
+    by_file: dict[str, list] = {}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    lines = []
+    for ret in returns_read:
+        mine = by_file.get(ret.name, [])
+        agency = f" ({ret.agency})" if ret.agency else ""
+        lines.append(f"{ret.name}{agency}: {severity_counts(count_by_severity(mine), lang)}")
+        for f in sorted(mine, key=lambda f: SEVERITIES.index(f.severity)):
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            lines.append(f"  [{text('severity.' + f.severity, lang)}] {where} {f.code}: {f.message(lang)}")
+    names_read = {ret.name for ret in returns_read}
+    skipped = 0
+    for name, mine in by_file.items():
+        if name not in names_read:
+            skipped += 1
+            lines += [f"{name}: {f.code}: {f.message(lang)}" for f in mine]
+    if feedback:
+        lines.append(text("report.feedback-written", lang, dir=feedback))
+    checked = count("count.file", sum(1 for ret in returns_read if ret.status != "skipped"), lang)
+    skipped += sum(1 for ret in returns_read if ret.status == "skipped")
+    if skipped:
+        checked += f" ({count('report.files-skipped', skipped, lang)})"
+    lines.append(text("report.check-summary", lang, files=checked, counts=severity_counts(count_by_severity(findings), lang)))
+    return "\n".join(lines)

@@ -18,6 +18,8 @@ import python_calamine as calamine
 
 from . import scan
 from .findings import Finding
+from .messages import register
+from .messages import text as message_text
 
 __all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved"]
 
@@ -29,9 +31,15 @@ MAX_UNCOMPRESSED = 400 * 1024 * 1024
 
 
 class FileProblem(Exception):
-    """A file that cannot be read at all. ``vi`` and ``en`` say why and what to do, in one line."""
+    """A file that cannot be read at all. ``vi`` and ``en`` say why and what to do, in one line:
+    given as a message ``key`` (``file.*``, registered below) and its values, a value that depends
+    on the language as a (vi, en) pair."""
 
-    def __init__(self, path: Path | str, vi: str, en: str, *, skipped: bool = False):
+    def __init__(self, path: Path | str, vi: str = "", en: str = "", *, key: str = "", skipped: bool = False,
+                 **values):
+        if key:
+            vi, en = (message_text(key, lang, **{k: (v[0] if lang == "vi" else v[1]) if isinstance(v, tuple) else v
+                                         for k, v in values.items()}) for lang in ("vi", "en"))
         self.path, self.vi, self.en, self.skipped = Path(path), vi, en, skipped
         super().__init__(f"{self.path.name}: {en}")
 
@@ -383,15 +391,13 @@ def read_bytes(path: Path) -> bytes:
     handle, so that a file replaced between the two is caught too.
     """
     if path.name.startswith("~$"):
-        raise FileProblem(path, "tệp khóa tạm của Excel (~$…), không phải bảng tính",
-                          "an Excel lock file (~$…), not a workbook", skipped=True)
+        raise FileProblem(path, key="file.lock", skipped=True)
     try:
         info = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise FileProblem(path, "liên kết (shortcut) trỏ tới tệp không còn tồn tại", "a link to a file that no longer exists") from None
-        raise FileProblem(path, "không có tệp này (có thể đã bị xóa hoặc đổi tên trong lúc đọc thư mục)",
-                          "no such file (perhaps removed or renamed while the folder was read)") from None
+            raise FileProblem(path, key="file.broken-link") from None
+        raise FileProblem(path, key="file.missing") from None
     except OSError as exc:
         raise _os_problem(path, exc) from None
     _check_regular(path, info)
@@ -399,8 +405,7 @@ def read_bytes(path: Path) -> bytes:
         data, same = _read_once(path)
         if same:
             return data
-    raise FileProblem(path, "tệp thay đổi trong khi đang đọc (đang được chép hoặc lưu?); hãy chạy lại khi tệp đã chép xong",
-                      "the file changed while it was read (being copied or saved?); run again once it is complete")
+    raise FileProblem(path, key="file.changed")
 
 
 def _unchanged(before: os.stat_result, after: os.stat_result, size: int) -> bool:
@@ -413,7 +418,7 @@ def _read_once(path: Path) -> tuple[bytes, bool]:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise FileProblem(path, "tệp đã bị xóa hoặc đổi tên trong lúc đọc", "the file was removed or renamed while it was read") from None
+        raise FileProblem(path, key="file.gone") from None
     except OSError as exc:
         raise _os_problem(path, exc) from None
     try:
@@ -426,7 +431,7 @@ def _read_once(path: Path) -> tuple[bytes, bool]:
                 break
             total += len(chunk)
             if total > MAX_FILE:
-                raise FileProblem(path, "tệp quá lớn (trên 400 MB)", "the file is over 400 MB")
+                raise FileProblem(path, key="file.too-big")
             chunks.append(chunk)
         after = os.fstat(fd)
     except OSError as exc:
@@ -435,24 +440,21 @@ def _read_once(path: Path) -> tuple[bytes, bool]:
         os.close(fd)
     data = b"".join(chunks)
     if not data:
-        raise FileProblem(path, "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+        raise FileProblem(path, key="file.empty")
     return data, _unchanged(info, after, len(data))
 
 
 def _check_regular(path: Path, info: os.stat_result) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise FileProblem(path, "đây là thư mục, không phải tệp", "a folder, not a file")
+        raise FileProblem(path, key="file.folder")
     if not stat.S_ISREG(info.st_mode):
-        raise FileProblem(path, "không phải tệp thường (một đường ống, thiết bị hay socket mang tên bảng tính); không mở",
-                          "not a regular file (a pipe, device or socket with a workbook's name); not opened")
+        raise FileProblem(path, key="file.not-regular")
 
 
 def _os_problem(path: Path, exc: OSError) -> FileProblem:
     if isinstance(exc, PermissionError):
-        return FileProblem(path, "không có quyền đọc tệp; hãy cấp quyền đọc hoặc chép tệp sang thư mục khác",
-                           "permission denied; give read access or copy the file elsewhere")
-    reason = exc.strerror or type(exc).__name__
-    return FileProblem(path, f"không đọc được tệp từ ổ đĩa ({reason})", f"the file cannot be read from disk ({reason})")
+        return FileProblem(path, key="file.permission")
+    return FileProblem(path, key="file.disk", reason=exc.strerror or type(exc).__name__)
 
 
 def _sniff(path: Path, data: bytes | None = None, archive: zipfile.ZipFile | None = None) -> str:
@@ -470,32 +472,76 @@ def _sniff(path: Path, data: bytes | None = None, archive: zipfile.ZipFile | Non
             b"<table" in data[:65536].lower() and b"<" == text[:1] and b"urn:schemas-microsoft-com:office:spreadsheet" not in text):
         return "html"
     if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
-        seems = ("bảng tính XML của Excel 2003; hãy mở bằng Excel và lưu lại dạng .xlsx",
-                 "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx")
+        seems = _pair("file.seems.excel-2003")
     else:
         seems = _seems(data)
-    raise FileProblem(path, f"không phải tệp Excel (.xlsx, .xls) hay .ods: {seems[0]}",
-                      f"not an Excel (.xlsx, .xls) or .ods file: {seems[1]}")
+    raise FileProblem(path, key="file.not-excel", seems=seems)
 
 
-_MAGIC = ((b"%PDF", ("có vẻ là tệp PDF", "it seems to be a PDF")),
-          (b"\x89PNG", ("có vẻ là ảnh PNG", "it seems to be a PNG image")),
-          (b"\xff\xd8\xff", ("có vẻ là ảnh JPEG", "it seems to be a JPEG image")),
-          (b"Rar!", ("có vẻ là tệp nén RAR", "it seems to be a RAR archive")),
-          (b"7z\xbc\xaf", ("có vẻ là tệp nén 7z", "it seems to be a 7z archive")),
-          (b"{\\rtf", ("có vẻ là văn bản RTF", "it seems to be an RTF document")))
+_MAGIC = ((b"%PDF", "file.seems.pdf"), (b"\x89PNG", "file.seems.png"), (b"\xff\xd8\xff", "file.seems.jpeg"),
+          (b"Rar!", "file.seems.rar"), (b"7z\xbc\xaf", "file.seems.7z"), (b"{\\rtf", "file.seems.rtf"))
+
+register({
+    "file.lock": ("tệp khóa tạm của Excel (~$…), không phải bảng tính", "an Excel lock file (~$…), not a workbook"),
+    "file.broken-link": ("liên kết (shortcut) trỏ tới tệp không còn tồn tại", "a link to a file that no longer exists"),
+    "file.missing": ("không có tệp này (có thể đã bị xóa hoặc đổi tên trong lúc đọc thư mục)",
+                     "no such file (perhaps removed or renamed while the folder was read)"),
+    "file.changed": ("tệp thay đổi trong khi đang đọc (đang được chép hoặc lưu?); hãy chạy lại khi tệp đã chép xong",
+                     "the file changed while it was read (being copied or saved?); run again once it is complete"),
+    "file.gone": ("tệp đã bị xóa hoặc đổi tên trong lúc đọc", "the file was removed or renamed while it was read"),
+    "file.too-big": ("tệp quá lớn (trên 400 MB)", "the file is over 400 MB"),
+    "file.empty": ("tệp rỗng (0 byte)", "the file is empty (0 bytes)"),
+    "file.folder": ("đây là thư mục, không phải tệp", "a folder, not a file"),
+    "file.not-regular": ("không phải tệp thường (một đường ống, thiết bị hay socket mang tên bảng tính); không mở",
+                         "not a regular file (a pipe, device or socket with a workbook's name); not opened"),
+    "file.permission": ("không có quyền đọc tệp; hãy cấp quyền đọc hoặc chép tệp sang thư mục khác",
+                        "permission denied; give read access or copy the file elsewhere"),
+    "file.disk": ("không đọc được tệp từ ổ đĩa ({reason})", "the file cannot be read from disk ({reason})"),
+    "file.not-excel": ("không phải tệp Excel (.xlsx, .xls) hay .ods: {seems}", "not an Excel (.xlsx, .xls) or .ods file: {seems}"),
+    "file.broken-zip": ("tệp bị hỏng hoặc chưa tải về hết (zip không đọc được)",
+                        "the file is damaged or incompletely downloaded (broken zip)"),
+    "file.zip-bomb": ("tệp quá lớn khi giải nén (trên 400 MB), có thể là tệp độc hại",
+                      "the file inflates to over 400 MB; refused as possibly malicious"),
+    "file.zip-not-workbook": ("tệp zip này không phải bảng tính Excel hay ODS: {seems}",
+                              "this zip file is not an Excel or ODS workbook: {seems}"),
+    "file.password": ("tệp có mật khẩu mở; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại",
+                      "the file is password-protected; remove the password and send it again"),
+    "file.damaged": ("tệp bị hỏng, không đọc được ({reason})", "the file is damaged and cannot be read ({reason})"),
+    "file.no-table": ("không tìm thấy bảng Phụ lục 1 hay Phụ lục 2 (cần dòng tiêu đề có «STT» và «Nội dung công việc»)",
+                      "no Phụ lục 1 or Phụ lục 2 table found (a header row with «STT» and «Nội dung công việc» is needed)"),
+    "file.seems.excel-2003": ("bảng tính XML của Excel 2003; hãy mở bằng Excel và lưu lại dạng .xlsx",
+                              "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"),
+    "file.seems.pdf": ("có vẻ là tệp PDF", "it seems to be a PDF"),
+    "file.seems.png": ("có vẻ là ảnh PNG", "it seems to be a PNG image"),
+    "file.seems.jpeg": ("có vẻ là ảnh JPEG", "it seems to be a JPEG image"),
+    "file.seems.rar": ("có vẻ là tệp nén RAR", "it seems to be a RAR archive"),
+    "file.seems.7z": ("có vẻ là tệp nén 7z", "it seems to be a 7z archive"),
+    "file.seems.rtf": ("có vẻ là văn bản RTF", "it seems to be an RTF document"),
+    "file.seems.text": ("có vẻ là tệp văn bản đổi đuôi", "it seems to be a text file renamed"),
+    "file.seems.unknown": ("không nhận ra định dạng", "its format is not recognised"),
+    "file.seems.word": ("có vẻ là văn bản Word (.docx, .odt)", "it seems to be a Word document (.docx, .odt)"),
+    "file.seems.presentation": ("có vẻ là bản trình chiếu", "it seems to be a presentation"),
+    "file.seems.zip": ("một tệp nén zip", "a zip archive"),
+    "file.seems.doc": ("có vẻ là văn bản Word (.doc)", "it seems to be a Word document (.doc)"),
+    "file.seems.office": ("một tệp Office không phải bảng tính", "an Office file that is not a workbook"),
+})
+
+
+def _pair(key: str) -> tuple[str, str]:
+    """The message ``key`` as a (vi, en) pair, for a value a longer message takes in either language."""
+    return message_text(key, "vi"), message_text(key, "en")
 
 
 def _seems(data: bytes) -> tuple[str, str]:
-    for magic, seems in _MAGIC:
+    for magic, key in _MAGIC:
         if data.startswith(magic):
-            return seems
+            return _pair(key)
     sample = data[:4096]
     try:
         sample.decode("utf-8")
-        return "có vẻ là tệp văn bản đổi đuôi", "it seems to be a text file renamed"
+        return _pair("file.seems.text")
     except UnicodeDecodeError:
-        return "không nhận ra định dạng", "its format is not recognised"
+        return _pair("file.seems.unknown")
 
 
 def _zip_kind(path: Path, data: bytes, archive: zipfile.ZipFile | None = None) -> str:
@@ -504,24 +550,21 @@ def _zip_kind(path: Path, data: bytes, archive: zipfile.ZipFile | None = None) -
         infos = archive.infolist()
         mimetype = archive.read("mimetype")[:100] if "mimetype" in archive.NameToInfo else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
-        raise FileProblem(path, "tệp bị hỏng hoặc chưa tải về hết (zip không đọc được)",
-                          "the file is damaged or incompletely downloaded (broken zip)") from None
+        raise FileProblem(path, key="file.broken-zip") from None
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise FileProblem(path, "tệp quá lớn khi giải nén (trên 400 MB), có thể là tệp độc hại",
-                          "the file inflates to over 400 MB; refused as possibly malicious")
+        raise FileProblem(path, key="file.zip-bomb")
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names and (not mimetype or b"spreadsheet" in mimetype):
         return "ods"
     if "word/document.xml" in names or b"text" in mimetype:
-        seems = ("có vẻ là văn bản Word (.docx, .odt)", "it seems to be a Word document (.docx, .odt)")
+        seems = _pair("file.seems.word")
     elif "ppt/presentation.xml" in names or b"presentation" in mimetype:
-        seems = ("có vẻ là bản trình chiếu", "it seems to be a presentation")
+        seems = _pair("file.seems.presentation")
     else:
-        seems = ("một tệp nén zip", "a zip archive")
-    raise FileProblem(path, f"tệp zip này không phải bảng tính Excel hay ODS: {seems[0]}",
-                      f"this zip file is not an Excel or ODS workbook: {seems[1]}")
+        seems = _pair("file.seems.zip")
+    raise FileProblem(path, key="file.zip-not-workbook", seems=seems)
 
 
 def _ole_kind(path: Path, data: bytes) -> str:
@@ -535,10 +578,8 @@ def _ole_kind(path: Path, data: bytes) -> str:
         if _xls_encrypted(data):
             raise _password(path)
         return "xls"
-    seems = ("có vẻ là văn bản Word (.doc)", "it seems to be a Word document (.doc)") if has("WordDocument") else \
-        ("một tệp Office không phải bảng tính", "an Office file that is not a workbook")
-    raise FileProblem(path, f"không phải tệp Excel (.xlsx, .xls) hay .ods: {seems[0]}",
-                      f"not an Excel (.xlsx, .xls) or .ods file: {seems[1]}")
+    seems = _pair("file.seems.doc" if has("WordDocument") else "file.seems.office")
+    raise FileProblem(path, key="file.not-excel", seems=seems)
 
 
 def _xls_encrypted(data: bytes) -> bool:
@@ -590,10 +631,9 @@ def _timestamp(text: str) -> dt.datetime | None:
 
 
 def _password(path: Path) -> FileProblem:
-    return FileProblem(path, "tệp có mật khẩu mở; hãy gỡ mật khẩu (File > Info > Protect Workbook) rồi gửi lại",
-                       "the file is password-protected; remove the password and send it again")
+    return FileProblem(path, key="file.password")
 
 
 def _broken(path: Path, exc: BaseException) -> FileProblem:
     reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-    return FileProblem(path, f"tệp bị hỏng, không đọc được ({reason})", f"the file is damaged and cannot be read ({reason})")
+    return FileProblem(path, key="file.damaged", reason=reason)

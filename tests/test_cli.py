@@ -78,7 +78,7 @@ def test_a_workbook_without_a_decision_table(tmp_path):
 
 def test_missing_file(tmp_path):
     result = run("read", str(tmp_path / "khong-co.xlsx"))
-    assert result.returncode == 2 and "không có tệp này" in result.stderr
+    assert result.returncode == 2 and "không có tệp hay thư mục này" in result.stderr
 
 
 def test_every_command_has_help():
@@ -91,4 +91,4 @@ def test_every_command_has_help():
 
 def test_no_command_shows_help_and_exits_2():
     result = run()
-    assert result.returncode == 2 and "usage" in result.stdout
+    assert result.returncode == 2 and "Cách dùng" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import shutil
 
 import pytest
 
@@ -420,10 +421,19 @@ def test_a_comparison_workbook_is_not_taken_for_a_plan_or_a_return(inserted_book
     assert main(["diff", str(inserted_book), str(bundled_plan_path())]) == 2
     err = capsys.readouterr().err
     assert "so-sanh.xlsx" in err and "cchc-xlsx diff" in err and len(err.strip().splitlines()) == 1
-    main(["check", str(inserted_book), "--json", "--lang", "en"])
+    # alone, it is nothing to check (exit 2, one line, naming why it was skipped)
+    assert main(["check", str(inserted_book), "--json", "--lang", "en"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert "so-sanh.xlsx" in error["message"] and "comparison of two plans" in error["message"]
+    # among returns, it is skipped with a finding and the return beside it is checked
+    folder = inserted_book.parent / "returns-and-a-diff"
+    folder.mkdir()
+    shutil.copy(inserted_book, folder)
+    shutil.copy(bundled_plan_path().parent / "returns" / "cchc-2018-so-noi-vu.xlsx", folder)
+    main(["check", str(folder), "--json", "--lang", "en"])
     findings = json.loads(capsys.readouterr().out)["findings"]
-    assert [(f["code"], f["file"]) for f in findings] == [("file-skipped", "so-sanh.xlsx")]
-    assert "comparison of two plans" in findings[0]["message"]
+    skipped = [f for f in findings if f["file"] == "so-sanh.xlsx"]
+    assert [f["code"] for f in skipped] == ["file-skipped"] and "comparison of two plans" in skipped[0]["message"]
 
 
 def test_fields_a_plan_has_no_column_for_are_said_not_compared(tmp_path, capsys):

@@ -46,3 +46,18 @@ def test_a_key_cannot_be_registered_twice_with_other_text():
 ])
 def test_language_from_flag_then_environment(argv, environ, expected):
     assert language(argv, environ) == expected
+
+
+@pytest.mark.parametrize("n,vi,en", [(0, "0 lỗi", "0 errors"), (1, "1 lỗi", "1 error"), (2, "2 lỗi", "2 errors"),
+                                     (1234, "1.234 lỗi", "1,234 errors")])
+def test_counts_read_naturally_in_both_languages(n, vi, en):
+    from cchc_xlsx.messages import count, severity_counts
+    assert count("count.error", n) == vi and count("count.error", n, "en") == en
+    assert severity_counts({"error": 1, "warning": 2, "info": 1}, "en") == "1 error, 2 warnings, 1 note"
+    assert severity_counts({"error": 1, "warning": 2, "info": 1}) == "1 lỗi, 2 cảnh báo, 1 ghi chú"
+
+
+def test_a_counted_message_has_one_vietnamese_form_and_at_most_two_english():
+    for key, (vi, en) in CATALOGUE.items():
+        assert "|" not in vi, f"{key}: Vietnamese has no plural"
+        assert en.count("|") <= 1, key

@@ -464,8 +464,9 @@ def test_a_plan_saved_while_it_is_read_stops_the_run(folder, bundled_path, tmp_p
         return result
 
     monkeypatch.setattr(module, "read_plan_file", read_then_save)
-    with pytest.raises(ToolError, match="changed while it was read"):
+    with pytest.raises(ToolError, match="thay đổi trong khi đang đọc") as caught:
         consolidate([folder], plan)
+    assert "changed while it was read" in caught.value.message("en")
 
 
 def test_sources_give_the_plans_size_and_hash(folder, bundled_path):
