@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
+from .pages import Pager
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
@@ -33,18 +34,30 @@ def issued_with(plan) -> str:
     return f"(Tổng hợp kế hoạch của tỉnh {plan.province})" if plan.province else ""
 
 
-def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str) -> None:
+def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str, pager: Pager) -> None:
     ws.set_row(0, 21)
+    pager.add(0, 21)
     ws.merge_range(0, 0, 0, last_col, heading, book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     if subtitle:
         ws.set_row(1, 17)
+        pager.add(1, 17)
         ws.merge_range(1, 0, 1, last_col, subtitle, book.fmt(italic=True, align="center"))
 
 
-def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> None:
+def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> float:
+    """Set the two header rows' heights; return their sum (repeated on every page)."""
     tallest = max(row_height([(text, widths[name])], bold=True) for name, text in labels.items())
     ws.set_row(top, max(17.0, tallest / 2))
     ws.set_row(top + 1, max(17.0, tallest / 2))
+    return 2 * max(17.0, tallest / 2)
+
+
+def _pager(widths: dict[str, float], hidden: tuple[str, ...] = ()) -> Pager:
+    return Pager([w for name, w in widths.items() if name not in hidden])
+
+
+#: Rows kept on the page of the row below them: a task's and an output's header rows.
+KEEP_WITH_NEXT = frozenset({"task", "output"})
 
 
 # --------------------------------------------------------------------------- Phụ lục 1
@@ -64,11 +77,15 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         ws.set_column(i, i, P1_WIDTHS[name], None, {"hidden": name == "level"})
     last = col["funded_agency"]
     year = f" NĂM {layout.year}" if layout.year else ""
-    _titles(ws, book, last, f"Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}", issued_with(plan))
+    pager = _pager(P1_WIDTHS, hidden=("level",))
+    _titles(ws, book, last, f"Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}", issued_with(plan),
+            pager)
     ws.merge_range(2, col["lead"], 2, last, "ĐVT: Triệu đồng", book.fmt(italic=True, align="right"))
 
     top = P1_FIRST_ROW - 2
-    _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, P1_WIDTHS, top)
+    pager.repeat = _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, P1_WIDTHS, top)
+    pager.add(top, pager.repeat / 2)
+    pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], P1_HEADERS[name])
              for name in ("code", "content", "indicator", "evidence")]
     cells.append((top, col["month_from"], top, col["month_to"], "Thời gian"))
@@ -81,7 +98,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     values = {name: frame[name].tolist() for name in
               ("content", "indicator", "evidence", "from_text", "to_text", "budget", "budget_text",
                "lead", "partners", "funded_agency")}
-    fit = _fits([P1_WIDTHS[name] for name in _P1_TEXT])
+    fit = _fits([P1_WIDTHS[name] for name in ("code", *_P1_TEXT)])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
@@ -101,15 +118,18 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             text, center = rows.style(look.text), rows.style(look.center)
             styles[level] = ((text, text, text, text, center, center), (text, text, text, text))
         first, last = styles[level]
-        rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        rows.texts(0, (stt_label(level, pr.code, labels[i]), contents[i], indicators[i], evidences[i], from_texts[i],
-                       to_texts[i]), first)
+        stt = stt_label(level, pr.code, labels[i])
+        height = fit[level != "activity"]([stt, *(texts[i] for _, texts in text_columns)])
+        pager.add(r, height, level in KEEP_WITH_NEXT)
+        rows.start(r, height)
+        rows.texts(0, (stt, contents[i], indicators[i], evidences[i], from_texts[i], to_texts[i]), first)
         _budget(rows, budget_col, pr, budget_texts[i], look)
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
-    _total_and_split(ws, book, layout, col)
+    _total_and_split(ws, book, layout, col, pager)
     book.print_setup(ws, (top, top + 1))
+    pager.apply(ws)
     ws.freeze_panes(P1_FIRST_ROW, 0)
 
 
@@ -121,11 +141,6 @@ class _Look:
         self.center = book.cell(level, align="center")
         self.number = book.cell(level, num_format=TRIEU)
         self.not_a_number = book.cell(level, font_color="#C00000", align="right")
-
-
-def _lines(level: str) -> int:
-    """At least two lines for an output row: «Kết quả đầu ra 1.2» wraps in the STT column."""
-    return 2 if level == "output" else 1
 
 
 def _fits(widths: list[float]) -> dict[bool, RowFit]:
@@ -146,13 +161,15 @@ def _budget(rows: Rows, c: int, pr, text: str, look: _Look) -> None:
         rows.blank(c, fmt)          # a blank budget stays blank, not 0
 
 
-def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> None:
+def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager: Pager) -> None:
+    """The total row, then the «Trong đó» block (kept on one page when it fits one)."""
     g, h, i = col["budget"], col["lead"], col["partners"]
     last = col["funded_agency"]
     bold = book.cell("task")
     bold_number = book.cell("task", num_format=TRIEU)
     r = layout.total_row
     ws.set_row(r, 18)
+    pager.add(r, 18)
     ws.merge_range(r, 0, r, g - 1, "Tổng cộng", book.cell("task", align="center"))
     if layout.total_formula:
         ws.write_formula(r, g, layout.total_formula, bold_number, trieu(layout.total_dong))
@@ -164,6 +181,9 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> Non
     ws.write_string(r + 2, 0, "Trong đó:", book.fmt(bold=True, italic=True))
     head = r + 3
     ws.set_row(head, 32)
+    pager.add(r + 1, None)
+    pager.add(r + 2, None, keep_with_next=True)
+    pager.add(head, 32, keep_with_next=True)
     ws.write_string(head, 0, "STT", book.header())
     ws.merge_range(head, 1, head, g - 1, "Đơn vị được cấp kinh phí", book.header())
     ws.write_string(head, g, "Theo các hoạt động", book.header())
@@ -171,7 +191,9 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> Non
     ws.write_string(head, i, "Chênh lệch", book.header())
     text, number = book.cell(), book.cell(num_format=TRIEU)
     for n, line in enumerate(layout.split, start=1):
-        ws.set_row(line.row, row_height([(line.label, 30 + 24 + 22 + 16)]))
+        height = row_height([(line.label, 30 + 24 + 22 + 16)])
+        ws.set_row(line.row, height)
+        pager.add(line.row, height, keep_with_next=True)
         ws.write_number(line.row, 0, n, book.cell(align="center"))
         ws.merge_range(line.row, 1, line.row, g - 1, line.label, text)
         ws.write_formula(line.row, g, line.formula, number, trieu(line.dong))
@@ -184,6 +206,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> Non
     s = layout.split_total_row
     first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
     ws.merge_range(s, 0, s, g - 1, "Cộng", book.cell("task", align="center"))
+    pager.add(s, None)
     spent = sum(line.dong for line in layout.split)
     allocated = sum(line.allocation_dong or 0 for line in layout.split)
     sums = [(g, f"=SUM(G{first}:G{end})", spent), (h, f"=SUM(H{first}:H{end})", allocated),
@@ -201,6 +224,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int]) -> Non
                    "trong Quyết định. Các tổng là công thức: sửa ngân sách một hoạt động thì các tổng tự cập nhật.",
                    book.fmt(italic=True, text_wrap=True))
     ws.set_row(s + 1, 30)
+    pager.add(s + 1, 30)
 
 
 # --------------------------------------------------------------------------- Phụ lục 2
@@ -217,11 +241,14 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     for name, i in col.items():
         ws.set_column(i, i, P2_WIDTHS[name])
     year = f" NĂM {layout.year}" if layout.year else ""
+    pager = _pager(P2_WIDTHS)
     _titles(ws, book, len(P2_COLUMNS) - 1,
-            f"Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}", issued_with(plan))
+            f"Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}", issued_with(plan), pager)
     top = P2_FIRST_ROW - 2
     headers = dict(P2_HEADERS, frequency=f"Tần suất thu thập năm {layout.year}" if layout.year else "Tần suất thu thập")
-    _header_heights(ws, headers, P2_WIDTHS, top)
+    pager.repeat = _header_heights(ws, headers, P2_WIDTHS, top)
+    pager.add(top, pager.repeat / 2)
+    pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], headers[name])
              for name in ("code", "content", "indicator", "evidence", "frequency")]
     cells.append((top, col["collector"], top, col["reporter"], "Trách nhiệm"))
@@ -232,7 +259,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     levels = frame["level"].astype(str).tolist()
     codes = frame["code"].tolist()
     values = {name: frame[name].tolist() for name in _P2_TEXT}
-    fit = _fits([P2_WIDTHS[name] for name in _P2_TEXT])
+    fit = _fits([P2_WIDTHS[name] for name in ("code", *_P2_TEXT)])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P2_TEXT]
     frequency_col = col["frequency"]
@@ -247,9 +274,12 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
             look = looks.get(level, looks["activity"])
             text, center = rows.style(look.text), rows.style(look.center)
             styles[level] = [text] + [center if c == frequency_col else text for c, _ in text_columns]
-        texts = [texts[i] for texts in columns]
-        rows.start(r, fit[level != "activity"](texts, _lines(level)))
-        rows.texts(0, [stt_label(level, codes[i], labels[i]), *texts], styles[level])
+        texts = [stt_label(level, codes[i], labels[i]), *(texts[i] for texts in columns)]
+        height = fit[level != "activity"](texts)
+        pager.add(r, height, level in KEEP_WITH_NEXT)
+        rows.start(r, height)
+        rows.texts(0, texts, styles[level])
         rows.end()
     book.print_setup(ws, (top, top + 1))
+    pager.apply(ws)
     ws.freeze_panes(P2_FIRST_ROW, 0)

@@ -1,0 +1,329 @@
+"""Row heights from the text's real wrapped size in the column's font (Pillow's FreeType metrics).
+
+LibreOffice does not refit row heights when it opens a file written by xlsxwriter, and Excel only
+refits a row it is asked to; so every wrapped row is written with a height. The height is measured:
+each word's advance width in Times New Roman (Liberation Serif, its metric twin, where Times is not
+installed), the words wrapped greedily at spaces into the column's text room, as Excel and
+LibreOffice wrap them, times the font's line pitch.
+
+Units. A column ``width`` is in Excel's character units (xlsxwriter's ``set_column``): the column is
+``int(width * 7 + 0.5) + 5`` pixels at 96 dpi in Excel (7 px: the digit width of the default font,
+5 px of padding; XlsxWriter docs, "Worksheet: set_column"; ECMA-376 §18.3.1.13), of which
+``int(width * 7 + 0.5)`` pixels hold text. LibreOffice prints the same column wider (5.5 pt a unit,
+measured), so Excel's room, in points (0.75 pt a pixel), is the one that fits both. A line takes the
+font's line pitch (ascent + descent + line gap, 1.15 em for Times New Roman) rounded up to whole
+pixels, as Excel draws it: 12.75 pt at 11 pt; LibreOffice needs 12.2 pt.
+
+A glyph the font lacks (fonts-liberation 1.x has no Vietnamese letters with two marks, such as «ự»)
+is drawn by LibreOffice in a fallback font (DejaVu Serif, fontconfig's choice); it is measured in that
+font too. With no font file at all, an estimate in characters is used (``estimate_lines``), said once
+as a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+import warnings
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .. import messages
+
+__all__ = ["FONT", "FONT_SIZE", "Measure", "measure", "text_room", "text_lines", "line_points", "row_height",
+           "RowFit", "estimate_lines", "points", "FontMissingWarning", "MAX_HEIGHT"]
+
+FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
+FONT_SIZE = 11
+MAX_HEIGHT = 409.0              # Excel's largest row height, in points
+PADDING_PX = 3                  # above and below the lines, in pixels
+_EM = 2048                      # measuring size in pixels: the fonts' own units, no hinting error
+
+messages.register({
+    "print.font-missing": (
+        "Không tìm thấy phông Times New Roman hay Liberation Serif (gói Debian fonts-liberation2): chiều cao "
+        "dòng được ước lượng theo số ký tự, có thể dư hoặc thiếu khi in.",
+        "Neither Times New Roman nor Liberation Serif is installed (Debian package fonts-liberation2): row "
+        "heights are estimated from character counts and may be too tall or too short in print."),
+})
+
+
+class FontMissingWarning(UserWarning):
+    """No font file to measure with: row heights fall back to the character estimate."""
+
+
+# --------------------------------------------------------------------------- font files
+_STYLES = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic", (True, True): "Bold Italic"}
+_TIMES = {(False, False): ("times.ttf", "Times New Roman.ttf", "Times_New_Roman.ttf"),
+          (True, False): ("timesbd.ttf", "Times New Roman Bold.ttf", "Times_New_Roman_Bold.ttf"),
+          (False, True): ("timesi.ttf", "Times New Roman Italic.ttf", "Times_New_Roman_Italic.ttf"),
+          (True, True): ("timesbi.ttf", "Times New Roman Bold Italic.ttf", "Times_New_Roman_Bold_Italic.ttf")}
+_LIBERATION = {(False, False): "LiberationSerif-Regular.ttf", (True, False): "LiberationSerif-Bold.ttf",
+               (False, True): "LiberationSerif-Italic.ttf", (True, True): "LiberationSerif-BoldItalic.ttf"}
+_DEJAVU = {(False, False): "DejaVuSerif.ttf", (True, False): "DejaVuSerif-Bold.ttf",
+           (False, True): "DejaVuSerif-Italic.ttf", (True, True): "DejaVuSerif-BoldItalic.ttf"}
+_METRIC_TWINS = ("Times New Roman", "Liberation Serif", "Tinos")
+
+
+def _font_dirs() -> list[Path]:
+    dirs = [Path("/usr/share/fonts/truetype/msttcorefonts"), Path("/usr/share/fonts/truetype/liberation2"),
+            Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/liberation-serif"),
+            Path("/usr/share/fonts/liberation"), Path("/usr/share/fonts/truetype/dejavu"),
+            Path("/usr/share/fonts/dejavu"), Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
+            Path.home() / "Library/Fonts", Path.home() / ".local/share/fonts", Path.home() / ".fonts"]
+    windows = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windows:
+        dirs.insert(0, Path(windows) / "Fonts")
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        dirs.insert(1, Path(os.environ["LOCALAPPDATA"]) / "Microsoft/Windows/Fonts")
+    return dirs
+
+
+def _find(names: Iterable[str]) -> Path | None:
+    for folder in _font_dirs():
+        for name in names:
+            path = folder / name
+            if path.is_file():
+                return path
+    return None
+
+
+def _fc_match(pattern: str) -> Path | None:
+    """The file fontconfig gives for ``pattern`` (what LibreOffice on Linux would use), or None."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+    return path if path is not None and path.suffix.lower() in (".ttf", ".otf", ".ttc") and path.is_file() else None
+
+
+@lru_cache(maxsize=None)
+def _font_files(bold: bool, italic: bool) -> tuple[Path | None, Path | None]:
+    """(the Times New Roman or Liberation Serif file, the fallback file for glyphs it lacks)."""
+    from PIL import ImageFont
+
+    style = (bold, italic)
+    primary = _find(_TIMES[style]) or _find([_LIBERATION[style]])
+    if primary is None:
+        found = _fc_match(f"{FONT}:style={_STYLES[style]}")
+        if found is not None and ImageFont.truetype(str(found), 16).getname()[0] in _METRIC_TWINS:
+            primary = found
+    fallback = _fc_match(f"{FONT}:style={_STYLES[style]}:charset=1ef1") or _find([_DEJAVU[style]])
+    if fallback is not None and primary is not None and fallback.resolve() == primary.resolve():
+        fallback = None
+    return primary, fallback
+
+
+# --------------------------------------------------------------------------- measuring
+class Measure:
+    """Widths of texts in one font style, in points at ``size``; ``None`` fonts: the character estimate.
+
+    Widths are remembered per character (a text's width is the sum of its characters' advances:
+    LibreOffice does not kern Times), so measuring a new text costs a dictionary look-up a character.
+    """
+
+    def __init__(self, size: float = FONT_SIZE, bold: bool = False, italic: bool = False) -> None:
+        self.size, self.bold, self.italic = size, bold, italic
+        primary, fallback = _font_files(bold, italic)
+        self.available = primary is not None
+        self._widths: dict[str, float] = {}
+        if not self.available:
+            _say_missing()
+            self.line = _pixels_to_points(math.ceil(1.15 * size * 4 / 3))
+            return
+        from PIL import ImageFont
+
+        basic = ImageFont.Layout.BASIC
+        self._font = ImageFont.truetype(str(primary), _EM, layout_engine=basic)
+        self._fallback = ImageFont.truetype(str(fallback), _EM, layout_engine=basic) if fallback else None
+        self._probe = ImageFont.truetype(str(primary), 32, layout_engine=basic)
+        missing = self._probe.getmask("\U0010fffd")
+        self._notdef = (missing.size, bytes(missing))
+        self.scale = size / _EM
+        # Excel's line: ascent + descent + line gap, in whole pixels at 96 dpi.
+        self.line = _pixels_to_points(math.ceil(self._font.font.height * self.scale * 4 / 3 - 1e-9))
+        self.space = self._font.getlength(" ") * self.scale
+
+    def char(self, ch: str) -> float:
+        width = self._widths.get(ch)
+        if width is None:
+            width = self._widths[ch] = self._measure_char(ch)
+        return width
+
+    def _measure_char(self, ch: str) -> float:
+        if unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\r\n":
+            return 0.0
+        if self._fallback is not None and not self._has(ch):
+            return self._fallback.getlength(ch) * self.scale
+        if not self._has(ch):       # no fallback font: the base letter, a third wider for its marks
+            base = unicodedata.normalize("NFD", ch)[:1]
+            return (self._font.getlength(base) if base and self._has(base) else self._font.getlength("M")) \
+                * self.scale * 1.3
+        return self._font.getlength(ch) * self.scale
+
+    def _has(self, ch: str) -> bool:
+        mask = self._probe.getmask(ch)
+        return (mask.size, bytes(mask)) != self._notdef
+
+    def width(self, text: str) -> float:
+        """Advance width of ``text`` on one line, in points."""
+        widths, char = self._widths, self.char
+        total = 0.0
+        for ch in text:
+            w = widths.get(ch)
+            total += char(ch) if w is None else w
+        return total
+
+    def wrap(self, text: str, room: float) -> list[str]:
+        """The lines ``text`` takes in ``room`` points: broken at spaces, a word longer than a line
+        broken between characters, each ``\\n`` a new line (Excel's and LibreOffice's wrapping)."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in paragraph.split(" "):
+                w = self.width(word)
+                if line and used + self.space + w <= room:
+                    line, used = f"{line} {word}", used + self.space + w
+                    continue
+                if line:
+                    lines.append(line)
+                line, used = "", 0.0
+                while w > room and len(word) > 1:       # a word wider than the column: cut between letters
+                    cut, taken = 1, self.char(word[0])
+                    while cut < len(word) and taken + self.char(word[cut]) <= room:
+                        taken += self.char(word[cut])
+                        cut += 1
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    w = self.width(word)
+                line, used = word, w
+            lines.append(line)
+        return lines
+
+    def lines(self, text: str, room: float) -> int:
+        """How many lines ``text`` takes in ``room`` points (1 for an empty text)."""
+        if not text:
+            return 1
+        if not self.available:
+            return estimate_lines(text, room / _UNIT_POINTS, self.bold)
+        if "\n" not in text and self.width(text) <= room:
+            return 1
+        return len(self.wrap(text, room))
+
+
+@lru_cache(maxsize=None)
+def measure(size: float = FONT_SIZE, bold: bool = False, italic: bool = False) -> Measure:
+    """The shared ``Measure`` of a font style (its widths are cached for the process)."""
+    return Measure(size, bold, italic)
+
+
+_SAID = False
+
+
+def _say_missing() -> None:
+    global _SAID
+    if not _SAID:
+        _SAID = True
+        warnings.warn(messages.text("print.font-missing", messages.language()), FontMissingWarning, stacklevel=3)
+
+
+def _pixels_to_points(pixels: float) -> float:
+    return pixels * 0.75
+
+
+def text_room(width: float) -> float:
+    """Points of text a column of ``width`` Excel character units holds on a line: ``int(width × 7 + 0.5)``
+    pixels at 96 dpi (Excel's column less its 5 pixels of padding), 0.75 pt each."""
+    if width <= 0:
+        return 0.0
+    if width < 1:
+        return int(width * 12 + 0.5) * 0.75
+    return int(width * 7 + 0.5) * 0.75
+
+
+def points(height: float) -> float:
+    """A height in points as the workbook stores it: whole pixels (xlsxwriter's ``set_row`` rounding)."""
+    return int(height * 4.0 / 3.0 + 0.5) * 0.75
+
+
+def line_points(size: float = FONT_SIZE, bold: bool = False) -> float:
+    return measure(size, bold).line
+
+
+def text_lines(text: str, width: float, bold: bool = False, size: float = FONT_SIZE) -> int:
+    """Lines ``text`` takes in a column of ``width`` Excel units, in Times New Roman ``size`` pt."""
+    return measure(size, bold).lines(text, text_room(width))
+
+
+def row_height(cells: Iterable[tuple[str, float]], bold: bool = False, font_size: float = FONT_SIZE) -> float:
+    """Height in points for a row whose wrapped cells hold ``(text, column width in Excel units)``:
+    the most lines of any cell times the line pitch, plus padding; at most Excel's 409 pt."""
+    m = measure(font_size, bold)
+    lines = max((m.lines(text, text_room(width)) for text, width in cells), default=1)
+    return _height(lines, m.line)
+
+
+def _height(lines: int, line: float) -> float:
+    return min(MAX_HEIGHT, round(lines * line + PADDING_PX * 0.75, 2))
+
+
+_FIT_CACHE = 20_000
+
+
+class RowFit:
+    """``row_height`` for the many rows of one table: each column's room is worked out once, and each
+    text's line count is remembered (a big plan repeats its agencies, indicators and frequencies).
+
+    ``min_lines=2`` for output rows: «Kết quả đầu ra 1.2» takes two lines in the STT column.
+    """
+
+    def __init__(self, widths: Iterable[float], bold: bool = False, font_size: float = FONT_SIZE) -> None:
+        self.measure = measure(font_size, bold)
+        self.rooms = [text_room(w) for w in widths]
+        self._lines: list[dict[str, int]] = [{} for _ in self.rooms]   # per column: text -> lines
+        self._heights: dict[int, float] = {}
+
+    def __call__(self, texts: Iterable[object], min_lines: int = 1) -> float:
+        lines = min_lines
+        count = self.measure.lines
+        for text, known, room in zip(texts, self._lines, self.rooms):
+            n = known.get(text)
+            if n is None:
+                if not isinstance(text, str):
+                    continue
+                n = count(text, room)
+                if len(known) < _FIT_CACHE:         # bounded memory
+                    known[text] = n
+            if n > lines:
+                lines = n
+        height = self._heights.get(lines)
+        if height is None:
+            height = self._heights[lines] = _height(lines, self.measure.line)
+        return height
+
+
+# --------------------------------------------------------------------------- the estimate
+# Without a font file: Vietnamese in Times New Roman 11 averages ~6 px a character and a column unit
+# is 7 px, so a line holds ~1.1 characters per unit, less the part of a word that does not fit;
+# capitals are a third wider (measured on LibreOffice's PDF of Phụ lục 1). It errs on the generous side.
+_UNIT_POINTS = 5.25             # one Excel width unit of text room, in points (7 px)
+_CHARS_PER_UNIT = 1.1
+_WORD_SLACK = 2
+_UPPER = 1.35
+
+
+def estimate_lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines ``text`` takes in ``width`` Excel units by the character estimate (no font at hand)."""
+    if not text:
+        return 1
+    per_line = max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
+    return sum(max(1, math.ceil((len(part) * (_UPPER if part.isupper() else 1)) / per_line))
+               for part in text.split("\n"))
