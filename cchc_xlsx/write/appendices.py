@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
-from .pages import Pager
+from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
@@ -54,10 +54,6 @@ def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: i
 
 def _pager(widths: dict[str, float], hidden: tuple[str, ...] = ()) -> Pager:
     return Pager([w for name, w in widths.items() if name not in hidden])
-
-
-#: Rows kept on the page of the row below them: a task's and an output's header rows.
-KEEP_WITH_NEXT = frozenset({"task", "output"})
 
 
 # --------------------------------------------------------------------------- Phụ lục 1

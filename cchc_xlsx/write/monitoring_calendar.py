@@ -13,9 +13,10 @@ import pandas as pd
 
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .layout import Layout
+from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 
-__all__ = ["collection_months", "activity_window", "write_calendar_sheet", "RULES", "MARK"]
+__all__ = ["collection_months", "activity_window", "month_ranges", "write_calendar_sheet", "RULES", "MARK"]
 
 MARK = "x"
 MONTHS = range(1, 13)
@@ -135,12 +136,21 @@ def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
     return windows
 
 
+def month_ranges(months) -> str:
+    """Months as runs: ``[1, 2, 5, 6, 7, 12]`` -> ``T1–T2, T5–T7, T12`` ("" for none); a run of two is
+    a range too, so a year's list is never longer than six ranges."""
+    months = sorted(set(months))
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    return ", ".join(f"T{a}–T{b}" if a != b else f"T{a}" for a, b in runs)
+
+
 def _span(months: list[int]) -> str:
-    if not months:
-        return "ngoài năm"
-    if months == list(range(months[0], months[-1] + 1)):
-        return f"T{months[0]}–T{months[-1]}" if len(months) > 1 else f"T{months[0]}"
-    return ", ".join(f"T{m}" for m in months)
+    return month_ranges(months) if months else "ngoài năm"
 
 
 WIDTHS = {"code": 13, "content": 40, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
@@ -157,15 +167,22 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     ws.set_column(month_col, month_col + 11, WIDTHS["month"])
     ws.set_column(count_col, count_col, WIDTHS["count"])
 
+    pager = Pager([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]]
+                  + [WIDTHS["month"]] * 12 + [WIDTHS["count"]])
     ws.set_row(0, 21)
+    pager.add(0, 21)
     ws.merge_range(0, 0, 0, count_col, f"LỊCH THEO DÕI, THU THẬP SỐ LIỆU NĂM {year}",
                    book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     note = book.fmt(italic=True, text_wrap=True, font_size=10)
     for r, text in enumerate(RULES, start=1):
-        ws.set_row(r, row_height([(text, 150)], font_size=10))
+        height = row_height([(text, sum(WIDTHS.values()) + 11 * WIDTHS["month"])], font_size=10)
+        ws.set_row(r, height)
+        pager.add(r, height)
         ws.merge_range(r, 0, r, count_col, text, note)
     head = len(RULES) + 2
     ws.set_row(head, 32)
+    pager.add(head, 32)
+    pager.repeat = 32
     for c, text in enumerate(["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]):
         ws.write_string(head, c, text, book.header())
     for m in MONTHS:
@@ -179,8 +196,9 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     row = head + 1
     first = row
     last_letter = chr(ord("A") + count_col - 1)
-    fit = {bold: RowFit([WIDTHS["content"], WIDTHS["frequency"]], bold) for bold in (False, True)}
-    task_fit = RowFit([sum(WIDTHS.values()) + 11 * WIDTHS["month"]], bold=True)
+    fit = {bold: RowFit([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]], bold)
+           for bold in (False, True)}
+    task_fit = RowFit([WIDTHS["code"], sum(WIDTHS.values()) - WIDTHS["code"] + 11 * WIDTHS["month"]], bold=True)
     looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
              for level in ("task", "output", "activity")}
     rows = Rows(ws, 0, count_col)
@@ -190,7 +208,9 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         level, code = levels[i], codes[i]
         text_fmt, center, mark = looks.get(level, looks["activity"])
         if level == "task":
-            ws.set_row(row, task_fit([contents[i]]))
+            height = task_fit([stt_label(level, code, labels[i]), contents[i]])
+            ws.set_row(row, height)
+            pager.add(row, height, keep_with_next=True)
             ws.write_string(row, 0, stt_label(level, code, labels[i]), text_fmt)
             ws.merge_range(row, 1, row, count_col, contents[i] or "", text_fmt)
             row += 1
@@ -215,8 +235,11 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             shown = written
         if level not in styles:
             styles[level] = (rows.style(text_fmt),) * 3 + (rows.style(center),)
-        rows.start(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
-        rows.texts(0, (stt_label(level, code, labels[i]), contents[i], shown, span), styles[level])
+        texts = (stt_label(level, code, labels[i]), contents[i], shown, span)
+        height = fit[level != "activity"](texts)
+        pager.add(row, height, level in KEEP_WITH_NEXT)
+        rows.start(row, height)
+        rows.texts(0, texts, styles[level])
         rows.repeat(due_cols, MARK, mark)     # empty months stay empty: their borders are a conditional format
         for m in due:
             per_month[m - 1] += 1
@@ -228,6 +251,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             "type": "formula", "criteria": "=TRUE",
             "format": book.workbook.add_format({"border": 1, "border_color": "#808080"})})
     ws.set_row(row, 30)
+    pager.add(row, 30)
     ws.merge_range(row, 0, row, 3, "Số lượt thu thập trong tháng", book.cell("task", align="center"))
     for m in MONTHS:
         c = month_col + m - 1
@@ -237,4 +261,5 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     ws.write_formula(row, count_col, f"=SUM(E{row + 1}:{last_letter}{row + 1})", book.cell("task", align="center"),
                      sum(per_month))
     book.print_setup(ws, (head, head))
+    pager.apply(ws)
     ws.freeze_panes(head + 1, 0)

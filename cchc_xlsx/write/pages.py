@@ -29,7 +29,10 @@ from collections.abc import Iterable
 from .book import FOOTER_MARGIN, HEADER_MARGIN, MARGINS
 from .fit import points
 
-__all__ = ["Pager", "page_room", "print_scale", "MAX_BREAKS"]
+__all__ = ["Pager", "page_room", "print_scale", "MAX_BREAKS", "KEEP_WITH_NEXT"]
+
+#: Levels whose rows are kept on the page of the row below them: a task's and an output's header rows.
+KEEP_WITH_NEXT = frozenset({"task", "output"})
 
 MAX_BREAKS = 1023                       # xlsxwriter's (and Excel's) limit on manual breaks a sheet
 A4_LANDSCAPE = (841.89, 595.28)         # points
