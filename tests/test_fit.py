@@ -119,3 +119,21 @@ def test_a_chain_longer_than_a_page_still_breaks():
     for row in range(10):
         pager.add(row, 20, keep_with_next=True)
     assert pager.breaks == [2, 4, 6, 8]
+
+
+@needs_font
+def test_balanced_widths_keep_the_total_and_shorten_the_table():
+    long_text = TEXT + " " + TEXT
+    rows = [([f"Hoạt động 1.{k}", long_text, "Sở Tư pháp", "12"], False) for k in range(30)]
+    widths = [13, 20, 30, 8]
+    shared = fit.balance_widths(widths, rows, [0, 1, 2])
+
+    def lines(ws):
+        return sum(max(fit.text_lines(t, w) for t, w in zip(texts, ws)) for texts, _ in rows)
+
+    assert sum(shared) == sum(widths) and shared[3] == 8               # the fixed column keeps its width
+    assert shared[1] > 20 and shared[0] + shared[2] < 43              # the long texts take the room
+    assert lines(shared) < lines(widths)
+    assert fit.text_lines("Sở Tư pháp", shared[2]) == 1
+    assert shared[0] >= 0.6 * 13 and shared[2] >= fit.measure().width("pháp") / 5.25  # a word is never cut
+    assert fit.balance_widths(widths, [], [0, 1]) == widths            # nothing to measure: unchanged

@@ -16,6 +16,18 @@ from cchc_xlsx.write.monitoring_calendar import month_ranges
 RETURNS = Path(__file__).resolve().parents[1] / "workbooks" / "daklak-2018" / "returns"
 
 
+def widths(ws) -> dict[str, float]:
+    """Column letter -> width in Excel units as set (openpyxl groups equal neighbours; xlsxwriter
+    stores the width with its 5 pixels of padding)."""
+    from openpyxl.utils import get_column_letter
+
+    found = {}
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min, dim.max + 1):
+            found[get_column_letter(c)] = (dim.width * 7 - 5) / 7
+    return found
+
+
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
     out = write_workbook(consolidate([RETURNS]), tmp_path_factory.mktemp("fit") / "tong-hop.xlsx")
@@ -42,8 +54,8 @@ def test_the_calendar_shows_each_window_as_ranges_that_fit_their_cell(workbook):
         windows += 1
         marks = [m for m in range(1, 13) if ws.cell(r, 4 + m).value == "x"]
         assert "," not in window or "–" in window or len(window.split(", ")) == len(marks), (r, window)
-        height = ws.row_dimensions[r].height
-        assert height >= row_height([(window, (ws.column_dimensions["D"].width * 7 - 5) / 7)]) - 0.01, (r, window)
+        height = ws.row_dimensions[r].height or 15
+        assert height >= row_height([(window, widths(ws)["D"])]) - 0.01, (r, window)
     assert windows > 50
     assert any(", " in ws.cell(r, 4).value for r in range(head + 1, ws.max_row + 1)
                if isinstance(ws.cell(r, 4).value, str))      # the seed has split windows: T1–T2, T5–T12
@@ -80,13 +92,13 @@ def test_no_page_ends_on_a_task_or_output_row(workbook, sheet):
 
 def test_phu_luc_1_rows_hold_their_wrapped_text(workbook):
     ws = workbook["Phụ lục 1"]
-    widths = {c: (ws.column_dimensions[c].width * 7 - 5) / 7 for c in "ABCDHIJ"}   # stored: + 5 px
+    columns = {c: w for c, w in widths(ws).items() if c in "ABCDHIJ"}
     checked = 0
     for r in range(6, ws.max_row + 1):
         level = ws.cell(r, 11).value
         if level not in ("Nhiệm vụ", "Kết quả đầu ra", "Hoạt động"):
             continue
-        texts = [(str(ws[f"{c}{r}"].value or ""), w) for c, w in widths.items()]
+        texts = [(str(ws[f"{c}{r}"].value or ""), w) for c, w in columns.items()]
         needed = row_height(texts, bold=level != "Hoạt động")
         assert (ws.row_dimensions[r].height or 15) == pytest.approx(needed, abs=0.76), r     # whole pixels
         checked += 1

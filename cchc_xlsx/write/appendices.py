@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
+from .fit import balance_widths
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
@@ -13,6 +14,9 @@ P1_WIDTHS = {"code": 13, "content": 30, "indicator": 24, "evidence": 22, "month_
              "budget": 10, "lead": 16, "partners": 17, "funded_agency": 15, "level": 10}
 P2_WIDTHS = {"code": 13, "content": 32, "indicator": 28, "evidence": 26, "frequency": 14, "collector": 28,
              "reporter": 20}
+#: The columns whose widths are shared out by the plan's texts (the months and the budget keep theirs).
+P1_BALANCED = ("code", "content", "indicator", "evidence", "lead", "partners", "funded_agency")
+P2_BALANCED = ("code", "content", "indicator", "evidence", "frequency", "collector", "reporter")
 _P1_TEXT = ("content", "indicator", "evidence", "lead", "partners", "funded_agency")
 _P2_TEXT = ("content", "indicator", "evidence", "frequency", "collector", "reporter")
 
@@ -56,6 +60,27 @@ def _pager(widths: dict[str, float], hidden: tuple[str, ...] = ()) -> Pager:
     return Pager([w for name, w in widths.items() if name not in hidden])
 
 
+_SAMPLE = 200       # rows measured to share the columns' widths (evenly spaced over a big plan)
+
+
+def balanced(widths: dict[str, float], frame, order: list[int], movable: tuple[str, ...]) -> dict[str, float]:
+    """The sheet's column widths, the same total shared among the ``movable`` text columns so that
+    the plan's rows print shortest (``fit.balance_widths``); the STT column holds the rows' labels."""
+    names = list(widths)
+    levels = frame["level"].astype(str).tolist()
+    codes = frame["code"].tolist()
+    labels = labels_of(frame)
+    picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
+    columns = {name: frame[name].tolist() for name in names if name in frame and name != "code"}
+    rows = []
+    for i in picked:
+        texts = [stt_label(levels[i], codes[i], labels[i]) if name == "code" else columns.get(name, [""] * (i + 1))[i]
+                 for name in names]
+        rows.append((texts, levels[i] != "activity"))
+    shared = balance_widths([widths[name] for name in names], rows, [names.index(name) for name in movable])
+    return dict(zip(names, shared))
+
+
 # --------------------------------------------------------------------------- Phụ lục 1
 P1_HEADERS = {"code": "STT", "content": "Nội dung công việc", "indicator": "Chỉ số đánh giá/tác động/mục tiêu",
               "evidence": "Tài liệu kiểm chứng, xác minh", "month_from": "Từ tháng", "month_to": "Đến tháng",
@@ -69,17 +94,18 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     plan = consolidation.plan
     frame = plan.plan
     col = {name: i for i, name in enumerate(P1_COLUMNS)}
+    widths = balanced(P1_WIDTHS, frame, [pr.index for pr in layout.plan_rows], P1_BALANCED)
     for name, i in col.items():
-        ws.set_column(i, i, P1_WIDTHS[name], None, {"hidden": name == "level"})
+        ws.set_column(i, i, widths[name], None, {"hidden": name == "level"})
     last = col["funded_agency"]
     year = f" NĂM {layout.year}" if layout.year else ""
-    pager = _pager(P1_WIDTHS, hidden=("level",))
+    pager = _pager(widths, hidden=("level",))
     _titles(ws, book, last, f"Phụ lục 1. KẾ HOẠCH HOẠT ĐỘNG VÀ NGÂN SÁCH THỰC HIỆN CCHC{year}", issued_with(plan),
             pager)
     ws.merge_range(2, col["lead"], 2, last, "ĐVT: Triệu đồng", book.fmt(italic=True, align="right"))
 
     top = P1_FIRST_ROW - 2
-    pager.repeat = _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, P1_WIDTHS, top)
+    pager.repeat = _header_heights(ws, {k: v for k, v in P1_HEADERS.items() if k != "level"}, widths, top)
     pager.add(top, pager.repeat / 2)
     pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], P1_HEADERS[name])
@@ -94,7 +120,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     values = {name: frame[name].tolist() for name in
               ("content", "indicator", "evidence", "from_text", "to_text", "budget", "budget_text",
                "lead", "partners", "funded_agency")}
-    fit = _fits([P1_WIDTHS[name] for name in ("code", *_P1_TEXT)])
+    fit = _fits([widths[name] for name in ("code", *_P1_TEXT)])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
@@ -123,7 +149,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
-    _total_and_split(ws, book, layout, col, pager)
+    _total_and_split(ws, book, layout, col, pager, widths)
     book.print_setup(ws, (top, top + 1))
     pager.apply(ws)
     ws.freeze_panes(P1_FIRST_ROW, 0)
@@ -157,7 +183,8 @@ def _budget(rows: Rows, c: int, pr, text: str, look: _Look) -> None:
         rows.blank(c, fmt)          # a blank budget stays blank, not 0
 
 
-def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager: Pager) -> None:
+def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager: Pager,
+                     widths: dict[str, float]) -> None:
     """The total row, then the «Trong đó» block (kept on one page when it fits one)."""
     g, h, i = col["budget"], col["lead"], col["partners"]
     last = col["funded_agency"]
@@ -187,7 +214,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager:
     ws.write_string(head, i, "Chênh lệch", book.header())
     text, number = book.cell(), book.cell(num_format=TRIEU)
     for n, line in enumerate(layout.split, start=1):
-        height = row_height([(line.label, 30 + 24 + 22 + 16)])
+        height = row_height([(line.label, sum(widths[name] for name in P1_COLUMNS[1:col["budget"]]))])
         ws.set_row(line.row, height)
         pager.add(line.row, height, keep_with_next=True)
         ws.write_number(line.row, 0, n, book.cell(align="center"))
@@ -202,7 +229,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager:
     s = layout.split_total_row
     first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
     ws.merge_range(s, 0, s, g - 1, "Cộng", book.cell("task", align="center"))
-    pager.add(s, None)
+    pager.add(s, None, keep_with_next=True)      # the note below the block stays with it
     spent = sum(line.dong for line in layout.split)
     allocated = sum(line.allocation_dong or 0 for line in layout.split)
     sums = [(g, f"=SUM(G{first}:G{end})", spent), (h, f"=SUM(H{first}:H{end})", allocated),
@@ -234,15 +261,16 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     plan = consolidation.plan
     frame = plan.monitoring
     col = {name: i for i, name in enumerate(P2_COLUMNS)}
+    widths = balanced(P2_WIDTHS, frame, layout.monitoring_order, P2_BALANCED)
     for name, i in col.items():
-        ws.set_column(i, i, P2_WIDTHS[name])
+        ws.set_column(i, i, widths[name])
     year = f" NĂM {layout.year}" if layout.year else ""
-    pager = _pager(P2_WIDTHS)
+    pager = _pager(widths)
     _titles(ws, book, len(P2_COLUMNS) - 1,
             f"Phụ lục 2. BẢNG PHÂN CÔNG THEO DÕI, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH CCHC{year}", issued_with(plan), pager)
     top = P2_FIRST_ROW - 2
     headers = dict(P2_HEADERS, frequency=f"Tần suất thu thập năm {layout.year}" if layout.year else "Tần suất thu thập")
-    pager.repeat = _header_heights(ws, headers, P2_WIDTHS, top)
+    pager.repeat = _header_heights(ws, headers, widths, top)
     pager.add(top, pager.repeat / 2)
     pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], headers[name])
@@ -255,7 +283,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout) -> Non
     levels = frame["level"].astype(str).tolist()
     codes = frame["code"].tolist()
     values = {name: frame[name].tolist() for name in _P2_TEXT}
-    fit = _fits([P2_WIDTHS[name] for name in ("code", *_P2_TEXT)])
+    fit = _fits([widths[name] for name in ("code", *_P2_TEXT)])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P2_TEXT]
     frequency_col = col["frequency"]

@@ -29,14 +29,14 @@ import subprocess
 import sys
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from .. import messages
 
 __all__ = ["FONT", "FONT_SIZE", "Measure", "measure", "text_room", "text_lines", "line_points", "row_height",
-           "RowFit", "estimate_lines", "points", "FontMissingWarning", "MAX_HEIGHT"]
+           "RowFit", "estimate_lines", "points", "FontMissingWarning", "MAX_HEIGHT", "balance_widths"]
 
 FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
 FONT_SIZE = 11
@@ -327,3 +327,96 @@ def estimate_lines(text: str, width: float, bold: bool = False) -> int:
     per_line = max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
     return sum(max(1, math.ceil((len(part) * (_UPPER if part.isupper() else 1)) / per_line))
                for part in text.split("\n"))
+
+
+# --------------------------------------------------------------------------- column widths
+def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object], bool]],
+                   movable: Iterable[int], *, sample: int = 300, low: float = 0.6, high: float = 1.8,
+                   rounds: int = 200) -> list[float]:
+    """Column widths (Excel units) of the same total that print the table shortest.
+
+    A printed sheet is scaled to one page wide, so its total width fixes the size of the print; how
+    it is shared among the columns decides how many lines each row takes, and a row is as tall as
+    its tallest cell. Whole units are moved from one ``movable`` column to another while the sum of
+    the rows' lines goes down (``rows``: each row's cell texts in column order and whether it is
+    bold; at most ``sample`` of them, evenly spaced, are measured). A column keeps between ``low``
+    and ``high`` times its width, and never gets too narrow for its longest word.
+    Returns the widths in column order; the others are unchanged.
+    """
+    import numpy as np
+
+    widths = list(widths)
+    movable = [c for c in movable if 0 <= c < len(widths)]
+    if len(rows) > sample:
+        rows = [rows[k * len(rows) // sample] for k in range(sample)]
+    if len(movable) < 2 or not rows:
+        return widths
+    words = [[_word_widths(measure(FONT_SIZE, bold), t) if isinstance(t, str) else None for t in texts]
+             for texts, bold in rows]
+    fixed = [c for c in range(len(widths)) if c not in movable]
+    base = np.ones(len(rows), dtype=np.int32)
+    for c in fixed:
+        room = text_room(widths[c])
+        base = np.maximum(base, [_count(r[c], room) if c < len(r) else 1 for r in words])
+    grids, lines = {}, {}
+    for c in movable:
+        longest = max((w for r in words if c < len(r) and r[c] for para in r[c][0] for w in para), default=0.0)
+        least = max(low * widths[c], (longest / 0.75 + 0.5) / 7, 1.0)
+        steps = range(-max(0, int(widths[c] - least)), max(0, int(high * widths[c] - widths[c])) + 1)
+        grids[c] = [widths[c] + k for k in steps]
+        lines[c] = np.array([[_count(r[c], text_room(w)) if c < len(r) else 1 for r in words] for w in grids[c]],
+                            dtype=np.int32)
+    at = {c: grids[c].index(widths[c]) for c in movable}
+
+    def total(position: dict[int, int]) -> int:
+        return int(np.maximum.reduce([base, *(lines[c][position[c]] for c in movable)]).sum())
+
+    best = total(at)
+    for _ in range(rounds):
+        move = None
+        for i in movable:
+            if at[i] + 1 >= len(grids[i]):
+                continue
+            for j in movable:
+                if i == j or at[j] == 0:
+                    continue
+                trial = dict(at)
+                trial[i] += 1
+                trial[j] -= 1
+                value = total(trial)
+                if value < best:
+                    best, move = value, trial
+        if move is None:
+            break
+        at = move
+    return [grids[c][at[c]] if c in at else w for c, w in enumerate(widths)]
+
+
+def _word_widths(m: Measure, text: str) -> tuple[list[list[float]], float]:
+    """Each paragraph's words' widths and the space's width (points), to count lines at many widths."""
+    if not m.available:
+        unit = _UNIT_POINTS / _CHARS_PER_UNIT
+        return [[len(word) * unit for word in part.split(" ")] for part in text.split("\n")], unit
+    return [[m.width(word) for word in part.split(" ")] for part in text.split("\n")], m.space
+
+
+def _count(text: tuple[list[list[float]], float] | None, room: float) -> int:
+    """Lines of a text given as ``_word_widths``, wrapped greedily (as ``Measure.wrap``)."""
+    if not text:
+        return 1
+    paragraphs, space = text
+    lines = 0
+    for words in paragraphs:
+        used = -1.0
+        lines += 1
+        for w in words:
+            if used >= 0 and used + space + w <= room:
+                used += space + w
+                continue
+            if used >= 0:
+                lines += 1
+            used = w
+            if w > room:                    # cut between letters: about its width over the room
+                lines += math.ceil(w / room) - 1
+                used = w - (math.ceil(w / room) - 1) * room
+    return lines

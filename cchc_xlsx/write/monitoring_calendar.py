@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from .book import Book, RowFit, labels_of, row_height, stt_label
+from .fit import balance_widths
 from .layout import Layout
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
@@ -154,6 +155,35 @@ def _span(months: list[int]) -> str:
 
 
 WIDTHS = {"code": 13, "content": 40, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
+_SAMPLE = 200
+
+
+def _shown(kind: str, written: str, inherited: str) -> str:
+    """The frequency as the sheet shows it."""
+    if inherited:
+        return inherited
+    if kind == "missing":
+        return "(chưa có)"
+    if kind == "invalid":
+        return f"«{written}» (không hợp lệ)"
+    return written
+
+
+def _widths(frame, order: list[int], frequencies, windows) -> dict[str, float]:
+    """WIDTHS with the STT, content, frequency and window columns sharing their total by the plan's texts."""
+    picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
+    levels, codes, contents = frame["level"].astype(str).tolist(), frame["code"].tolist(), frame["content"].tolist()
+    labels = labels_of(frame)
+    rows = []
+    for i in picked:
+        if levels[i] == "task":
+            continue
+        kind, _, written, inherited = frequencies[codes[i]]
+        rows.append(([stt_label(levels[i], codes[i], labels[i]), contents[i], _shown(kind, written, inherited),
+                      _span(windows.get(codes[i], FULL_YEAR))], levels[i] != "activity"))
+    names = ("code", "content", "frequency", "window")
+    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)))
+    return WIDTHS | dict(zip(names, shared))
 
 
 def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
@@ -162,20 +192,21 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     frequencies = _effective_frequencies(frame)
     windows = _windows(plan.plan, year)
     month_col, count_col = 4, 16
-    for c, width in enumerate([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]]):
+    widths = _widths(frame, layout.monitoring_order, frequencies, windows)
+    for c, width in enumerate([widths["code"], widths["content"], widths["frequency"], widths["window"]]):
         ws.set_column(c, c, width)
-    ws.set_column(month_col, month_col + 11, WIDTHS["month"])
-    ws.set_column(count_col, count_col, WIDTHS["count"])
+    ws.set_column(month_col, month_col + 11, widths["month"])
+    ws.set_column(count_col, count_col, widths["count"])
 
-    pager = Pager([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]]
-                  + [WIDTHS["month"]] * 12 + [WIDTHS["count"]])
+    pager = Pager([widths["code"], widths["content"], widths["frequency"], widths["window"]]
+                  + [widths["month"]] * 12 + [widths["count"]])
     ws.set_row(0, 21)
     pager.add(0, 21)
     ws.merge_range(0, 0, 0, count_col, f"LỊCH THEO DÕI, THU THẬP SỐ LIỆU NĂM {year}",
                    book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     note = book.fmt(italic=True, text_wrap=True, font_size=10)
     for r, text in enumerate(RULES, start=1):
-        height = row_height([(text, sum(WIDTHS.values()) + 11 * WIDTHS["month"])], font_size=10)
+        height = row_height([(text, sum(widths.values()) + 11 * widths["month"])], font_size=10)
         ws.set_row(r, height)
         pager.add(r, height)
         ws.merge_range(r, 0, r, count_col, text, note)
@@ -196,9 +227,9 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     row = head + 1
     first = row
     last_letter = chr(ord("A") + count_col - 1)
-    fit = {bold: RowFit([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]], bold)
+    fit = {bold: RowFit([widths["code"], widths["content"], widths["frequency"], widths["window"]], bold)
            for bold in (False, True)}
-    task_fit = RowFit([WIDTHS["code"], sum(WIDTHS.values()) - WIDTHS["code"] + 11 * WIDTHS["month"]], bold=True)
+    task_fit = RowFit([widths["code"], sum(widths.values()) - widths["code"] + 11 * widths["month"]], bold=True)
     looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
              for level in ("task", "output", "activity")}
     rows = Rows(ws, 0, count_col)
@@ -225,14 +256,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             if len(schedules) < 10_000:         # a big plan has few distinct schedules
                 schedules[key] = schedule
         due, span, due_cols = schedule
-        if inherited:
-            shown = inherited
-        elif kind == "missing":
-            shown = "(chưa có)"
-        elif kind == "invalid":
-            shown = f"«{written}» (không hợp lệ)"
-        else:
-            shown = written
+        shown = _shown(kind, written, inherited)
         if level not in styles:
             styles[level] = (rows.style(text_fmt),) * 3 + (rows.style(center),)
         texts = (stt_label(level, code, labels[i]), contents[i], shown, span)

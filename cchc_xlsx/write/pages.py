@@ -16,8 +16,8 @@ The page's room, in the sheet's points (the sheet is printed one page wide, so s
 - Excel keeps the header and footer inside the margins and scales the rows by a whole percentage
   (its columns are ``int(w × 7 + 0.5) + 5`` pixels, 0.75 pt each);
 
-and a page holds the smaller of the two, less 2 %: rows never spill onto an automatic page break in
-either program. Excel keeps at most 1 026 manual breaks a sheet; past ``MAX_BREAKS``, the programs
+and a page holds the smaller of the two (LibreOffice's less 2 %, the model's error): rows never spill
+onto an automatic page break in either program. Excel keeps at most 1 026 manual breaks a sheet; past ``MAX_BREAKS``, the programs
 break the rest of a very long sheet themselves.
 """
 
@@ -68,7 +68,8 @@ def page_room(widths: Iterable[float]) -> float:
     header, footer = HEADER_MARGIN * _INCH, FOOTER_MARGIN * _INCH
     lo_rows = height - header - footer - lo_scale * (top - header + bottom - footer + 2 * _LO_SPACING)
     excel_rows = height - top - bottom
-    return _SAFETY * min(lo_rows / lo_scale, excel_rows / excel_scale)
+    # LibreOffice's room is a measured model (2 % kept back); Excel's follows from its rules exactly.
+    return min(_SAFETY * lo_rows / lo_scale, excel_rows / excel_scale)
 
 
 class Pager:

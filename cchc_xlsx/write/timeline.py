@@ -10,6 +10,7 @@ import contextlib
 
 from .. import messages
 from .book import Book, RowFit, labels_of, stt_label
+from .fit import balance_widths
 from .layout import Layout
 from .pages import Pager
 from .rows import Rows
@@ -65,12 +66,36 @@ def _missing_word(kind: str, text: str, what: str) -> str:
     return f"chưa có {what}"
 
 
+_SAMPLE = 200
+
+
+def _widths(frame, layout: Layout, names: tuple[str, ...]) -> list[float]:
+    """WIDTHS with the STT, content and note columns sharing their total by the plan's texts."""
+    activities = [pr for pr in layout.plan_rows if pr.level == "activity"]
+    if len(activities) > _SAMPLE:
+        activities = [activities[k * len(activities) // _SAMPLE] for k in range(_SAMPLE)]
+    labels = labels_of(frame)
+    columns = {name: frame[name].tolist() for name in names}
+    rows = []
+    for pr in activities:
+        _, _, note = _bounds({name: columns[name][pr.index] for name in names[1:]}, layout.year)
+        content = columns["content"][pr.index]
+        texts = [""] * len(WIDTHS)
+        texts[0], texts[1], texts[NOTE_COL] = stt_label("activity", pr.code, labels[pr.index]), content, note
+        rows.append((texts, False))
+    return balance_widths(WIDTHS, rows, [0, 1, NOTE_COL])
+
+
 def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     year = layout.year
-    for c, width in enumerate(WIDTHS):
+    frame = consolidation.plan.plan
+    names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
+             "to_text")
+    widths = _widths(frame, layout, names)
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    last = len(WIDTHS) - 1
-    pager = Pager(WIDTHS)
+    last = len(widths) - 1
+    pager = Pager(widths)
     ws.set_row(0, 21)
     pager.add(0, 21)
     ws.merge_range(0, 0, 0, last, f"TIẾN ĐỘ THỰC HIỆN CÁC HOẠT ĐỘNG NĂM {year}",
@@ -89,16 +114,13 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         ws.write_number(head, MONTH_COL + m - 1, m, book.header(num_format='"T"0'))
     ws.write_string(head, NOTE_COL, "Ghi chú", book.header())
 
-    frame = consolidation.plan.plan
-    names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
-             "to_text")
     columns = {name: frame[name].tolist() for name in names}
     labels = labels_of(frame)
     row = head + 1
     first = row
     task_look, text, center = book.cell("task"), book.cell(), book.cell(align="center")
     note_look = book.cell(italic=True, font_size=10)
-    fit, task_fit = RowFit([WIDTHS[0], WIDTHS[1], WIDTHS[NOTE_COL]]), RowFit([WIDTHS[0], sum(WIDTHS[1:])], bold=True)
+    fit, task_fit = RowFit([widths[0], widths[1], widths[NOTE_COL]]), RowFit([widths[0], sum(widths[1:])], bold=True)
     rows = Rows(ws, 0, NOTE_COL)
     contents = columns["content"]
     month_columns = [columns[name] for name in names[1:]]
