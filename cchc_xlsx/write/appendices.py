@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
-from .fit import balance_widths
+from .fit import balance_widths, measure, units_for
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
-__all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase"]
+__all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase", "label_width"]
 
 P1_WIDTHS = {"code": 13, "content": 30, "indicator": 24, "evidence": 22, "month_from": 8, "month_to": 8,
              "budget": 10, "lead": 16, "partners": 17, "funded_agency": 15, "level": 10}
@@ -65,7 +65,8 @@ _SAMPLE = 200       # rows measured to share the columns' widths (evenly spaced 
 
 def balanced(widths: dict[str, float], frame, order: list[int], movable: tuple[str, ...]) -> dict[str, float]:
     """The sheet's column widths, the same total shared among the ``movable`` text columns so that
-    the plan's rows print shortest (``fit.balance_widths``); the STT column holds the rows' labels."""
+    the plan's rows print shortest (``fit.balance_widths``); the STT column holds the rows' labels,
+    and keeps the words before a label's code on one line («NHIỆM VỤ», «Kết quả đầu ra»)."""
     names = list(widths)
     levels = frame["level"].astype(str).tolist()
     codes = frame["code"].tolist()
@@ -77,8 +78,19 @@ def balanced(widths: dict[str, float], frame, order: list[int], movable: tuple[s
         texts = [stt_label(levels[i], codes[i], labels[i]) if name == "code" else columns.get(name, [""] * (i + 1))[i]
                  for name in names]
         rows.append((texts, levels[i] != "activity"))
-    shared = balance_widths([widths[name] for name in names], rows, [names.index(name) for name in movable])
+    shared = balance_widths([widths[name] for name in names], rows, [names.index(name) for name in movable],
+                            minimum={names.index("code"): label_width([(texts[0], bold) for texts, bold in rows])})
     return dict(zip(names, shared))
+
+
+def label_width(labels) -> float:
+    """The STT column's least width (Excel units): the words of each ``(label, bold)`` before its code
+    (``NHIỆM VỤ`` of ``NHIỆM VỤ 1``) on one line."""
+    widest = 0.0
+    for label, bold in labels:
+        words = label.split() if isinstance(label, str) else []
+        widest = max(widest, measure(bold=bold).width(" ".join(words[:-1]) if len(words) > 1 else " ".join(words)))
+    return units_for(widest)
 
 
 # --------------------------------------------------------------------------- Phụ lục 1

@@ -36,7 +36,7 @@ from pathlib import Path
 from .. import messages
 
 __all__ = ["FONT", "FONT_SIZE", "Measure", "measure", "text_room", "text_lines", "line_points", "row_height",
-           "RowFit", "estimate_lines", "points", "FontMissingWarning", "MAX_HEIGHT", "balance_widths"]
+           "RowFit", "estimate_lines", "points", "FontMissingWarning", "MAX_HEIGHT", "balance_widths", "units_for"]
 
 FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
 FONT_SIZE = 11
@@ -332,7 +332,7 @@ def estimate_lines(text: str, width: float, bold: bool = False) -> int:
 # --------------------------------------------------------------------------- column widths
 def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object], bool]],
                    movable: Iterable[int], *, sample: int = 300, low: float = 0.6, high: float = 1.8,
-                   rounds: int = 200) -> list[float]:
+                   rounds: int = 200, minimum: dict[int, float] | None = None) -> list[float]:
     """Column widths (Excel units) of the same total that print the table shortest.
 
     A printed sheet is scaled to one page wide, so its total width fixes the size of the print; how
@@ -340,7 +340,7 @@ def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object
     its tallest cell. Whole units are moved from one ``movable`` column to another while the sum of
     the rows' lines goes down (``rows``: each row's cell texts in column order and whether it is
     bold; at most ``sample`` of them, evenly spaced, are measured). A column keeps between ``low``
-    and ``high`` times its width, and never gets too narrow for its longest word.
+    and ``high`` times its width, never gets too narrow for its longest word, nor below ``minimum[c]``.
     Returns the widths in column order; the others are unchanged.
     """
     import numpy as np
@@ -361,7 +361,7 @@ def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object
     grids, lines = {}, {}
     for c in movable:
         longest = max((w for r in words if c < len(r) and r[c] for para in r[c][0] for w in para), default=0.0)
-        least = max(low * widths[c], (longest / 0.75 + 0.5) / 7, 1.0)
+        least = max(low * widths[c], units_for(longest), (minimum or {}).get(c, 0.0), 1.0)
         steps = range(-max(0, int(widths[c] - least)), max(0, int(high * widths[c] - widths[c])) + 1)
         grids[c] = [widths[c] + k for k in steps]
         lines[c] = np.array([[_count(r[c], text_room(w)) if c < len(r) else 1 for r in words] for w in grids[c]],
@@ -390,6 +390,12 @@ def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object
             break
         at = move
     return [grids[c][at[c]] if c in at else w for c, w in enumerate(widths)]
+
+
+def units_for(width: float) -> float:
+    """The narrowest column (Excel units, in hundredths) whose text room holds ``width`` points."""
+    pixels = math.ceil(width / 0.75 - 1e-9)
+    return math.ceil((pixels - 0.5) / 7 * 100) / 100 if pixels > 0 else 0.0
 
 
 def _word_widths(m: Measure, text: str) -> tuple[list[list[float]], float]:

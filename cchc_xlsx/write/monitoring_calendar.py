@@ -13,6 +13,7 @@ import pandas as pd
 
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths
+from .appendices import label_width
 from .layout import Layout
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
@@ -154,7 +155,7 @@ def _span(months: list[int]) -> str:
     return month_ranges(months) if months else "ngoài năm"
 
 
-WIDTHS = {"code": 13, "content": 40, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
+WIDTHS = {"code": 13, "content": 56, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
 _SAMPLE = 200
 
 
@@ -174,15 +175,17 @@ def _widths(frame, order: list[int], frequencies, windows) -> dict[str, float]:
     picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
     levels, codes, contents = frame["level"].astype(str).tolist(), frame["code"].tolist(), frame["content"].tolist()
     labels = labels_of(frame)
-    rows = []
+    rows, tasks = [], []
     for i in picked:
         if levels[i] == "task":
+            tasks.append((stt_label(levels[i], codes[i], labels[i]), True))
             continue
         kind, _, written, inherited = frequencies[codes[i]]
         rows.append(([stt_label(levels[i], codes[i], labels[i]), contents[i], _shown(kind, written, inherited),
                       _span(windows.get(codes[i], FULL_YEAR))], levels[i] != "activity"))
     names = ("code", "content", "frequency", "window")
-    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)))
+    least = label_width([*tasks, *((texts[0], bold) for texts, bold in rows)])
+    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)), minimum={0: least})
     return WIDTHS | dict(zip(names, shared))
 
 
@@ -211,10 +214,13 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         pager.add(r, height)
         ws.merge_range(r, 0, r, count_col, text, note)
     head = len(RULES) + 2
-    ws.set_row(head, 32)
-    pager.add(head, 32)
-    pager.repeat = 32
-    for c, text in enumerate(["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]):
+    heads = ["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]
+    head_height = max(32.0, row_height(zip(heads, [widths[n] for n in ("code", "content", "frequency", "window")]),
+                                       bold=True))
+    ws.set_row(head, head_height)
+    pager.add(head, head_height)
+    pager.repeat = head_height
+    for c, text in enumerate(heads):
         ws.write_string(head, c, text, book.header())
     for m in MONTHS:
         ws.write_string(head, month_col + m - 1, f"T{m}", book.header())

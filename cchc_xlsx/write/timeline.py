@@ -9,15 +9,16 @@ from __future__ import annotations
 import contextlib
 
 from .. import messages
-from .book import Book, RowFit, labels_of, stt_label
+from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths
+from .appendices import label_width
 from .layout import Layout
 from .pages import Pager
 from .rows import Rows
 
 __all__ = ["write_timeline_sheet"]
 
-WIDTHS = [13, 40, 6.5, 6.5] + [4.3] * 12 + [24]
+WIDTHS = [13, 56, 6.5, 6.5] + [4.3] * 12 + [24]
 MONTH_COL, NOTE_COL = 4, 16
 
 messages.register({
@@ -83,7 +84,9 @@ def _widths(frame, layout: Layout, names: tuple[str, ...]) -> list[float]:
         texts = [""] * len(WIDTHS)
         texts[0], texts[1], texts[NOTE_COL] = stt_label("activity", pr.code, labels[pr.index]), content, note
         rows.append((texts, False))
-    return balance_widths(WIDTHS, rows, [0, 1, NOTE_COL])
+    tasks = [(stt_label("task", pr.code, labels[pr.index]), True) for pr in layout.plan_rows if pr.level == "task"]
+    least = label_width([*tasks[:_SAMPLE], *((texts[0], False) for texts, _ in rows)])
+    return balance_widths(WIDTHS, rows, [0, 1, NOTE_COL], minimum={0: least})
 
 
 def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
@@ -105,10 +108,12 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
                    book.fmt(italic=True, font_size=10))
     head = 3
     pager.add(1, None)
-    ws.set_row(head, 32)
-    pager.add(head, 32)
-    pager.repeat = 32
-    for c, text in enumerate(["STT", "Nội dung công việc", "Từ tháng", "Đến tháng"]):
+    heads = ["STT", "Nội dung công việc", "Từ tháng", "Đến tháng"]
+    head_height = max(32.0, row_height(zip(heads, widths), bold=True))
+    ws.set_row(head, head_height)
+    pager.add(head, head_height)
+    pager.repeat = head_height
+    for c, text in enumerate(heads):
         ws.write_string(head, c, text, book.header())
     for m in range(1, 13):
         ws.write_number(head, MONTH_COL + m - 1, m, book.header(num_format='"T"0'))
