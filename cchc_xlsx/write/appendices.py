@@ -204,7 +204,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager:
     bold_number = book.cell("task", num_format=TRIEU)
     r = layout.total_row
     ws.set_row(r, 18)
-    pager.add(r, 18)
+    pager.add(r, 18, keep_with_next=True)     # the total stays with its «Trong đó» breakdown
     ws.merge_range(r, 0, r, g - 1, "Tổng cộng", book.cell("task", align="center"))
     if layout.total_formula:
         ws.write_formula(r, g, layout.total_formula, bold_number, trieu(layout.total_dong))
@@ -216,7 +216,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], pager:
     ws.write_string(r + 2, 0, "Trong đó:", book.fmt(bold=True, italic=True))
     head = r + 3
     ws.set_row(head, 32)
-    pager.add(r + 1, None)
+    pager.add(r + 1, None, keep_with_next=True)
     pager.add(r + 2, None, keep_with_next=True)
     pager.add(head, 32, keep_with_next=True)
     ws.write_string(head, 0, "STT", book.header())
