@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..outputs import CONSOLIDATED, OUTPUT_PROPERTY
-from .fit import FONT, FONT_SIZE, RowFit, row_height, text_lines  # noqa: F401  (re-exported)
+from .fit import FONT, FONT_SIZE, RowFit, row_height  # re-exported: the sheets import them from here
 
 __all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
            "stt_label", "labels_of", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
