@@ -137,3 +137,26 @@ def test_balanced_widths_keep_the_total_and_shorten_the_table():
     assert fit.text_lines("Sở Tư pháp", shared[2]) == 1
     assert shared[0] >= 0.6 * 13 and shared[2] >= fit.measure().width("pháp") / 5.25  # a word is never cut
     assert fit.balance_widths(widths, [], [0, 1]) == widths            # nothing to measure: unchanged
+
+
+@needs_font
+def test_counting_lines_agrees_with_wrapping_them():
+    m = fit.measure()
+    texts = [TEXT, "Sở Tư pháp", "a  b", " lead", "x\n\ny z", "Hoạt động 1.2.2", TEXT.upper(), TEXT + "\n" + TEXT[:40]]
+    for text in texts:
+        for width in (5, 8, 10, 13, 16, 22, 30, 45):
+            room = fit.text_room(width)
+            assert m.lines(text, room) == len(m.wrap(text, room)), (text, width)
+
+
+@needs_font
+def test_counting_lines_agrees_with_wrapping_random_texts():
+    import random
+
+    rng = random.Random(12)
+    words = TEXT.split() + ["QPPL", "x" * 30, "2018", "(nếu", "có)", "-", "CẢI CÁCH"]
+    m = fit.measure(bold=True)
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        room = fit.text_room(rng.choice([4, 6, 9, 13, 17, 24, 33]))
+        assert m.lines(text, room) == len(m.wrap(text, room)), (text, room)

@@ -29,8 +29,10 @@ import subprocess
 import sys
 import unicodedata
 import warnings
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from .. import messages
@@ -135,6 +137,7 @@ class Measure:
         primary, fallback = _font_files(bold, italic)
         self.available = primary is not None
         self._widths: dict[str, float] = {}
+        self._words: dict[str, float] = {}
         if not self.available:
             _say_missing()
             self.line = _pixels_to_points(math.ceil(1.15 * size * 4 / 3))
@@ -175,12 +178,19 @@ class Measure:
 
     def width(self, text: str) -> float:
         """Advance width of ``text`` on one line, in points."""
-        widths, char = self._widths, self.char
-        total = 0.0
-        for ch in text:
-            w = widths.get(ch)
-            total += char(ch) if w is None else w
-        return total
+        try:
+            return sum(map(self._widths.__getitem__, text))
+        except KeyError:                    # a character not met yet: measured once
+            return sum(map(self.char, text))
+
+    def word(self, word: str) -> float:
+        """``width`` of a word, remembered (a plan's words repeat: Vietnamese is written in syllables)."""
+        width = self._words.get(word)
+        if width is None:
+            width = self.width(word)
+            if len(self._words) < _WORD_CACHE:
+                self._words[word] = width
+        return width
 
     def wrap(self, text: str, room: float) -> list[str]:
         """The lines ``text`` takes in ``room`` points: broken at spaces, a word longer than a line
@@ -214,9 +224,30 @@ class Measure:
             return 1
         if not self.available:
             return estimate_lines(text, room / _UNIT_POINTS, self.bold)
-        if "\n" not in text and self.width(text) <= room:
+        if "\n" in text:
+            return sum(self._lines(part, room) for part in text.split("\n"))
+        return self._lines(text, room)
+
+    def _lines(self, text: str, room: float) -> int:
+        """``len(wrap(text, room))`` for one paragraph, without building the lines: the running width
+        of its characters, then per line a bisection for the last character that fits and the last
+        space before it (the cost goes with the lines, in C, not with the words)."""
+        try:
+            ends = list(accumulate(map(self._widths.__getitem__, text)))
+        except KeyError:
+            ends = list(accumulate(map(self.char, text)))
+        count = len(ends)
+        if not count or ends[-1] <= room:
             return 1
-        return len(self.wrap(text, room))
+        lines, start, base = 0, 0, 0.0
+        while True:
+            lines += 1
+            fits = bisect_right(ends, base + room, start)      # characters start .. fits-1 fit
+            if fits >= count:
+                return lines
+            space = text.rfind(" ", start + 1, fits + 1)
+            start = space + 1 if space > start else max(fits, start + 1)    # no space: cut the word
+            base = ends[start - 1]
 
 
 @lru_cache(maxsize=None)
@@ -226,6 +257,7 @@ def measure(size: float = FONT_SIZE, bold: bool = False, italic: bool = False) -
 
 
 _SAID = False
+_WORD_CACHE = 200_000       # words remembered per font style: bounded memory
 
 
 def _say_missing() -> None:
@@ -351,25 +383,31 @@ def balance_widths(widths: Sequence[float], rows: Sequence[tuple[Sequence[object
         rows = [rows[k * len(rows) // sample] for k in range(sample)]
     if len(movable) < 2 or not rows:
         return widths
-    words = [[_word_widths(measure(FONT_SIZE, bold), t) if isinstance(t, str) else None for t in texts]
+    words = [[_word_widths(measure(FONT_SIZE, bold), t) if isinstance(t, str) and t else None for t in texts]
              for texts, bold in rows]
     fixed = [c for c in range(len(widths)) if c not in movable]
     base = np.ones(len(rows), dtype=np.int32)
     for c in fixed:
         room = text_room(widths[c])
         base = np.maximum(base, [_count(r[c], room) if c < len(r) else 1 for r in words])
-    grids, lines = {}, {}
+    grids: dict[int, list[float]] = {}
+    known: dict[tuple[int, int], object] = {}       # (column, grid index) -> each row's lines, on demand
     for c in movable:
         longest = max((w for r in words if c < len(r) and r[c] for para in r[c][0] for w in para), default=0.0)
         least = max(low * widths[c], units_for(longest), (minimum or {}).get(c, 0.0), 1.0)
         steps = range(-max(0, int(widths[c] - least)), max(0, int(high * widths[c] - widths[c])) + 1)
         grids[c] = [widths[c] + k for k in steps]
-        lines[c] = np.array([[_count(r[c], text_room(w)) if c < len(r) else 1 for r in words] for w in grids[c]],
-                            dtype=np.int32)
     at = {c: grids[c].index(widths[c]) for c in movable}
 
+    def lines(c: int, k: int):
+        found = known.get((c, k))
+        if found is None:
+            room = text_room(grids[c][k])
+            found = known[c, k] = np.array([_count(r[c], room) if c < len(r) else 1 for r in words], dtype=np.int32)
+        return found
+
     def total(position: dict[int, int]) -> int:
-        return int(np.maximum.reduce([base, *(lines[c][position[c]] for c in movable)]).sum())
+        return int(np.maximum.reduce([base, *(lines(c, position[c]) for c in movable)]).sum())
 
     best = total(at)
     for _ in range(rounds):
@@ -403,26 +441,30 @@ def _word_widths(m: Measure, text: str) -> tuple[list[list[float]], float]:
     if not m.available:
         unit = _UNIT_POINTS / _CHARS_PER_UNIT
         return [[len(word) * unit for word in part.split(" ")] for part in text.split("\n")], unit
-    return [[m.width(word) for word in part.split(" ")] for part in text.split("\n")], m.space
+    return [list(map(m.word, part.split(" "))) for part in text.split("\n")], m.space
 
 
 def _count(text: tuple[list[list[float]], float] | None, room: float) -> int:
-    """Lines of a text given as ``_word_widths``, wrapped greedily (as ``Measure.wrap``)."""
+    """Lines of a text given as ``_word_widths``, wrapped greedily (as ``Measure.wrap``): each line
+    ends at the last word whose running width (words and the spaces between) fits the room, found by
+    bisection in the running sums, so the cost goes with the lines, not the words. A word wider
+    than the room takes its width over the room in lines (``Measure.wrap`` cuts it exactly)."""
     if not text:
         return 1
     paragraphs, space = text
     lines = 0
     for words in paragraphs:
-        used = -1.0
-        lines += 1
-        for w in words:
-            if used >= 0 and used + space + w <= room:
-                used += space + w
+        ends = list(accumulate(map(space.__add__, words)))     # ends[k]: words 0..k, each with a space
+        start, base, count = 0, 0.0, len(words)
+        lines += count == 0
+        while start < count:
+            if words[start] > room:
+                lines += math.ceil(words[start] / room)
+                base = ends[start]
+                start += 1
                 continue
-            if used >= 0:
-                lines += 1
-            used = w
-            if w > room:                    # cut between letters: about its width over the room
-                lines += math.ceil(w / room) - 1
-                used = w - (math.ceil(w / room) - 1) * room
+            end = bisect_right(ends, base + room + space, start)
+            lines += 1
+            base = ends[end - 1]
+            start = end
     return lines
