@@ -160,3 +160,22 @@ def test_counting_lines_agrees_with_wrapping_random_texts():
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
         room = fit.text_room(rng.choice([4, 6, 9, 13, 17, 24, 33]))
         assert m.lines(text, room) == len(m.wrap(text, room)), (text, room)
+
+
+def test_a_workbook_is_written_without_any_font(monkeypatch, tmp_path, recwarn):
+    from pathlib import Path
+
+    from cchc_xlsx.consolidate import consolidate
+    from cchc_xlsx.write import write_workbook
+
+    monkeypatch.setattr(fit, "_font_files", lambda bold, italic: (None, None))
+    monkeypatch.setattr(fit, "_SAID", False)
+    fit.measure.cache_clear()
+    try:
+        returns = Path(__file__).resolve().parents[1] / "workbooks" / "daklak-2018" / "returns"
+        out = write_workbook(consolidate([returns]), tmp_path / "tong-hop.xlsx")
+    finally:
+        fit.measure.cache_clear()
+    assert out.stat().st_size > 10_000
+    said = [w for w in recwarn if issubclass(w.category, fit.FontMissingWarning)]
+    assert len(said) == 1

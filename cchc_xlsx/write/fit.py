@@ -141,6 +141,7 @@ class Measure:
         if not self.available:
             _say_missing()
             self.line = _pixels_to_points(math.ceil(1.15 * size * 4 / 3))
+            self.space = self.char(" ")
             return
         from PIL import ImageFont
 
@@ -164,6 +165,8 @@ class Measure:
     def _measure_char(self, ch: str) -> float:
         if unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\r\n":
             return 0.0
+        if not self.available:      # the estimate's average character; capitals a third wider
+            return _UNIT_POINTS / _CHARS_PER_UNIT * (_UPPER if ch.isupper() else 1.0) * self.size / FONT_SIZE
         if self._fallback is not None and not self._has(ch):
             return self._fallback.getlength(ch) * self.scale
         if not self._has(ch):       # no fallback font: the base letter, a third wider for its marks
@@ -299,7 +302,8 @@ def row_height(cells: Iterable[tuple[str, float]], bold: bool = False, font_size
     """Height in points for a row whose wrapped cells hold ``(text, column width in Excel units)``:
     the most lines of any cell times the line pitch, plus padding; at most Excel's 409 pt."""
     m = measure(font_size, bold)
-    lines = max((m.lines(text, text_room(width)) for text, width in cells), default=1)
+    lines = max((m.lines(text if isinstance(text, str) else str(text or ""), text_room(width))
+                 for text, width in cells), default=1)
     return _height(lines, m.line)
 
 
