@@ -11,9 +11,9 @@ import math
 
 import pandas as pd
 
+from .appendices import label_width
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths
-from .appendices import label_width
 from .layout import Layout
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows

@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 
 from .. import messages
+from .appendices import label_width
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths
-from .appendices import label_width
 from .layout import Layout
 from .pages import Pager
 from .rows import Rows
