@@ -179,3 +179,11 @@ def test_a_workbook_is_written_without_any_font(monkeypatch, tmp_path, recwarn):
     assert out.stat().st_size > 10_000
     said = [w for w in recwarn if issubclass(w.category, fit.FontMissingWarning)]
     assert len(said) == 1
+
+
+def test_breaks_stop_at_excels_limit():
+    pager = pages.Pager([20], repeat=0, room=30)
+    for row in range(3000):
+        pager.add(row, 20)
+    assert len(pager.breaks) == pages.MAX_BREAKS == 1023
+    assert pager.breaks[:3] == [1, 2, 3]
