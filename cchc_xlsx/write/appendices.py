@@ -72,7 +72,9 @@ def balanced(widths: dict[str, float], frame, order: list[int], movable: tuple[s
     codes = frame["code"].tolist()
     labels = labels_of(frame)
     picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
-    columns = {name: frame[name].tolist() for name in names if name in frame and name != "code"}
+    shown = {"month_from": "from_text", "month_to": "to_text"}     # the months as the sheet shows them
+    columns = {name: frame[shown.get(name, name)].tolist() for name in names
+               if shown.get(name, name) in frame and name != "code"}
     rows = []
     for i in picked:
         texts = [stt_label(levels[i], codes[i], labels[i]) if name == "code" else columns.get(name, [""] * (i + 1))[i]
@@ -132,7 +134,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     values = {name: frame[name].tolist() for name in
               ("content", "indicator", "evidence", "from_text", "to_text", "budget", "budget_text",
                "lead", "partners", "funded_agency")}
-    fit = _fits([widths[name] for name in ("code", *_P1_TEXT)])
+    fit = _fits([widths[name] for name in ("code", *_P1_TEXT, "month_from", "month_to")])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
@@ -153,7 +155,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             styles[level] = ((text, text, text, text, center, center), (text, text, text, text))
         first, last = styles[level]
         stt = stt_label(level, pr.code, labels[i])
-        height = fit[level != "activity"]([stt, *(texts[i] for _, texts in text_columns)])
+        height = fit[level != "activity"]([stt, *(texts[i] for _, texts in text_columns), from_texts[i], to_texts[i]])
         pager.add(r, height, level in KEEP_WITH_NEXT)
         rows.start(r, height)
         rows.texts(0, (stt, contents[i], indicators[i], evidences[i], from_texts[i], to_texts[i]), first)
