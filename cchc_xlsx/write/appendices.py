@@ -5,15 +5,20 @@ from __future__ import annotations
 from .. import messages
 from .book import LEVEL_WORDS, TRIEU, Book, RowFit, labels_of, merged_header, row_height, stt_label
 from .marks import COMMENT_AUTHOR, Mark, comment_size, fill_hex
+from .fit import balance_widths, measure, units_for
+from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 from .layout import P1_COLUMNS, P1_FIRST_ROW, P2_COLUMNS, P2_FIRST_ROW, Layout, trieu
 
-__all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase"]
+__all__ = ["write_plan_sheet", "write_monitoring_sheet", "issued_with", "decision_phrase", "label_width"]
 
 P1_WIDTHS = {"code": 13, "content": 30, "indicator": 24, "evidence": 22, "month_from": 8, "month_to": 8,
              "budget": 10, "lead": 16, "partners": 17, "funded_agency": 15, "level": 10}
 P2_WIDTHS = {"code": 13, "content": 32, "indicator": 28, "evidence": 26, "frequency": 14, "collector": 28,
              "reporter": 20}
+#: The columns whose widths are shared out by the plan's texts (the months and the budget keep theirs).
+P1_BALANCED = ("code", "content", "indicator", "evidence", "lead", "partners", "funded_agency")
+P2_BALANCED = ("code", "content", "indicator", "evidence", "frequency", "collector", "reporter")
 _P1_TEXT = ("content", "indicator", "evidence", "lead", "partners", "funded_agency")
 _P2_TEXT = ("content", "indicator", "evidence", "frequency", "collector", "reporter")
 
@@ -39,18 +44,61 @@ def _year(layout: Layout, lang: str) -> str:
     return messages.text("p.year", lang, year=layout.year) if layout.year else ""
 
 
-def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str) -> None:
+def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str, pager: Pager) -> None:
     ws.set_row(0, 21)
+    pager.add(0, 21)
     ws.merge_range(0, 0, 0, last_col, heading, book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     if subtitle:
         ws.set_row(1, 17)
+        pager.add(1, 17)
         ws.merge_range(1, 0, 1, last_col, subtitle, book.fmt(italic=True, align="center"))
 
 
-def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> None:
+def _header_heights(ws, labels: dict[str, str], widths: dict[str, float], top: int) -> float:
+    """Set the two header rows' heights; return their sum (repeated on every page)."""
     tallest = max(row_height([(text, widths[name])], bold=True) for name, text in labels.items())
     ws.set_row(top, max(17.0, tallest / 2))
     ws.set_row(top + 1, max(17.0, tallest / 2))
+    return 2 * max(17.0, tallest / 2)
+
+
+def _pager(widths: dict[str, float], hidden: tuple[str, ...] = ()) -> Pager:
+    return Pager([w for name, w in widths.items() if name not in hidden])
+
+
+_SAMPLE = 200       # rows measured to share the columns' widths (evenly spaced over a big plan)
+
+
+def balanced(widths: dict[str, float], frame, order: list[int], movable: tuple[str, ...]) -> dict[str, float]:
+    """The sheet's column widths, the same total shared among the ``movable`` text columns so that
+    the plan's rows print shortest (``fit.balance_widths``); the STT column holds the rows' labels,
+    and keeps the words before a label's code on one line («NHIỆM VỤ», «Kết quả đầu ra»)."""
+    names = list(widths)
+    levels = frame["level"].astype(str).tolist()
+    codes = frame["code"].tolist()
+    labels = labels_of(frame)
+    picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
+    shown = {"month_from": "from_text", "month_to": "to_text"}     # the months as the sheet shows them
+    columns = {name: frame[shown.get(name, name)].tolist() for name in names
+               if shown.get(name, name) in frame and name != "code"}
+    rows = []
+    for i in picked:
+        texts = [stt_label(levels[i], codes[i], labels[i]) if name == "code" else columns.get(name, [""] * (i + 1))[i]
+                 for name in names]
+        rows.append((texts, levels[i] != "activity"))
+    shared = balance_widths([widths[name] for name in names], rows, [names.index(name) for name in movable],
+                            minimum={names.index("code"): label_width([(texts[0], bold) for texts, bold in rows])})
+    return dict(zip(names, shared))
+
+
+def label_width(labels) -> float:
+    """The STT column's least width (Excel units): the words of each ``(label, bold)`` before its code
+    (``NHIỆM VỤ`` of ``NHIỆM VỤ 1``) on one line."""
+    widest = 0.0
+    for label, bold in labels:
+        words = label.split() if isinstance(label, str) else []
+        widest = max(widest, measure(bold=bold).width(" ".join(words[:-1]) if len(words) > 1 else " ".join(words)))
+    return units_for(widest)
 
 
 # --------------------------------------------------------------------------- Phụ lục 1
@@ -101,16 +149,20 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
     plan = consolidation.plan
     frame = plan.plan
     col = {name: i for i, name in enumerate(P1_COLUMNS)}
+    widths = balanced(P1_WIDTHS, frame, [pr.index for pr in layout.plan_rows], P1_BALANCED)
     for name, i in col.items():
-        ws.set_column(i, i, P1_WIDTHS[name], None, {"hidden": name == "level"})
+        ws.set_column(i, i, widths[name], None, {"hidden": name == "level"})
     last = col["funded_agency"]
     t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
-    _titles(ws, book, last, t("p1.title", year=_year(layout, lang)), issued_with(plan, lang))
+    pager = _pager(widths, hidden=("level",))
+    _titles(ws, book, last, t("p1.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
     ws.merge_range(2, col["lead"], 2, last, t("p1.unit"), book.fmt(italic=True, align="right"))
     headers = {name: t(f"p1.header.{name}") for name in P1_HEADERS}
 
     top = P1_FIRST_ROW - 2
-    _header_heights(ws, {k: v for k, v in headers.items() if k != "level"}, P1_WIDTHS, top)
+    pager.repeat = _header_heights(ws, {k: v for k, v in headers.items() if k != "level"}, widths, top)
+    pager.add(top, pager.repeat / 2)
+    pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], headers[name])
              for name in ("code", "content", "indicator", "evidence")]
     cells.append((top, col["month_from"], top, col["month_to"], t("p1.time")))
@@ -123,7 +175,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
     values = {name: frame[name].tolist() for name in
               ("content", "indicator", "evidence", "from_text", "to_text", "budget", "budget_text",
                "lead", "partners", "funded_agency")}
-    fit = _fits([P1_WIDTHS[name] for name in _P1_TEXT])
+    fit = _fits([widths[name] for name in ("code", *_P1_TEXT, "month_from", "month_to")])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P1_TEXT]
     code_col, level_col, budget_col = col["code"], col["level"], col["budget"]
@@ -150,15 +202,18 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
                      if c in row_marks else s for c, s in enumerate(first)]
             last = [rows.style(look.marked(row_marks[c].severity, "text")) if c in row_marks else s
                     for c, s in enumerate(last, start=7)]
-        rows.start(r, fit[level != "activity"]([texts[i] for _, texts in text_columns], _lines(level)))
-        rows.texts(0, (stt_label(level, pr.code, labels[i]), contents[i], indicators[i], evidences[i], from_texts[i],
-                       to_texts[i]), first)
+        stt = stt_label(level, pr.code, labels[i])
+        height = fit[level != "activity"]([stt, *(texts[i] for _, texts in text_columns), from_texts[i], to_texts[i]])
+        pager.add(r, height, level in KEEP_WITH_NEXT)
+        rows.start(r, height)
+        rows.texts(0, (stt, contents[i], indicators[i], evidences[i], from_texts[i], to_texts[i]), first)
         _budget(rows, budget_col, pr, budget_texts[i], look, row_marks.get(budget_col) if row_marks else None)
         rows.texts(7, (leads[i], partners[i], funded[i], LEVEL_WORDS.get(level, level)), last)
         rows.end()
 
-    _total_and_split(ws, book, layout, col, marks, t)
+    _total_and_split(ws, book, layout, col, marks, t, pager, widths)
     book.print_setup(ws, (top, top + 1))
+    pager.apply(ws)
     ws.freeze_panes(P1_FIRST_ROW, 0)
 
 
@@ -189,11 +244,6 @@ def _comment(ws, row: int, col: int, mark: Mark) -> None:
                                            "font_name": "Times New Roman", "font_size": 10})
 
 
-def _lines(level: str) -> int:
-    """At least two lines for an output row: «Kết quả đầu ra 1.2» wraps in the STT column."""
-    return 2 if level == "output" else 1
-
-
 def _fits(widths: list[float]) -> dict[bool, RowFit]:
     """Row heights for plain (activity) rows and bold (task, output) rows."""
     return {False: RowFit(widths), True: RowFit(widths, bold=True)}
@@ -212,8 +262,9 @@ def _budget(rows: Rows, c: int, pr, text: str, look: _Look, mark: Mark | None = 
         rows.blank(c, fmt)          # a blank budget stays blank, not 0
 
 
-def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
-                     marks: dict[int, dict[int, Mark]], t) -> None:
+def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int], marks: dict[int, dict[int, Mark]], t,
+                     pager: Pager, widths: dict[str, float]) -> None:
+    """The total row, then the «Trong đó» block (kept on one page when it fits one)."""
     g, h, i = col["budget"], col["lead"], col["partners"]
     last = col["funded_agency"]
     bold = book.cell("task")
@@ -228,6 +279,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
 
     r = layout.total_row
     ws.set_row(r, 18)
+    pager.add(r, 18, keep_with_next=True)     # the total stays with its «Trong đó» breakdown
     ws.merge_range(r, 0, r, g - 1, t("p1.total"), book.cell("task", align="center"))
     if layout.total_formula:
         ws.write_formula(r, g, layout.total_formula, cell(r, g, "task", num_format=TRIEU), trieu(layout.total_dong))
@@ -239,6 +291,9 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
     ws.write_string(r + 2, 0, t("p1.of_which"), book.fmt(bold=True, italic=True))
     head = r + 3
     ws.set_row(head, 32)
+    pager.add(r + 1, None, keep_with_next=True)
+    pager.add(r + 2, None, keep_with_next=True)
+    pager.add(head, 32, keep_with_next=True)
     ws.write_string(head, 0, t("p1.header.code"), book.header())
     ws.merge_range(head, 1, head, g - 1, t("p1.split_agency"), book.header())
     ws.write_string(head, g, t("p1.split_activities"), book.header())
@@ -247,7 +302,9 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
     text = book.cell()
     bold_number = book.cell("task", num_format=TRIEU)
     for n, line in enumerate(layout.split, start=1):
-        ws.set_row(line.row, row_height([(line.label, 30 + 24 + 22 + 16)]))
+        height = row_height([(line.label, sum(widths[name] for name in P1_COLUMNS[1:col["budget"]]))])
+        ws.set_row(line.row, height)
+        pager.add(line.row, height, keep_with_next=True)
         ws.write_number(line.row, 0, n, book.cell(align="center"))
         ws.merge_range(line.row, 1, line.row, g - 1, line.label, text)
         ws.write_formula(line.row, g, line.formula, cell(line.row, g, num_format=TRIEU), trieu(line.dong))
@@ -260,6 +317,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
     s = layout.split_total_row
     first, end = (layout.split[0].row + 1, layout.split[-1].row + 1) if layout.split else (s + 1, s)
     ws.merge_range(s, 0, s, g - 1, t("p1.split_sum"), book.cell("task", align="center"))
+    pager.add(s, None, keep_with_next=True)      # the note below the block stays with it
     spent = sum(line.dong for line in layout.split)
     allocated = sum(line.allocation_dong or 0 for line in layout.split)
     sums = [(g, f"=SUM(G{first}:G{end})", spent), (h, f"=SUM(H{first}:H{end})", allocated),
@@ -274,6 +332,7 @@ def _total_and_split(ws, book: Book, layout: Layout, col: dict[str, int],
                                                  {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})})
     ws.merge_range(s + 1, 0, s + 1, last, t("p1.split_note"), book.fmt(italic=True, text_wrap=True))
     ws.set_row(s + 1, 30)
+    pager.add(s + 1, 30)
 
 
 # --------------------------------------------------------------------------- Phụ lục 2
@@ -293,15 +352,19 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
     plan = consolidation.plan
     frame = plan.monitoring
     col = {name: i for i, name in enumerate(P2_COLUMNS)}
+    widths = balanced(P2_WIDTHS, frame, layout.monitoring_order, P2_BALANCED)
     for name, i in col.items():
-        ws.set_column(i, i, P2_WIDTHS[name])
+        ws.set_column(i, i, widths[name])
     t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
-    _titles(ws, book, len(P2_COLUMNS) - 1, t("p2.title", year=_year(layout, lang)), issued_with(plan, lang))
+    pager = _pager(widths)
+    _titles(ws, book, len(P2_COLUMNS) - 1, t("p2.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
     top = P2_FIRST_ROW - 2
     headers = {name: t(f"p2.header.{name}") for name in P2_HEADERS}
     if layout.year:
         headers["frequency"] = t("p2.frequency_year", year=layout.year)
-    _header_heights(ws, headers, P2_WIDTHS, top)
+    pager.repeat = _header_heights(ws, headers, widths, top)
+    pager.add(top, pager.repeat / 2)
+    pager.add(top + 1, pager.repeat / 2)
     cells = [(top, col[name], top + 1, col[name], headers[name])
              for name in ("code", "content", "indicator", "evidence", "frequency")]
     cells.append((top, col["collector"], top, col["reporter"], t("p2.responsibility")))
@@ -312,7 +375,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
     levels = frame["level"].astype(str).tolist()
     codes = frame["code"].tolist()
     values = {name: frame[name].tolist() for name in _P2_TEXT}
-    fit = _fits([P2_WIDTHS[name] for name in _P2_TEXT])
+    fit = _fits([widths[name] for name in ("code", *_P2_TEXT)])
     looks = {level: _Look(book, level) for level in ("task", "output", "activity")}
     text_columns = [(col[name], values[name]) for name in _P2_TEXT]
     frequency_col = col["frequency"]
@@ -327,7 +390,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
             look = looks.get(level, looks["activity"])
             text, center = rows.style(look.text), rows.style(look.center)
             styles[level] = [text] + [center if c == frequency_col else text for c, _ in text_columns]
-        texts = [texts[i] for texts in columns]
+        texts = [stt_label(level, codes[i], labels[i]), *(texts[i] for texts in columns)]
         row_styles = styles[level]
         row_marks = marks.get(r)
         if row_marks:
@@ -335,8 +398,11 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
             look = looks.get(level, looks["activity"])
             row_styles = [rows.style(look.marked(row_marks[c].severity, "center" if c == frequency_col else "text"))
                           if c in row_marks else s for c, s in enumerate(row_styles)]
-        rows.start(r, fit[level != "activity"](texts, _lines(level)))
-        rows.texts(0, [stt_label(level, codes[i], labels[i]), *texts], row_styles)
+        height = fit[level != "activity"](texts)
+        pager.add(r, height, level in KEEP_WITH_NEXT)
+        rows.start(r, height)
+        rows.texts(0, texts, row_styles)
         rows.end()
     book.print_setup(ws, (top, top + 1))
+    pager.apply(ws)
     ws.freeze_panes(P2_FIRST_ROW, 0)

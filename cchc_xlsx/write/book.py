@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import threading
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +15,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..outputs import CONSOLIDATED, OUTPUT_PROPERTY
+from .fit import FONT, FONT_SIZE, RowFit, row_height  # re-exported: the sheets import them from here
 
 __all__ = ["Book", "FONT", "TRIEU", "DONG", "WHOLE", "PERCENT", "LEVEL_WORDS", "SEVERITY_WORDS", "plan_title",
            "stt_label", "labels_of", "row_height", "RowFit", "merged_header", "escape_header", "sheet_ref"]
 
-FONT = "Times New Roman"        # Decree 30/2020; LibreOffice prints it in Liberation Serif (same metrics)
-FONT_SIZE = 11
 #: Number formats. ``[$-42A]`` is the Vietnamese locale: LibreOffice then prints 8.000,0 whatever the
 #: machine's locale; Excel keeps the user's own separators (on a Vietnamese Windows, 8.000,0 as well).
 #: Triệu đồng with one decimal at least and up to six: a plan in nghìn đồng or đồng shows its
@@ -206,81 +203,7 @@ def merged_header(ws: Worksheet, book: Book, top: int, cells: list[tuple[int, in
                         ws.write_blank(r, c, None, fmt)
 
 
-# --------------------------------------------------------------------------- row heights
-# LibreOffice does not refit row heights when it opens a file written by xlsxwriter, so every row
-# with wrapped text gets an estimated height. Vietnamese in Times New Roman 11 averages ~6 px a
-# character and a column width unit is ~7 px; a line holds about 1.1 characters per width unit, less
-# the part of a word that does not fit (measured on LibreOffice's PDF of Phụ lục 1). The estimate
-# errs on the generous side: a cut line is worse than a gap.
-LINE_POINTS = 12.8
-_CHARS_PER_UNIT = 1.1
-_WORD_SLACK = 2
-_MAX_HEIGHT = 409.0
-
-
-def _capacity(width: float, bold: bool) -> float:
-    return max(1.0, width * _CHARS_PER_UNIT * (0.9 if bold else 1.0) - _WORD_SLACK)
-
-
-_UPPER = 1.35      # capitals are wider: «CẢI CÁCH THỦ TỤC HÀNH CHÍNH» needs a third more room
-
-
-def _length(text: str) -> float:
-    return len(text) * _UPPER if text.isupper() else len(text)
-
-
-def text_lines(text: str, width: float, bold: bool = False) -> int:
-    if not text:
-        return 1
-    per_line = _capacity(width, bold)
-    return sum(max(1, math.ceil(_length(part) / per_line)) for part in text.split("\n"))
-
-
-def row_height(cells: Iterable[tuple[str, float]], bold: bool = False, font_size: float = FONT_SIZE) -> float:
-    """Height in points for a row whose wrapped cells hold ``(text, column width)``."""
-    lines = max((text_lines(text, width, bold) for text, width in cells), default=1)
-    return min(_MAX_HEIGHT, round(lines * LINE_POINTS * font_size / FONT_SIZE + 4, 1))
-
-
-class RowFit:
-    """``row_height`` for the many rows of one table: the columns' capacities are worked out once.
-
-    ``min_lines=2`` for output rows: «Kết quả đầu ra 1.2» takes two lines in the STT column.
-    """
-
-    def __init__(self, widths: Iterable[float], bold: bool = False) -> None:
-        self.capacities = [_capacity(w, bold) for w in widths]
-        self._lines: list[dict[str, int]] = [{} for _ in self.capacities]   # per column: text -> lines
-        self._heights: dict[int, float] = {}
-
-    def __call__(self, texts: Iterable[object], min_lines: int = 1) -> float:
-        lines = min_lines
-        for text, known, per_line in zip(texts, self._lines, self.capacities):
-            n = known.get(text)
-            if n is None:
-                if not isinstance(text, str):
-                    continue
-                n = _fit_lines(text, per_line)
-                if len(known) < _FIT_CACHE:         # a big plan repeats its texts; bounded memory
-                    known[text] = n
-            if n > lines:
-                lines = n
-        height = self._heights.get(lines)
-        if height is None:
-            height = self._heights[lines] = min(_MAX_HEIGHT, round(lines * LINE_POINTS + 4, 1))
-        return height
-
-
-_FIT_CACHE = 20_000
-
-
-def _fit_lines(text: str, per_line: float) -> int:
-    """Lines ``text`` takes in a column of ``per_line`` characters (1 when it fits on one)."""
-    if _length(text) <= per_line:
-        return 1
-    if "\n" in text:
-        return sum(math.ceil(_length(part) / per_line) or 1 for part in text.split("\n"))
-    return math.ceil(_length(text) / per_line)
+# Row heights are measured in the font: fit.py (row_height, RowFit, text_lines).
 
 
 _SHEET_QUOTE = re.compile(r"[^A-Za-z0-9_.]")

@@ -12,11 +12,14 @@ import pandas as pd
 
 from ..periods import FULL_YEAR, activity_window, collection_months
 from ..periods import effective_frequencies as _effective_frequencies
+from .appendices import label_width
 from .book import Book, RowFit, labels_of, row_height, stt_label
+from .fit import balance_widths
 from .layout import Layout
+from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
 
-__all__ = ["collection_months", "activity_window", "write_calendar_sheet", "RULES", "MARK"]
+__all__ = ["collection_months", "activity_window", "month_ranges", "write_calendar_sheet", "RULES", "MARK"]
 
 MARK = "x"
 MONTHS = range(1, 13)
@@ -78,15 +81,55 @@ def _windows(plan_frame: pd.DataFrame, year: int) -> dict[str, list[int]]:
     return windows
 
 
+def month_ranges(months) -> str:
+    """Months as runs: ``[1, 2, 5, 6, 7, 12]`` -> ``T1–T2, T5–T7, T12`` ("" for none); a run of two is
+    a range too, so a year's list is never longer than six ranges."""
+    months = sorted(set(months))
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][1] + 1:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    return ", ".join(f"T{a}–T{b}" if a != b else f"T{a}" for a, b in runs)
+
+
 def _span(months: list[int]) -> str:
-    if not months:
-        return "ngoài năm"
-    if months == list(range(months[0], months[-1] + 1)):
-        return f"T{months[0]}–T{months[-1]}" if len(months) > 1 else f"T{months[0]}"
-    return ", ".join(f"T{m}" for m in months)
+    return month_ranges(months) if months else "ngoài năm"
 
 
-WIDTHS = {"code": 13, "content": 40, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
+WIDTHS = {"code": 13, "content": 56, "frequency": 16, "window": 11, "month": 4.3, "count": 7}
+_SAMPLE = 200
+
+
+def _shown(kind: str, written: str, inherited: str) -> str:
+    """The frequency as the sheet shows it."""
+    if inherited:
+        return inherited
+    if kind == "missing":
+        return "(chưa có)"
+    if kind == "invalid":
+        return f"«{written}» (không hợp lệ)"
+    return written
+
+
+def _widths(frame, order: list[int], frequencies, windows) -> dict[str, float]:
+    """WIDTHS with the STT, content, frequency and window columns sharing their total by the plan's texts."""
+    picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
+    levels, codes, contents = frame["level"].astype(str).tolist(), frame["code"].tolist(), frame["content"].tolist()
+    labels = labels_of(frame)
+    rows, tasks = [], []
+    for i in picked:
+        if levels[i] == "task":
+            tasks.append((stt_label(levels[i], codes[i], labels[i]), True))
+            continue
+        kind, _, written, inherited = frequencies[codes[i]]
+        rows.append(([stt_label(levels[i], codes[i], labels[i]), contents[i], _shown(kind, written, inherited),
+                      _span(windows.get(codes[i], FULL_YEAR))], levels[i] != "activity"))
+    names = ("code", "content", "frequency", "window")
+    least = label_width([*tasks, *((texts[0], bold) for texts, bold in rows)])
+    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)), minimum={0: least})
+    return WIDTHS | dict(zip(names, shared))
 
 
 def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
@@ -95,21 +138,32 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     frequencies = _effective_frequencies(frame)
     windows = _windows(plan.plan, year)
     month_col, count_col = 4, 16
-    for c, width in enumerate([WIDTHS["code"], WIDTHS["content"], WIDTHS["frequency"], WIDTHS["window"]]):
+    widths = _widths(frame, layout.monitoring_order, frequencies, windows)
+    for c, width in enumerate([widths["code"], widths["content"], widths["frequency"], widths["window"]]):
         ws.set_column(c, c, width)
-    ws.set_column(month_col, month_col + 11, WIDTHS["month"])
-    ws.set_column(count_col, count_col, WIDTHS["count"])
+    ws.set_column(month_col, month_col + 11, widths["month"])
+    ws.set_column(count_col, count_col, widths["count"])
 
+    pager = Pager([widths["code"], widths["content"], widths["frequency"], widths["window"]]
+                  + [widths["month"]] * 12 + [widths["count"]])
     ws.set_row(0, 21)
+    pager.add(0, 21)
     ws.merge_range(0, 0, 0, count_col, f"LỊCH THEO DÕI, THU THẬP SỐ LIỆU NĂM {year}",
                    book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     note = book.fmt(italic=True, text_wrap=True, font_size=10)
     for r, text in enumerate(RULES, start=1):
-        ws.set_row(r, row_height([(text, 150)], font_size=10))
+        height = row_height([(text, sum(widths.values()) + 11 * widths["month"])], font_size=10)
+        ws.set_row(r, height)
+        pager.add(r, height)
         ws.merge_range(r, 0, r, count_col, text, note)
     head = len(RULES) + 2
-    ws.set_row(head, 32)
-    for c, text in enumerate(["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]):
+    heads = ["STT", "Nội dung công việc", "Tần suất thu thập", "Thời gian theo dõi"]
+    head_height = max(32.0, row_height(zip(heads, [widths[n] for n in ("code", "content", "frequency", "window")]),
+                                       bold=True))
+    ws.set_row(head, head_height)
+    pager.add(head, head_height)
+    pager.repeat = head_height
+    for c, text in enumerate(heads):
         ws.write_string(head, c, text, book.header())
     for m in MONTHS:
         ws.write_string(head, month_col + m - 1, f"T{m}", book.header())
@@ -122,8 +176,9 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     row = head + 1
     first = row
     last_letter = chr(ord("A") + count_col - 1)
-    fit = {bold: RowFit([WIDTHS["content"], WIDTHS["frequency"]], bold) for bold in (False, True)}
-    task_fit = RowFit([sum(WIDTHS.values()) + 11 * WIDTHS["month"]], bold=True)
+    fit = {bold: RowFit([widths["code"], widths["content"], widths["frequency"], widths["window"]], bold)
+           for bold in (False, True)}
+    task_fit = RowFit([widths["code"], sum(widths.values()) - widths["code"] + 11 * widths["month"]], bold=True)
     looks = {level: (book.cell(level), book.cell(level, align="center"), book.cell(level, align="center", bold=True))
              for level in ("task", "output", "activity")}
     rows = Rows(ws, 0, count_col)
@@ -133,7 +188,9 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         level, code = levels[i], codes[i]
         text_fmt, center, mark = looks.get(level, looks["activity"])
         if level == "task":
-            ws.set_row(row, task_fit([contents[i]]))
+            height = task_fit([stt_label(level, code, labels[i]), contents[i]])
+            ws.set_row(row, height)
+            pager.add(row, height, keep_with_next=True)
             ws.write_string(row, 0, stt_label(level, code, labels[i]), text_fmt)
             ws.merge_range(row, 1, row, count_col, contents[i] or "", text_fmt)
             row += 1
@@ -148,18 +205,14 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             if len(schedules) < 10_000:         # a big plan has few distinct schedules
                 schedules[key] = schedule
         due, span, due_cols = schedule
-        if inherited:
-            shown = inherited
-        elif kind == "missing":
-            shown = "(chưa có)"
-        elif kind == "invalid":
-            shown = f"«{written}» (không hợp lệ)"
-        else:
-            shown = written
+        shown = _shown(kind, written, inherited)
         if level not in styles:
             styles[level] = (rows.style(text_fmt),) * 3 + (rows.style(center),)
-        rows.start(row, fit[level != "activity"]([contents[i], shown], 2 if level == "output" else 1))
-        rows.texts(0, (stt_label(level, code, labels[i]), contents[i], shown, span), styles[level])
+        texts = (stt_label(level, code, labels[i]), contents[i], shown, span)
+        height = fit[level != "activity"](texts)
+        pager.add(row, height, level in KEEP_WITH_NEXT)
+        rows.start(row, height)
+        rows.texts(0, texts, styles[level])
         rows.repeat(due_cols, MARK, mark)     # empty months stay empty: their borders are a conditional format
         for m in due:
             per_month[m - 1] += 1
@@ -171,6 +224,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             "type": "formula", "criteria": "=TRUE",
             "format": book.workbook.add_format({"border": 1, "border_color": "#808080"})})
     ws.set_row(row, 30)
+    pager.add(row, 30)
     ws.merge_range(row, 0, row, 3, "Số lượt thu thập trong tháng", book.cell("task", align="center"))
     for m in MONTHS:
         c = month_col + m - 1
@@ -180,4 +234,5 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     ws.write_formula(row, count_col, f"=SUM(E{row + 1}:{last_letter}{row + 1})", book.cell("task", align="center"),
                      sum(per_month))
     book.print_setup(ws, (head, head))
+    pager.apply(ws)
     ws.freeze_panes(head + 1, 0)

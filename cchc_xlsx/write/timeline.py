@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import contextlib
 
-from .book import Book, RowFit, labels_of, stt_label
+from .. import messages
+from .appendices import label_width
+from .book import Book, RowFit, labels_of, row_height, stt_label
+from .fit import balance_widths
 from .layout import Layout
+from .pages import Pager
 from .rows import Rows
 
 __all__ = ["write_timeline_sheet"]
 
-WIDTHS = [13, 40, 6.5, 6.5] + [4.3] * 12 + [24]
+WIDTHS = [13, 56, 6.5, 6.5] + [4.3] * 12 + [24]
 MONTH_COL, NOTE_COL = 4, 16
+
+messages.register({
+    "print.timeline-month-order": ("tháng kết thúc (T{end}) trước tháng bắt đầu (T{start})",
+                                   "the end month (T{end}) is before the start month (T{start})"),
+    "print.timeline-no-bar": ("không đủ tháng để tô", "not enough months to draw a bar"),
+})
 
 
 def _bounds(row: dict, year: int) -> tuple[int | None, int | None, str]:
@@ -38,6 +48,11 @@ def _bounds(row: dict, year: int) -> tuple[int | None, int | None, str]:
     if (row["from_kind"] == "month" and start is None) or (row["to_kind"] == "month" and end is None):
         start = end = None
         notes.append(f"ngoài năm {year}")
+    if start is not None and end is not None and start > end:
+        # no bar: the sheet's rule colours «Từ tháng» ≤ month ≤ «Đến tháng» (month-order finding)
+        notes.append(messages.text("print.timeline-month-order", "vi", start=start, end=end))
+    elif (start is None or end is None) and not any(notes):
+        notes.append(messages.text("print.timeline-no-bar", "vi"))
     notes = list(dict.fromkeys(n for n in notes if n))
     if notes[:2] == ["chưa có tháng bắt đầu", "chưa có tháng kết thúc"]:
         notes[:2] = ["chưa có tháng bắt đầu và kết thúc"]
@@ -52,35 +67,65 @@ def _missing_word(kind: str, text: str, what: str) -> str:
     return f"chưa có {what}"
 
 
+_SAMPLE = 200
+
+
+def _widths(frame, layout: Layout, names: tuple[str, ...]) -> list[float]:
+    """WIDTHS with the STT, content and note columns sharing their total by the plan's texts."""
+    activities = [pr for pr in layout.plan_rows if pr.level == "activity"]
+    if len(activities) > _SAMPLE:
+        activities = [activities[k * len(activities) // _SAMPLE] for k in range(_SAMPLE)]
+    labels = labels_of(frame)
+    columns = {name: frame[name].tolist() for name in names}
+    rows = []
+    for pr in activities:
+        _, _, note = _bounds({name: columns[name][pr.index] for name in names[1:]}, layout.year)
+        content = columns["content"][pr.index]
+        texts = [""] * len(WIDTHS)
+        texts[0], texts[1], texts[NOTE_COL] = stt_label("activity", pr.code, labels[pr.index]), content, note
+        rows.append((texts, False))
+    tasks = [(stt_label("task", pr.code, labels[pr.index]), True) for pr in layout.plan_rows if pr.level == "task"]
+    least = label_width([*tasks[:_SAMPLE], *((texts[0], False) for texts, _ in rows)])
+    return balance_widths(WIDTHS, rows, [0, 1, NOTE_COL], minimum={0: least})
+
+
 def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
     year = layout.year
-    for c, width in enumerate(WIDTHS):
+    frame = consolidation.plan.plan
+    names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
+             "to_text")
+    widths = _widths(frame, layout, names)
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    last = len(WIDTHS) - 1
+    last = len(widths) - 1
+    pager = Pager(widths)
     ws.set_row(0, 21)
+    pager.add(0, 21)
     ws.merge_range(0, 0, 0, last, f"TIẾN ĐỘ THỰC HIỆN CÁC HOẠT ĐỘNG NĂM {year}",
                    book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
     ws.merge_range(1, 0, 1, last, "Mỗi hoạt động: các tháng thực hiện trong năm, tô màu từ «Từ tháng» đến "
                                   "«Đến tháng». Không tô khi kế hoạch chưa ghi đủ tháng (xem Ghi chú).",
                    book.fmt(italic=True, font_size=10))
     head = 3
-    ws.set_row(head, 32)
-    for c, text in enumerate(["STT", "Nội dung công việc", "Từ tháng", "Đến tháng"]):
+    pager.add(1, None)
+    heads = ["STT", "Nội dung công việc", "Từ tháng", "Đến tháng"]
+    head_height = max(32.0, row_height(zip(heads, widths), bold=True))
+    ws.set_row(head, head_height)
+    pager.add(head, head_height)
+    pager.repeat = head_height
+    for c, text in enumerate(heads):
         ws.write_string(head, c, text, book.header())
     for m in range(1, 13):
         ws.write_number(head, MONTH_COL + m - 1, m, book.header(num_format='"T"0'))
     ws.write_string(head, NOTE_COL, "Ghi chú", book.header())
 
-    frame = consolidation.plan.plan
-    names = ("content", "from_kind", "year_from", "month_from", "from_text", "to_kind", "year_to", "month_to",
-             "to_text")
     columns = {name: frame[name].tolist() for name in names}
     labels = labels_of(frame)
     row = head + 1
     first = row
     task_look, text, center = book.cell("task"), book.cell(), book.cell(align="center")
     note_look = book.cell(italic=True, font_size=10)
-    fit, task_fit = RowFit([WIDTHS[1], WIDTHS[NOTE_COL]]), RowFit([sum(WIDTHS[1:])], bold=True)
+    fit, task_fit = RowFit([widths[0], widths[1], widths[NOTE_COL]]), RowFit([widths[0], sum(widths[1:])], bold=True)
     rows = Rows(ws, 0, NOTE_COL)
     contents = columns["content"]
     month_columns = [columns[name] for name in names[1:]]
@@ -93,8 +138,11 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
         if not isinstance(content, str):
             content = ""
         if pr.level == "task":
-            ws.set_row(row, task_fit([content]))
-            ws.write_string(row, 0, stt_label("task", pr.code, labels[pr.index]), task_look)
+            stt = stt_label("task", pr.code, labels[pr.index])
+            height = task_fit([stt, content])
+            ws.set_row(row, height)
+            pager.add(row, height, keep_with_next=True)
+            ws.write_string(row, 0, stt, task_look)
             ws.merge_range(row, 1, row, last, content, task_look)
             row += 1
             continue
@@ -106,8 +154,11 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             if len(known) < 10_000:
                 with contextlib.suppress(TypeError):
                     known[key] = start, end, note
-        rows.start(row, fit([content, note]))
-        rows.texts(0, (stt_label("activity", pr.code, labels[pr.index]), content), pair)
+        stt = stt_label("activity", pr.code, labels[pr.index])
+        height = fit([stt, content, note])
+        pager.add(row, height)
+        rows.start(row, height)
+        rows.texts(0, (stt, content), pair)
         for c, value in ((2, start), (3, end)):
             if value is None:
                 rows.blank(c, center)
@@ -127,4 +178,5 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout) -> None:
             "type": "formula", "criteria": "=TRUE",
             "format": book.workbook.add_format({"border": 1, "border_color": "#BFBFBF"})})
     book.print_setup(ws, (head, head))
+    pager.apply(ws)
     ws.freeze_panes(head + 1, 2)
