@@ -203,6 +203,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "plan-monitoring-mismatch": ("warning",
         "Dòng {row_code}: {reason}.",
         "Row {row_code}: {reason}."),
+    # the intake portal (issue 15): an agency's link received another agency's return
+    "upload-other-agency": ("error",
+        "Tệp này là báo cáo của {found}, không phải của {expected}: hãy tải lên báo cáo của đơn vị mình.",
+        "This file is the return of {found}, not of {expected}: upload your own agency's return."),
 }
 
 
