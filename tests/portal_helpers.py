@@ -43,3 +43,53 @@ def login(client, password: str) -> None:
     answer = client.post("/login", data={"csrf": csrf_of(page.text), "name": "admin", "password": password},
                          follow_redirects=False)
     assert answer.status_code == 303, answer.text
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data, *args: str, password: str = "", timeout: float = 90):
+    """``cchc-xlsx serve --data DATA`` on 127.0.0.1 and a free port, in a process of its own;
+    returns (process, base URL) once ``/healthz`` answers 200."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    if password:
+        env["CCHC_ADMIN_PASSWORD"] = password
+    process = subprocess.Popen([sys.executable, "-m", "cchc_xlsx.cli", "serve", "--data", str(data), "--host", "127.0.0.1",
+                                "--port", str(port), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"the server did not start: {process.stdout.read()}")
+        time.sleep(0.2)
+
+
+def stop_server(process) -> str:
+    """Stop the server (SIGTERM, as a service manager does); its output."""
+    process.terminate()
+    try:
+        out, _ = process.communicate(timeout=30)
+    except Exception:
+        process.kill()
+        out, _ = process.communicate()
+    return out or ""
