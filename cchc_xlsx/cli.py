@@ -270,7 +270,7 @@ def _cmd_serve(args) -> int:
 
     try:
         serve(args.data, args.plan, args.db, host=args.host, port=args.port, deadline=args.deadline,
-              workers=args.workers, max_upload=args.max_upload * 1024 * 1024, lang=args.lang)
+              workers=args.workers, max_upload=args.max_upload * 1024 * 1024, lang=args.lang, agencies=args.agencies)
     except PortalError as error:
         raise ToolError(error.message(args.lang)) from None
     return EXIT_OK

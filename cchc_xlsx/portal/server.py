@@ -18,7 +18,8 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 def open_portal(data_dir: Path, plan_path: Path | None = None, db_url: str | None = None, *,
                 deadline: dt.date | None = None, workers: int | None = None, max_upload: int = MAX_UPLOAD,
-                admin_password: str | None = None, start_worker: bool = True) -> tuple[Portal, str | None]:
+                admin_password: str | None = None, start_worker: bool = True,
+                agencies: Path | None = None) -> tuple[Portal, str | None]:
     """The portal of ``data_dir``, set up on its first start: the administrator (``admin_password``,
     else CCHC_ADMIN_PASSWORD, else generated: the second value, to print once) and, when there is
     none, a round for ``plan_path`` (default: the bundled plan). Raises PortalError for a plan that
@@ -26,7 +27,8 @@ def open_portal(data_dir: Path, plan_path: Path | None = None, db_url: str | Non
     from ..pipeline import bundled_plan_path
 
     plan_path = Path(plan_path) if plan_path else bundled_plan_path()
-    portal = Portal(data_dir, plan_path, db_url, workers=workers, max_upload=max_upload, start_worker=start_worker)
+    portal = Portal(data_dir, plan_path, db_url, workers=workers, max_upload=max_upload, start_worker=start_worker,
+                    agencies=agencies)
     generated = None
     given = admin_password or os.environ.get("CCHC_ADMIN_PASSWORD")
     made = portal.ensure_admin(given)
@@ -39,13 +41,14 @@ def open_portal(data_dir: Path, plan_path: Path | None = None, db_url: str | Non
 
 def serve(data_dir: Path, plan_path: Path | None = None, db_url: str | None = None, *, host: str = "127.0.0.1",
           port: int = 8000, deadline: dt.date | None = None, workers: int | None = None,
-          max_upload: int = MAX_UPLOAD, lang: str = "vi") -> None:
+          max_upload: int = MAX_UPLOAD, lang: str = "vi", agencies: Path | None = None) -> None:
     """Run the portal until interrupted (uvicorn, one process; checks in a pool of ``workers``)."""
     import uvicorn
 
     from .app import create_app
 
-    portal, generated = open_portal(data_dir, plan_path, db_url, deadline=deadline, workers=workers, max_upload=max_upload)
+    portal, generated = open_portal(data_dir, plan_path, db_url, deadline=deadline, workers=workers, max_upload=max_upload,
+                                    agencies=agencies)
     if generated:
         print(text("portal.cli.password", lang, password=generated), flush=True)
     print(text("portal.cli.listening", lang, host=host, port=port, data=data_dir), flush=True)

@@ -85,10 +85,12 @@ class AgencyRow:
 class Portal:
     """One installation: its database, its files (``data_dir/files``), its secret and its plan.
 
-    ``db_url``: any SQLAlchemy URL (default: SQLite in ``data_dir``)."""
+    ``db_url``: any SQLAlchemy URL (default: SQLite in ``data_dir``); ``agencies``: a CSV of agencies
+    beyond the built-in registry (as ``--agencies`` of every command)."""
 
     def __init__(self, data_dir: Path, plan_path: Path | None = None, db_url: str | None = None,
-                 workers: int | None = None, max_upload: int = MAX_UPLOAD, start_worker: bool = True):
+                 workers: int | None = None, max_upload: int = MAX_UPLOAD, start_worker: bool = True,
+                 agencies: Path | None = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or sqlite_url(self.data_dir)
@@ -101,6 +103,7 @@ class Portal:
         self.secret = self._secret()
         self.plan_path = Path(plan_path) if plan_path else None
         self.max_upload = max_upload
+        self.agencies = str(Path(agencies).resolve()) if agencies else None
         self.hasher = PasswordHasher()
         self.checker = Checker(workers) if start_worker else None
         self._events = threading.Condition()
@@ -183,17 +186,18 @@ class Portal:
         """A new round for the plan: a template per agency (kept in the store) and a link each.
 
         Raises PortalError when the plan cannot be read."""
+        from ..agencies import Registry
         from ..pipeline import read_plan
         from ..templates import TemplateOptions, assign_activities, write_templates
         from ..workbook import FileProblem
 
         plan_path = Path(plan_path or self.plan_path)
         try:
-            plan = read_plan(plan_path)
+            plan = read_plan(plan_path, registry=Registry.load(self.agencies) if self.agencies else None)
         except FileProblem as problem:
             raise PortalError(f"{plan_path.name}: {problem.message('vi')}", f"{plan_path.name}: {problem.message('en')}") from None
         agencies = list(assign_activities(plan))
-        options = TemplateOptions(deadline=deadline.strftime("%d/%m/%Y") if deadline else "")
+        options = TemplateOptions(deadline=deadline.strftime("%d/%m/%Y") if deadline else "", registry=plan.registry)
         with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
             paths = write_templates(plan, tmp, options)
             # write_templates gives the agencies' templates in assign_activities' order, then the all-rows one
@@ -314,7 +318,8 @@ class Portal:
         round_ = self.round_of(upload.round_id)
         self.checker.submit(check_upload, str(self.store.path(upload.sha256)), upload.stored_name,
                             f"{upload.id}-{slug(upload.agency)}"[:80], round_.plan_path, str(self.store.root),
-                            str(self.work_dir), done=lambda result, error: self._checked(upload.id, result, error))
+                            str(self.work_dir), self.agencies,
+                            done=lambda result, error: self._checked(upload.id, result, error))
 
     def resume(self) -> int:
         """Queue again the checks a stopped server left unfinished; return how many."""
@@ -396,6 +401,7 @@ class Portal:
         items = [(str(self.store.path(u.sha256)), f"{u.id}-{slug(u.agency)}"[:80], u.stored_name) for u in current]
         if self.checker is not None:
             self.checker.submit(consolidate_round, items, round_.plan_path, str(self.store.root), str(self.work_dir), pdf,
+                                self.agencies,
                                 done=lambda result, error: self._consolidated(consolidation.id, result, error))
         return consolidation
 

@@ -48,12 +48,18 @@ def _inflation(path: Path) -> str | None:
     return None
 
 
+def _registry(agencies: str | None):
+    from cchc_xlsx.agencies import Registry
+    return Registry.load(agencies) if agencies else None
+
+
 def check_upload(blob: str, stored_name: str, folder: str, plan_path: str, store_root: str,
-                 work_root: str) -> dict:
+                 work_root: str, agencies: str | None = None) -> dict:
     """Check one uploaded file as ``folder/stored_name`` against the plan (in a worker process).
 
     Returns ``{"findings": [dict], "agency": matched agency or "", "status": read|unreadable|skipped,
-    "feedback_sha256", "feedback_name"}``; the feedback workbook is kept in the store. Never raises:
+    "feedback_sha256", "feedback_name"}``; the feedback workbook is kept in the store. ``agencies``: the
+    CSV of extra agencies (``--agencies``). Never raises:
     what goes wrong is a ``file-unreadable`` finding."""
     from cchc_xlsx.consolidate import check_files
     from cchc_xlsx.feedback import write_feedback
@@ -73,7 +79,7 @@ def check_upload(blob: str, stored_name: str, folder: str, plan_path: str, store
                 f"its parts inflate to {inflated} MB (over {MAX_INFLATED // (1024 * 1024)} MB, perhaps a zip bomb); "
                 "save the workbook again with Excel or LibreOffice and send it again")],
                     "agency": "", "status": "unreadable", "feedback_sha256": "", "feedback_name": ""}
-        result = check_files([source], Path(plan_path), workers=1)
+        result = check_files([source], Path(plan_path), workers=1, registry=_registry(agencies))
         read = result.extra["returns_read"]
         ret = read[0] if read else None
         findings = [{**f.to_dict("vi"), "message_en": f.message("en")} for f in result.findings]
@@ -94,7 +100,7 @@ def check_upload(blob: str, stored_name: str, folder: str, plan_path: str, store
 
 
 def consolidate_round(items: list[tuple[str, str, str]], plan_path: str, store_root: str, work_root: str,
-                      pdf: bool = True) -> dict:
+                      pdf: bool = True, agencies: str | None = None) -> dict:
     """Consolidate the files ``[(blob path, folder, stored name)]`` with the plan, as ``cchc-xlsx
     consolidate`` does; keep the workbook (and its PDF when LibreOffice is there) in the store.
 
@@ -114,7 +120,7 @@ def consolidate_round(items: list[tuple[str, str, str]], plan_path: str, store_r
             target = folder / sub / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(blob, target)
-        result = consolidate([folder] if items else [], Path(plan_path), workers=1)
+        result = consolidate([folder] if items else [], Path(plan_path), workers=1, registry=_registry(agencies))
         (work / "out").mkdir()
         out = write_workbook(result, work / "out" / f"cchc-{result.plan.year}-tong-hop.xlsx",
                              inputs=[Path(plan_path)])
