@@ -398,3 +398,33 @@ def test_a_restart_keeps_the_register_and_the_files(tmp_path):
         assert hashlib.sha256(client.get(f"{path_of(link)}/uploads/{checked['id']}/file").content).hexdigest() \
             == checked["sha256"] == hashlib.sha256((RETURNS / "cchc-2018-so-tu-phap.xlsx").read_bytes()).hexdigest()
         login(client, PASSWORD)
+
+
+def test_a_new_round_with_a_deadline_says_which_returns_are_late(quiet):
+    admin = _client(quiet.app)
+    login(admin, PASSWORD)
+    answer = admin.post("/admin/round", data={"csrf": csrf_of(admin.get("/admin").text), "deadline": "2018-01-15"},
+                        follow_redirects=False)
+    assert answer.status_code == 303
+    links = quiet.portal.links("http://testserver")
+    assert list(links) == AGENCIES and set(links.values()).isdisjoint(quiet.links.values())
+    client = _client(quiet.app)
+    page = client.get(path_of(links["Sở Tư pháp"])).text
+    assert "Hạn gửi báo cáo: 15/01/2018" in page
+    assert send(client, links["Sở Tư pháp"], "a.xlsx", (RETURNS / "cchc-2018-so-tu-phap.xlsx").read_bytes()).status_code == 303
+    assert "nộp trễ hạn" in client.get(path_of(links["Sở Tư pháp"])).text
+    register = admin.get("/admin").text
+    assert "1 đã gửi · 7 chưa gửi · 1 trễ hạn" in register
+    bad = admin.post("/admin/round", data={"csrf": csrf_of(register), "deadline": "15/01"}, follow_redirects=False)
+    assert bad.status_code == 400 and "Ngày không hợp lệ" in bad.text
+
+
+def test_the_first_start_generates_a_password_printed_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("CCHC_ADMIN_PASSWORD", raising=False)
+    portal, generated = open_portal(tmp_path, PLAN, start_worker=False)
+    assert generated and len(generated) >= 12 and portal.login("admin", generated)
+    assert portal.login("admin", generated + "x") is None
+    portal.close()
+    again, second = open_portal(tmp_path, PLAN, start_worker=False)
+    assert second is None and again.login("admin", generated)
+    again.close()

@@ -10,8 +10,6 @@ import hmac
 import os
 import re
 import secrets
-import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from ..result import file_sha256
 from ..templates import slug
 from .db import Admin, AdminSession, Consolidation, Link, Round, Upload, make_engine, migrate, now, sessions, sqlite_url
 from .store import FileStore, TooLarge
-from .worker import Checker, check_upload, consolidate_round
+from .worker import Checker, check_upload, consolidate_round, round_templates
 
 __all__ = ["Portal", "PortalError", "MAX_UPLOAD", "LINK_DAYS", "VIETNAM", "safe_name"]
 
@@ -186,30 +184,20 @@ class Portal:
         """A new round for the plan: a template per agency (kept in the store) and a link each.
 
         Raises PortalError when the plan cannot be read."""
-        from ..agencies import Registry
-        from ..pipeline import read_plan
-        from ..templates import TemplateOptions, assign_activities, write_templates
-        from ..workbook import FileProblem
-
         plan_path = Path(plan_path or self.plan_path)
-        try:
-            plan = read_plan(plan_path, registry=Registry.load(self.agencies) if self.agencies else None)
-        except FileProblem as problem:
-            raise PortalError(f"{plan_path.name}: {problem.message('vi')}", f"{plan_path.name}: {problem.message('en')}") from None
-        agencies = list(assign_activities(plan))
-        options = TemplateOptions(deadline=deadline.strftime("%d/%m/%Y") if deadline else "", registry=plan.registry)
-        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
-            paths = write_templates(plan, tmp, options)
-            # write_templates gives the agencies' templates in assign_activities' order, then the all-rows one
-            templates = {agency: {"sha256": self.store.put_file(path), "name": path.name}
-                         for agency, path in zip(agencies, paths)}
+        args = (str(plan_path), str(self.store.root), str(self.work_dir),
+                deadline.strftime("%d/%m/%Y") if deadline else "", self.agencies)
+        made = self.checker.run(round_templates, *args) if self.checker else round_templates(*args)
+        if "problem" in made:
+            raise PortalError(*made["problem"])
+        templates = made["templates"]
         with self.Session.begin() as db:
             round_ = Round(plan_path=str(plan_path.resolve()), plan_sha256=file_sha256(plan_path), plan_name=plan_path.name,
-                           year=plan.year, deadline=dt.datetime.combine(deadline, dt.time()) if deadline else None,
+                           year=made["year"], deadline=dt.datetime.combine(deadline, dt.time()) if deadline else None,
                            created_at=now(), templates=templates)
             db.add(round_)
             db.flush()
-            for agency in agencies:
+            for agency in templates:
                 db.add(self._new_link(db, round_.id, agency, link_days))
         self._changed()
         return round_
@@ -431,6 +419,3 @@ class Portal:
             self.checker.shutdown()
         self.engine.dispose()
 
-
-def print_once(password: str) -> None:
-    print(f"Mật khẩu quản trị (admin password): {password}", file=sys.stderr, flush=True)

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["Checker", "check_upload", "consolidate_round", "MAX_INFLATED", "MAX_RATIO"]
+__all__ = ["Checker", "check_upload", "consolidate_round", "round_templates", "MAX_INFLATED", "MAX_RATIO"]
 
 #: A workbook whose parts would inflate past this is refused before any reader opens it (a zip
 #: bomb): the engine's own limit (400 MB, workbook.MAX_UNCOMPRESSED) is for one file on a desk,
@@ -142,6 +142,35 @@ def consolidate_round(items: list[tuple[str, str, str]], plan_path: str, store_r
         shutil.rmtree(work, ignore_errors=True)
 
 
+def round_templates(plan_path: str, store_root: str, work_root: str, deadline: str = "",
+                    agencies: str | None = None) -> dict:
+    """Read the plan and write its templates into the store (in a worker process: writing them
+    forks processes of its own, which a server's threads must not do).
+
+    Returns ``{"year", "templates": {agency: {"sha256", "name"}}}`` in the plan's order of agencies,
+    or ``{"problem": (vi, en)}`` when the plan cannot be read."""
+    from cchc_xlsx.pipeline import read_plan
+    from cchc_xlsx.portal.store import FileStore
+    from cchc_xlsx.templates import TemplateOptions, assign_activities, write_templates
+    from cchc_xlsx.workbook import FileProblem
+
+    try:
+        plan = read_plan(Path(plan_path), registry=_registry(agencies))
+    except FileProblem as problem:
+        name = Path(plan_path).name
+        return {"problem": (f"{name}: {problem.message('vi')}", f"{name}: {problem.message('en')}")}
+    store = FileStore(Path(store_root))
+    names = list(assign_activities(plan))
+    work = Path(tempfile.mkdtemp(prefix="templates-", dir=work_root))
+    try:
+        paths = write_templates(plan, work, TemplateOptions(deadline=deadline, registry=plan.registry))
+        # write_templates gives the agencies' templates in assign_activities' order, then the all-rows one
+        return {"year": plan.year, "templates": {agency: {"sha256": store.put_file(path), "name": path.name}
+                                                 for agency, path in zip(names, paths)}}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 class Checker:
     """A bounded pool of worker processes; ``submit(fn, *args, done=callback)`` runs ``fn`` in it and
     calls ``done(result, error)`` in a thread of this process. A pool broken by a dying worker is
@@ -179,6 +208,12 @@ class Checker:
                     return
             done(None if error else f.result(), error)
         future.add_done_callback(finished)
+
+    def run(self, fn: Callable, *args):
+        """``fn(*args)`` in the pool, waited for (raises what it raises)."""
+        with self._lock:
+            future = self._pool.submit(fn, *args)
+        return future.result()
 
     def shutdown(self) -> None:
         with self._lock:
