@@ -97,6 +97,12 @@ def test_an_agency_and_the_so_in_a_browser(server, tmp_path):
             consolidated = tmp_path / "portal.xlsx"
             info.value.save_as(consolidated)
             shown_total = so.locator("#total").inner_text()
+            if shutil.which("soffice") or shutil.which("libreoffice"):     # the printout, through LibreOffice
+                with so.expect_download() as info:
+                    so.click("#pdf")
+                pdf = tmp_path / "portal.pdf"
+                info.value.save_as(pdf)
+                assert pdf.read_bytes().startswith(b"%PDF")
         finally:
             browser.close()
 

@@ -35,7 +35,11 @@ def open_portal(data_dir: Path, plan_path: Path | None = None, db_url: str | Non
     if made is not None and not given:
         generated = made
     if portal.current_round() is None:
-        portal.create_round(deadline)
+        try:
+            portal.create_round(deadline, in_process=True)     # no server thread yet: it may fork
+        except BaseException:
+            portal.close()
+            raise
     return portal, generated
 
 
@@ -47,14 +51,30 @@ def serve(data_dir: Path, plan_path: Path | None = None, db_url: str | None = No
 
     from .app import create_app
 
+    _check_port(host, port, lang)          # also: no other server of ours runs here on this port
     portal, generated = open_portal(data_dir, plan_path, db_url, deadline=deadline, workers=workers, max_upload=max_upload,
                                     agencies=agencies)
+    portal.store.clean_incoming()
     if generated:
         print(text("portal.cli.password", lang, password=generated), flush=True)
     print(text("portal.cli.listening", lang, host=host, port=port, data=data_dir), flush=True)
     base = f"http://{host}:{port}"
     uvicorn.run(create_app(portal, base_url=base), host=host, port=port, log_level="warning",
                 proxy_headers=False, server_header=False)
+
+
+def _check_port(host: str, port: int, lang: str) -> None:
+    """Raise PortalError when the address cannot be listened on (a port in use), before anything starts."""
+    import socket
+
+    from .service import PortalError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise PortalError(text("portal.cli.port_busy", "vi", host=host, port=port, reason=error.strerror or error),
+                          text("portal.cli.port_busy", "en", host=host, port=port, reason=error.strerror or error)) from None
 
 
 def agency_links(data_dir: Path, base_url: str = DEFAULT_BASE_URL, db_url: str | None = None) -> dict[str, str]:

@@ -180,14 +180,16 @@ class Portal:
             return db.scalar(select(Round).order_by(Round.id.desc()).limit(1))
 
     def create_round(self, deadline: dt.date | None = None, link_days: int = LINK_DAYS,
-                     plan_path: Path | None = None) -> Round:
+                     plan_path: Path | None = None, *, in_process: bool = False) -> Round:
         """A new round for the plan: a template per agency (kept in the store) and a link each.
 
-        Raises PortalError when the plan cannot be read."""
+        The templates are written in the worker pool (writing them forks, which a server's threads
+        must not do), or here with ``in_process`` (before the server starts). Raises PortalError
+        when the plan cannot be read."""
         plan_path = Path(plan_path or self.plan_path)
         args = (str(plan_path), str(self.store.root), str(self.work_dir),
                 deadline.strftime("%d/%m/%Y") if deadline else "", self.agencies)
-        made = self.checker.run(round_templates, *args) if self.checker else round_templates(*args)
+        made = round_templates(*args) if in_process or self.checker is None else self.checker.run(round_templates, *args)
         if "problem" in made:
             raise PortalError(*made["problem"])
         templates = made["templates"]

@@ -28,6 +28,14 @@ class FileStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
 
+    def clean_incoming(self) -> int:
+        """Remove what a stopped server left half-kept (never registered, so nothing refers to it).
+        Only when no server runs on this store: a running one may be keeping a file right now."""
+        leftovers = list(self.root.glob(".incoming-*"))
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        return len(leftovers)
+
     def path(self, sha256: str) -> Path:
         """Where the file of ``sha256`` is (ValueError for anything but 64 hex digits)."""
         if not _SHA.fullmatch(sha256 or ""):

@@ -156,6 +156,8 @@ PORTAL_TEXTS = {
     "portal.cli.password": ("Mật khẩu quản trị (chỉ in một lần, hãy ghi lại): {password}",
                             "Administrator password (printed this once only, note it): {password}"),
     "portal.cli.listening": ("Cổng đang chạy tại http://{host}:{port}/ (dữ liệu: {data})", "Portal running at http://{host}:{port}/ (data: {data})"),
+    "portal.cli.port_busy": ("Không mở được cổng {host}:{port} ({reason}): hãy chọn cổng khác bằng --port.",
+                             "Cannot listen on {host}:{port} ({reason}): choose another port with --port."),
     "portal.cli.noround": ("Chưa có đợt báo cáo nào trong {data}: hãy chạy «cchc-xlsx serve» trước.",
                            "No round in {data} yet: run «cchc-xlsx serve» first."),
     "portal.cli.missing": ("Thiếu thư viện của cổng ({name}): hãy cài «pip install 'cchc-xlsx[portal]'».",
