@@ -100,9 +100,11 @@ def test_every_portal_message_is_in_both_languages():
     used |= {f"portal.consolidation.{s}" for s in ("queued", "done", "failed")}
     missing = sorted(key for key in used if key not in CATALOGUE)
     assert not missing
+    fields = lambda template: {name for _, name, _, _ in __import__("string").Formatter().parse(template) if name}  # noqa: E731
     for key in used:
         vi, en = CATALOGUE[key]
         assert vi.strip() and en.strip() and (vi != en or key == "portal.switch")
+        assert fields(vi) == fields(en), key
 
 
 # --------------------------------------------------------------------------- an agency's page
