@@ -278,8 +278,12 @@ def _cmd_serve(args) -> int:
 
 def _cmd_links(args) -> int:
     from .portal.server import agency_links
+    from .portal.service import PortalError
 
-    links = agency_links(args.data, args.base_url, args.db)
+    try:
+        links = agency_links(args.data, args.base_url, args.db)
+    except PortalError as error:
+        raise ToolError(error.message(args.lang)) from None
     if args.json:
         json.dump(links, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def run(folder: Path, n: int = 50, activities: int = 12, workers: int = 2, timeo
     try:
         links = json.loads(subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "links", "--data", str(data),
                                            "--base-url", base, "--json"], capture_output=True, text=True, check=True,
-                                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
+                                          env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
         assert len(links) == n, f"{len(links)} links for {n} agencies"
         with httpx.Client(timeout=60) as client:
             returns = {}

@@ -270,6 +270,14 @@ def test_bad_uploads_give_a_finding_or_a_refusal_and_never_stop_other_agencies(s
     nothing = client.post(path_of(link) + "/upload", data={"csrf": csrf_of(page.text)},
                           files={"file": ("", b"")})
     assert nothing.status_code == 400
+    def chunks():
+        yield b"--b\r\n"
+    chunked = client.post(path_of(link) + "/upload", content=chunks(),
+                          headers={"content-type": "multipart/form-data; boundary=b"})
+    assert chunked.status_code == 411
+    two = client.post(path_of(link) + "/upload", data={"csrf": csrf_of(page.text)},
+                      files=[("file", ("a.xlsx", b"PK")), ("file", ("b.xlsx", b"PK"))])
+    assert two.status_code == 400
     assert len(served.portal.uploads(rid)) == before               # refused: nothing registered
 
     sent = {"bomb.xlsx": _zip_bomb(tmp_path / "bomb.xlsx"), "ghi-chu.txt": b"Danh s\xc3\xa1ch",
@@ -365,6 +373,11 @@ def test_register_consolidation_equal_to_the_cli_history_and_export(served, tmp_
     archive = zipfile.ZipFile(io.BytesIO(admin.get("/admin/export").content))
     database = json.loads(archive.read("database.json"))
     assert len(database["upload"]) == len(uploads)
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(archive.read("portal.sqlite3"))
+    import sqlite3
+    with sqlite3.connect(copy) as db:
+        assert db.execute("select count(*) from upload").fetchone()[0] == len(uploads)
     for upload in uploads:
         assert hashlib.sha256(archive.read(f"files/{upload.sha256}")).hexdigest() == upload.sha256
 

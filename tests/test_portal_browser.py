@@ -7,6 +7,7 @@ the CLI's on the same files."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def server(tmp_path_factory):
     process, base = start_server(data, password=PASSWORD)
     links = json.loads(subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "links", "--data", str(data), "--base-url",
                                        base, "--json"], capture_output=True, text=True, check=True,
-                                      env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
+                                      env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
     yield base, links, data
     stop_server(process)
 
@@ -113,7 +114,7 @@ def test_an_agency_and_the_so_in_a_browser(server, tmp_path):
     shutil.copy(tmp_path / "dung.xlsx", folder / "dung.xlsx")
     cli = json.loads(subprocess.run([sys.executable, "-m", "cchc_xlsx.cli", "consolidate", str(folder), "--plan", str(PLAN),
                                      "-o", str(out), "--json"], capture_output=True, text=True,
-                                    env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout)
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
     ours, theirs = openpyxl.load_workbook(consolidated, data_only=True), openpyxl.load_workbook(out, data_only=True)
     for name in ours.sheetnames[:2]:
         numbers = [[c for c in row if isinstance(c, (int, float))] for row in ours[name].iter_rows(values_only=True)]

@@ -411,8 +411,10 @@ def _upload_dict(upload: Upload, lang: str = "vi") -> dict:
 
 
 def export_archive(portal: Portal) -> Path:
-    """The whole store in one zip, for safekeeping: ``database.json`` (every table, every row),
-    ``files/<sha256>`` (every file ever received or made) and ``manifest.json``."""
+    """The whole store in one zip, for safekeeping: ``database.json`` (every table, every row; secrets
+    and hashes left out), on SQLite the database file itself (``portal.sqlite3``, a consistent copy
+    made with SQLite's backup), ``files/<sha256>`` (every file ever received or made) and
+    ``manifest.json``."""
     from sqlalchemy import select
 
     fd, name = tempfile.mkstemp(prefix="export-", suffix=".zip", dir=portal.work_dir)
@@ -425,9 +427,25 @@ def export_archive(portal: Portal) -> Path:
                 columns = [c.name for c in model.__table__.columns if c.name not in ("password_hash", "token_hash")]
                 tables[model.__tablename__] = [{c: getattr(row, c) for c in columns} for row in rows]
         archive.writestr("database.json", json.dumps(tables, ensure_ascii=False, indent=1, default=str))
+        if portal.db_url.startswith("sqlite:///"):        # and the database itself, copied consistently
+            copy = _sqlite_copy(portal)
+            archive.write(copy, "portal.sqlite3")
+            copy.unlink()
         files = portal.store.all()
         for sha in files:
             archive.write(portal.store.path(sha), f"files/{sha}")
         archive.writestr("manifest.json", json.dumps({"made": dt.datetime.now(dt.timezone.utc).isoformat(),
                                                       "files": len(files), "database": portal.db_url.split("://")[0]}))
     return path
+
+
+def _sqlite_copy(portal: Portal) -> Path:
+    """A consistent copy of the SQLite database (SQLite's online backup), beside the export."""
+    import sqlite3
+
+    source = portal.db_url.removeprefix("sqlite:///")
+    target = portal.work_dir / "export-portal.sqlite3"
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+        live.backup(copy)
+    return target

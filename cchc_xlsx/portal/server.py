@@ -79,10 +79,11 @@ def _check_port(host: str, port: int, lang: str) -> None:
 
 def agency_links(data_dir: Path, base_url: str = DEFAULT_BASE_URL, db_url: str | None = None) -> dict[str, str]:
     """``{agency name: personal link}`` for the current round of the portal in ``data_dir``
-    (empty when it has none). Raises FileNotFoundError when ``data_dir`` holds no portal."""
+    (empty when it has none). Raises PortalError when ``data_dir`` holds no portal."""
+    from .service import PortalError
+
     if not (Path(data_dir) / "secret.key").exists():
-        raise FileNotFoundError(2, text("portal.cli.noround", "vi", data=data_dir) + " / "
-                                + text("portal.cli.noround", "en", data=data_dir), str(data_dir))
+        raise PortalError(text("portal.cli.noround", "vi", data=data_dir), text("portal.cli.noround", "en", data=data_dir))
     portal = Portal(data_dir, None, db_url, start_worker=False)
     try:
         return portal.links(base_url)
