@@ -147,9 +147,9 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         return response
 
     async def logout(request: Request) -> Response:
-        admin, token = require_admin(request)
+        admin, token = await run_in_threadpool(require_admin, request)
         await form_with_csrf(request, f"session:{token}")
-        portal.logout(token)
+        await run_in_threadpool(portal.logout, token)
         response = RedirectResponse("/", status_code=303, headers=_HEADERS)
         response.delete_cookie(SESSION_COOKIE)
         return response
@@ -173,7 +173,7 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         return download(portal.store.path(entry["sha256"]), entry["name"], _XLSX)
 
     async def agency_upload(request: Request) -> Response:
-        link = agency_link(request)
+        link = await run_in_threadpool(agency_link, request)
         length = request.headers.get("content-length")
         if length is None or not length.isdigit():
             return problem(request, 411, "portal.refused.length")
@@ -280,7 +280,7 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         return download(portal.store.path(upload.sha256), upload.stored_name)
 
     async def admin_round(request: Request) -> Response:
-        _, token = require_admin(request)
+        _, token = await run_in_threadpool(require_admin, request)
         form = await form_with_csrf(request, f"session:{token}")
         deadline = None
         if form.get("deadline"):
@@ -295,21 +295,21 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         return RedirectResponse("/admin/links", status_code=303, headers=_HEADERS)
 
     async def admin_link_action(request: Request) -> Response:
-        _, token = require_admin(request)
+        _, token = await run_in_threadpool(require_admin, request)
         await form_with_csrf(request, f"session:{token}")
         link_id = request.path_params["link_id"]
         if request.path_params["action"] == "revoke":
-            portal.revoke(link_id)
+            await run_in_threadpool(portal.revoke, link_id)
         elif request.path_params["action"] == "reissue":
-            portal.reissue(link_id)
+            await run_in_threadpool(portal.reissue, link_id)
         else:
             raise HTTPException(404)
         return RedirectResponse("/admin/links", status_code=303, headers=_HEADERS)
 
     async def admin_consolidate(request: Request) -> Response:
-        _, token = require_admin(request)
+        _, token = await run_in_threadpool(require_admin, request)
         form = await form_with_csrf(request, f"session:{token}")
-        round_ = portal.current_round()
+        round_ = await run_in_threadpool(portal.current_round)
         if round_ is None:
             raise HTTPException(404)
         consolidation = await run_in_threadpool(portal.consolidate_now, round_, form.get("pdf") != "no")
