@@ -125,6 +125,7 @@ def run(folder: Path, n: int = 50, activities: int = 12, workers: int = 2, timeo
         figures["page_requests"] = len(latencies)
         figures["page_failures"] = len(page_failures)
         figures["page_median_ms"] = round(statistics.median(latencies) * 1000, 1) if latencies else None
+        figures["page_p95_ms"] = round(sorted(latencies)[int(len(latencies) * 0.95)] * 1000, 1) if latencies else None
         figures["page_max_ms"] = round(max(latencies) * 1000, 1) if latencies else None
         checked = {"results": results, "sent": {a: hashlib.sha256(b).hexdigest() for a, b in returns.items()}}
     finally:

@@ -10,6 +10,8 @@ import zipfile
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 import jinja2
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -31,6 +33,8 @@ __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 SESSION_COOKIE, LANG_COOKIE, LOGIN_COOKIE = "cchc_session", "cchc_lang", "cchc_login"
+#: Threads that keep and register uploads at once (the pages have the rest of Starlette's pool).
+UPLOAD_THREADS = 4
 #: Room for the multipart envelope around a file of the largest size allowed.
 _ENVELOPE = 64 * 1024
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,6 +76,9 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
     resume what a stopped server left unfinished; ``GET /healthz`` answers 200 once ready."""
     env = _environment()
     state = {"ready": False}
+    # uploads keep their files and register them (disk flushes, the database's write lock) with a
+    # few threads of their own, so that a burst of them leaves the other threads to the pages
+    uploads_limiter = anyio.CapacityLimiter(UPLOAD_THREADS)
 
     def lang_of(request: Request) -> str:
         asked = request.query_params.get("lang")
@@ -184,7 +191,8 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         if not isinstance(upload, UploadFile) or not upload.filename:
             return problem(request, 400, "portal.refused.nofile")
         try:
-            received = await run_in_threadpool(portal.receive, link, upload.file, upload.filename)
+            received = await anyio.to_thread.run_sync(portal.receive, link, upload.file, upload.filename,
+                                                      limiter=uploads_limiter)
         except PortalError as error:
             return render(request, "problem.html", 413, message=error.message(lang_of(request)), status=413)
         finally:

@@ -171,6 +171,14 @@ def round_templates(plan_path: str, store_root: str, work_root: str, deadline: s
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        try:
+            os.nice(10)
+        except OSError:
+            pass
+
+
 class Checker:
     """A bounded pool of worker processes; ``submit(fn, *args, done=callback)`` runs ``fn`` in it and
     calls ``done(result, error)`` in a thread of this process. A pool broken by a dying worker is
@@ -184,8 +192,10 @@ class Checker:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn: the server has threads, which a forked child must not inherit mid-lock
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        # spawn: the server has threads, which a forked child must not inherit mid-lock; the
+        # workers run at a lower priority, so that the pages keep the CPU they need meanwhile
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_lower_priority)
 
     def submit(self, fn: Callable, *args, done: Callable[[object, BaseException | None], None],
                retried: bool = False) -> None:
