@@ -443,3 +443,17 @@ def test_the_first_start_generates_a_password_printed_once(tmp_path, monkeypatch
     again, second = open_portal(tmp_path, PLAN, start_worker=False)
     assert second is None and again.login("admin", generated)
     again.close()
+
+
+def test_the_migrations_make_the_schema_the_models_describe(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from cchc_xlsx.portal.db import Base, make_engine, migrate, sqlite_url
+
+    engine = make_engine(sqlite_url(tmp_path))
+    migrate(engine)
+    migrate(engine)                                   # a second start changes nothing
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
