@@ -365,6 +365,13 @@ def test_register_consolidation_equal_to_the_cli_history_and_export(served, tmp_
         numbers = [[c for c in row if isinstance(c, (int, float))] for row in ours[name].iter_rows(values_only=True)]
         assert numbers == [[c for c in row if isinstance(c, (int, float))] for row in theirs[name].iter_rows(values_only=True)]
 
+    english = {"/admin?lang=en": "Consolidate now", "/admin/links": "Issue a new link", "/admin/findings": "Findings",
+               "/admin/history": "File history", location: "Download the consolidated workbook",
+               f"/admin/uploads/{consolidation.upload_ids[0]}": "Severity"}
+    for url, words in english.items():                  # the English switch, remembered page to page
+        answer = admin.get(url)
+        assert answer.status_code == 200 and words in answer.text, url
+    admin.get("/admin?lang=vi")
     history = admin.get("/admin/history").text
     uploads = served.portal.uploads(served.portal.current_round().id)
     assert all(f">{u.id}</td>" in history for u in uploads)
