@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import secrets
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from cchc_xlsx.cli import main  # noqa: E402
 from cchc_xlsx.messages import CATALOGUE  # noqa: E402
 from cchc_xlsx.portal.app import create_app  # noqa: E402
-from cchc_xlsx.portal.db import Link, Upload  # noqa: E402
+from cchc_xlsx.portal.db import Link  # noqa: E402
 from cchc_xlsx.portal.server import open_portal  # noqa: E402
 from portal_helpers import csrf_of, login, path_of, send, wait_checked  # noqa: E402
 

@@ -10,7 +10,6 @@ import hmac
 import os
 import re
 import secrets
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -104,8 +103,6 @@ class Portal:
         self.agencies = str(Path(agencies).resolve()) if agencies else None
         self.hasher = PasswordHasher()
         self.checker = Checker(workers) if start_worker else None
-        self._events = threading.Condition()
-        self.generation = 0                      # bumped at every change of the register
 
     # ------------------------------------------------------------------ installation
     def _secret(self) -> bytes:
@@ -201,7 +198,6 @@ class Portal:
             db.flush()
             for agency in templates:
                 db.add(self._new_link(db, round_.id, agency, link_days))
-        self._changed()
         return round_
 
     def _new_link(self, db, round_id: int, agency: str, days: int) -> Link:
@@ -290,7 +286,6 @@ class Portal:
             for earlier in db.scalars(select(Upload).where(Upload.round_id == link.round_id, Upload.agency == link.agency,
                                                            Upload.id != upload.id, Upload.superseded_by.is_(None))):
                 earlier.superseded_by = upload.id
-        self._changed()
         self.queue_check(upload)
         return upload
 
@@ -344,7 +339,6 @@ class Portal:
             upload.matched_agency = result["agency"]
             upload.feedback_sha256, upload.feedback_name = result["feedback_sha256"], result["feedback_name"]
             upload.status, upload.checked_at = "done", now()
-        self._changed()
 
     def uploads(self, round_id: int, agency: str | None = None) -> list[Upload]:
         """The uploads of the round (of one agency), newest first."""
@@ -374,10 +368,6 @@ class Portal:
                                   current.uploaded_at if current else None))
         return rows
 
-    def _changed(self) -> None:
-        with self._events:
-            self.generation += 1
-            self._events.notify_all()
 
     # ------------------------------------------------------------------ consolidation
     def consolidate_now(self, round_: Round, pdf: bool = True) -> Consolidation:
@@ -405,7 +395,6 @@ class Portal:
                 consolidation.status = "done"
                 consolidation.xlsx_sha256, consolidation.pdf_sha256 = result["xlsx_sha256"], result["pdf_sha256"]
                 consolidation.summary = result
-        self._changed()
 
     def consolidations(self, round_id: int) -> list[Consolidation]:
         with self.Session() as db:
