@@ -22,6 +22,7 @@ pytest.importorskip("sqlalchemy")
 from starlette.testclient import TestClient  # noqa: E402
 
 from cchc_xlsx.cli import main  # noqa: E402
+from cchc_xlsx.feedback import FEEDBACK_SHEET  # noqa: E402
 from cchc_xlsx.messages import CATALOGUE  # noqa: E402
 from cchc_xlsx.portal.app import create_app  # noqa: E402
 from cchc_xlsx.portal.db import Link  # noqa: E402
@@ -131,10 +132,10 @@ def test_upload_with_errors_shows_findings_then_a_corrected_copy_is_accepted(ser
     wrong = [f for f in first["findings"] if f["code"] == "month-invalid"]
     assert wrong and wrong[0]["sheet"] == "Phụ lục 1" and wrong[0]["cell"] == "E31" and first["severity_counts"]["error"] >= 1
     page = client.get(path_of(answer.headers["location"]))
-    assert "E31" in page.text and "Tháng 13" in page.text and "Hãy sửa các lỗi" in page.text
+    assert "Phụ lục 1!E31" in page.text and "Tháng 13" in page.text and "Hãy sửa các lỗi" in page.text
     feedback = client.get(path_of(answer.headers["location"]) + "/feedback")
     assert feedback.status_code == 200
-    assert openpyxl.load_workbook(io.BytesIO(feedback.content)).sheetnames[-1] != "Phụ lục 1"
+    assert FEEDBACK_SHEET in openpyxl.load_workbook(io.BytesIO(feedback.content)).sheetnames
 
     again = send(client, link, "cchc-2018-so-tu-phap (đã sửa).xlsx", _fixed_tu_phap(tmp_path, "Tháng 04"))
     second = wait_checked(client, again.headers["location"])

@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_portal import run  # noqa: E402
 
 AGENCIES = 50
+pytestmark = pytest.mark.load
 
 
 def test_fifty_agencies_upload_at_once_and_nothing_is_lost(tmp_path):
