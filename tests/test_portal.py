@@ -27,6 +27,7 @@ from cchc_xlsx.messages import CATALOGUE  # noqa: E402
 from cchc_xlsx.portal.app import create_app  # noqa: E402
 from cchc_xlsx.portal.db import Link  # noqa: E402
 from cchc_xlsx.portal.server import open_portal  # noqa: E402
+from cchc_xlsx.portal.service import safe_name  # noqa: E402
 from portal_helpers import csrf_of, login, path_of, send, wait_checked  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,6 +184,9 @@ def test_revoked_and_expired_links_stop_working(quiet):
     assert admin.post(f"/admin/links/{row.id}/reissue", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert quiet.client.get(path_of(link)).status_code == 404
     assert quiet.client.get(path_of(link) + "/template").status_code == 404
+    refused = quiet.client.post(path_of(link) + "/upload", data={"csrf": quiet.portal.sign(f"link:{row.id}")},
+                                files={"file": ("a.xlsx", b"PK\x03\x04")})
+    assert refused.status_code == 404
     new = quiet.portal.links("http://testserver")["Cổng Thông tin điện tử tỉnh"]
     assert new != link and quiet.client.get(path_of(new)).status_code == 200
 
@@ -464,3 +468,14 @@ def test_the_migrations_make_the_schema_the_models_describe(tmp_path):
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
+
+
+@pytest.mark.parametrize("sent,seen", [
+    ("../../etc/passwd.xlsx", "passwd.xlsx"),
+    ("C:\\Users\\an\\Báo cáo quý 1.XLSX", "bao-cao-quy-1.xlsx"),
+    ("<img src=x>.ods", "img-src-x.ods"),
+    ("", "don-vi"),
+    ("a" * 300 + ".xlsx", "a" * 60 + ".xlsx"),
+])
+def test_a_sent_file_name_is_never_a_path(sent, seen):
+    assert safe_name(sent) == seen
