@@ -479,3 +479,18 @@ def test_the_migrations_make_the_schema_the_models_describe(tmp_path):
 ])
 def test_a_sent_file_name_is_never_a_path(sent, seen):
     assert safe_name(sent) == seen
+
+
+def test_a_stopped_server_keeps_queued_checks_for_the_next_start(tmp_path):
+    """Stopping drops the checks still queued; they stay «queued» in the register and run at the next start."""
+    data = tmp_path / "data"
+    portal, _ = open_portal(data, PLAN, admin_password=PASSWORD, start_worker=False)   # no checker: all stay queued
+    link = portal.link_for(path_of(portal.links("http://testserver")["Sở Tài chính"]).removeprefix("/a/"))
+    upload = portal.receive(link, io.BytesIO((RETURNS / "cchc-2018-so-tai-chinh.xlsx").read_bytes()), "tc.xlsx")
+    assert portal.upload(upload.id).status == "queued"
+    portal.close()
+    again, _ = open_portal(data, PLAN, workers=1)
+    with TestClient(create_app(again)) as client:             # the start resumes it
+        token = path_of(again.links("http://testserver")["Sở Tài chính"])
+        checked = wait_checked(client, f"{token}/uploads/{upload.id}")
+    assert checked["matched_agency"] == "Sở Tài chính" and any(f["code"] == "template-version" for f in checked["findings"])

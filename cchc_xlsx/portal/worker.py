@@ -208,6 +208,8 @@ class Checker:
                 future = pool.submit(fn, *args)
 
         def finished(f: Future) -> None:
+            if f.cancelled():            # the server is stopping: the job stays queued in the register
+                return
             error = f.exception()
             if isinstance(error, BrokenProcessPool):
                 with self._lock:
@@ -221,10 +223,20 @@ class Checker:
 
     def run(self, fn: Callable, *args):
         """``fn(*args)`` in the pool, waited for (raises what it raises)."""
-        with self._lock:
-            future = self._pool.submit(fn, *args)
-        return future.result()
+        for attempt in (1, 2):
+            with self._lock:
+                pool = self._pool
+            try:
+                return pool.submit(fn, *args).result()
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise
+                with self._lock:
+                    if self._pool is pool:
+                        self._pool = self._new_pool()
 
     def shutdown(self) -> None:
+        """Stop: the job running finishes, the queued ones are dropped (they stay queued in the
+        register and run again at the next start)."""
         with self._lock:
-            self._pool.shutdown(wait=True, cancel_futures=False)
+            self._pool.shutdown(wait=True, cancel_futures=True)
