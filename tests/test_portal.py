@@ -437,8 +437,12 @@ def test_a_new_round_with_a_deadline_says_which_returns_are_late(quiet):
     client = _client(quiet.app)
     page = client.get(path_of(links["Sở Tư pháp"])).text
     assert "Hạn gửi báo cáo: 15/01/2018" in page
-    assert send(client, links["Sở Tư pháp"], "a.xlsx", (RETURNS / "cchc-2018-so-tu-phap.xlsx").read_bytes()).status_code == 303
+    sent = send(client, links["Sở Tư pháp"], "a.xlsx", (RETURNS / "cchc-2018-so-tu-phap.xlsx").read_bytes())
+    assert sent.status_code == 303
     assert "nộp trễ hạn" in client.get(path_of(links["Sở Tư pháp"])).text
+    waiting = client.get(path_of(sent.headers["location"]))              # no check worker here: it waits
+    assert "đang chờ kiểm tra" in waiting.text and 'http-equiv="refresh"' in waiting.text
+    assert client.get(path_of(sent.headers["location"]) + ".json").json()["status"] == "queued"
     register = admin.get("/admin").text
     assert "1 đã gửi · 7 chưa gửi · 1 trễ hạn" in register
     bad = admin.post("/admin/round", data={"csrf": csrf_of(register), "deadline": "15/01"}, follow_redirects=False)

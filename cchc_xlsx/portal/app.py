@@ -212,11 +212,11 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         ahead = sum(1 for u in portal.uploads(upload.round_id) if u.status != "done" and u.id < upload.id) \
             if upload.status != "done" else 0
         return render(request, "upload.html", link=link, upload=upload, base=f"/a/{token}", ahead=ahead,
-                      findings=_sorted(upload.findings), admin=False)
+                      findings=_sorted(upload.findings), admin=False, state=portal.check_state(upload))
 
     def agency_upload_json(request: Request) -> Response:
         _, upload = own_upload(request)
-        return JSONResponse(_upload_dict(upload, lang_of(request)), headers=_HEADERS)
+        return JSONResponse(_upload_dict(upload, lang_of(request)) | {"status": portal.check_state(upload)}, headers=_HEADERS)
 
     def agency_feedback(request: Request) -> Response:
         _, upload = own_upload(request)
@@ -274,7 +274,7 @@ def create_app(portal: Portal, *, base_url: str = "") -> Starlette:
         if upload is None:
             raise HTTPException(404)
         return render(request, "upload.html", link=None, upload=upload, base="/admin", ahead=0,
-                      findings=_sorted(upload.findings), admin=True)
+                      findings=_sorted(upload.findings), admin=True, state=portal.check_state(upload))
 
     def admin_file(request: Request) -> Response:
         require_admin(request)

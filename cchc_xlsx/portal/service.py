@@ -103,6 +103,7 @@ class Portal:
         self.agencies = str(Path(agencies).resolve()) if agencies else None
         self.hasher = PasswordHasher()
         self.checker = Checker(workers) if start_worker else None
+        self._checks: dict[int, object] = {}    # upload id -> its check's Future, while it is not done
 
     # ------------------------------------------------------------------ installation
     def _secret(self) -> bytes:
@@ -301,10 +302,17 @@ class Portal:
         if self.checker is None:
             return
         round_ = self.round_of(upload.round_id)
-        self.checker.submit(check_upload, str(self.store.path(upload.sha256)), upload.stored_name,
+        self._checks[upload.id] = self.checker.submit(check_upload, str(self.store.path(upload.sha256)), upload.stored_name,
                             f"{upload.id}-{slug(upload.agency)}"[:80], round_.plan_path, str(self.store.root),
                             str(self.work_dir), self.agencies,
                             done=lambda result, error: self._checked(upload.id, result, error))
+
+    def check_state(self, upload: Upload) -> str:
+        """``done``; ``checking`` while a worker has it; ``queued`` while it waits for one."""
+        if upload.status == "done":
+            return "done"
+        future = self._checks.get(upload.id)
+        return "checking" if future is not None and (future.running() or future.done()) else "queued"
 
     def resume(self) -> int:
         """Queue again the checks a stopped server left unfinished; return how many."""
@@ -339,6 +347,7 @@ class Portal:
             upload.matched_agency = result["agency"]
             upload.feedback_sha256, upload.feedback_name = result["feedback_sha256"], result["feedback_name"]
             upload.status, upload.checked_at = "done", now()
+        self._checks.pop(upload_id, None)
 
     def uploads(self, round_id: int, agency: str | None = None) -> list[Upload]:
         """The uploads of the round (of one agency), newest first."""

@@ -181,7 +181,7 @@ def _lower_priority() -> None:
 
 class Checker:
     """A bounded pool of worker processes; ``submit(fn, *args, done=callback)`` runs ``fn`` in it and
-    calls ``done(result, error)`` in a thread of this process. A pool broken by a dying worker is
+    calls ``done(result, error)`` in a thread of this process (it returns the job's Future). A pool broken by a dying worker is
     replaced, and the job that was in it runs once more, alone; if it breaks that too, ``done``
     gets the BrokenProcessPool."""
 
@@ -198,7 +198,7 @@ class Checker:
                                    initializer=_lower_priority)
 
     def submit(self, fn: Callable, *args, done: Callable[[object, BaseException | None], None],
-               retried: bool = False) -> None:
+               retried: bool = False) -> Future:
         with self._lock:
             pool = self._pool
             try:
@@ -220,6 +220,7 @@ class Checker:
                     return
             done(None if error else f.result(), error)
         future.add_done_callback(finished)
+        return future
 
     def run(self, fn: Callable, *args):
         """``fn(*args)`` in the pool, waited for (raises what it raises)."""
