@@ -498,3 +498,19 @@ def test_a_stopped_server_keeps_queued_checks_for_the_next_start(tmp_path):
         token = path_of(again.links("http://testserver")["Sở Tài chính"])
         checked = wait_checked(client, f"{token}/uploads/{upload.id}")
     assert checked["matched_agency"] == "Sở Tài chính" and any(f["code"] == "template-version" for f in checked["findings"])
+
+
+def test_a_failed_consolidation_says_why(quiet):
+    from cchc_xlsx.portal.db import Consolidation
+
+    with quiet.portal.Session.begin() as db:
+        failed = Consolidation(round_id=quiet.portal.current_round().id, status="failed", upload_ids=[],
+                               xlsx_sha256="", pdf_sha256="", summary={"problem": "<b>đĩa đầy</b>"})
+        db.add(failed)
+        db.flush()
+        cid = failed.id
+    admin = _client(quiet.app)
+    login(admin, PASSWORD)
+    page = admin.get(f"/admin/consolidations/{cid}")
+    assert page.status_code == 200 and "không thực hiện được" in page.text and "&lt;b&gt;đĩa đầy" in page.text
+    assert admin.get(f"/admin/consolidations/{cid}/xlsx").status_code == 404
