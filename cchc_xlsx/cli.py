@@ -91,7 +91,40 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     _add_progress_templates(sub, common, lang)
     _add_progress(sub, common, lang)
     _add_diff(sub, common, lang)
+    _add_serve(sub, common, lang)
+    _add_links(sub, common, lang)
     return parser
+
+
+def _add_serve(sub, common, lang: str) -> None:
+    from .messages import text
+    from .portal import texts  # noqa: F401  (the portal's messages)
+
+    serve = sub.add_parser("serve", parents=[common], help=text("portal.cli.serve", lang),
+                           description=text("portal.cli.serve_description", lang))
+    serve.add_argument("plan", type=Path, nargs="?", help=text("portal.cli.plan", lang))
+    serve.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar="DIR", help=text("portal.cli.data", lang))
+    serve.add_argument("--db", metavar="URL", help=text("portal.cli.db", lang))
+    serve.add_argument("--host", default="127.0.0.1", help=text("portal.cli.host", lang))
+    serve.add_argument("--port", type=int, default=8000, help=text("portal.cli.port", lang))
+    serve.add_argument("--deadline", type=functools.partial(_date, lang=lang), metavar="DD/MM/YYYY", help=text("portal.cli.deadline", lang))
+    serve.add_argument("--workers", type=int, help=text("portal.cli.workers", lang))
+    serve.add_argument("--max-upload", type=int, default=20, metavar="MB", help=text("portal.cli.max_upload", lang))
+    serve.set_defaults(handler=_cmd_serve)
+
+
+def _add_links(sub, common, lang: str) -> None:
+    from .messages import text
+    from .portal import texts  # noqa: F401
+
+    links = sub.add_parser("links", parents=[common], help=text("portal.cli.links", lang),
+                           description=text("portal.cli.links_description", lang))
+    links.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar="DIR", help=text("portal.cli.data", lang))
+    links.add_argument("--db", metavar="URL", help=text("portal.cli.db", lang))
+    links.add_argument("--base-url", default="http://127.0.0.1:8000", metavar="URL", help=text("portal.cli.base_url", lang))
+    links.add_argument("--json", action="store_true", help=text("portal.cli.json", lang))
+    links.set_defaults(handler=_cmd_links)
+
 
 
 def _add_diff(sub, common, lang: str) -> None:
@@ -455,6 +488,39 @@ def _cmd_diff(args) -> int:
             print(text("diff.pdf_written", args.lang, path=pdf))
     errors = count_by_severity(result.old.findings)["error"] + count_by_severity(result.new.findings)["error"]
     return EXIT_ERRORS if errors else EXIT_OK
+
+
+def _cmd_serve(args) -> int:
+    try:
+        from .portal.server import serve
+    except ImportError as missing:           # the portal extra is not installed
+        from .messages import text
+        raise ToolError(text("portal.cli.missing", args.lang, name=missing.name)) from None
+    from .portal.service import PortalError
+
+    try:
+        serve(args.data, args.plan, args.db, host=args.host, port=args.port, deadline=args.deadline,
+              workers=args.workers, max_upload=args.max_upload * 1024 * 1024, lang=args.lang, agencies=args.agencies)
+    except PortalError as error:
+        raise ToolError(error.message(args.lang)) from None
+    return EXIT_OK
+
+
+def _cmd_links(args) -> int:
+    from .portal.server import agency_links
+    from .portal.service import PortalError
+
+    try:
+        links = agency_links(args.data, args.base_url, args.db)
+    except PortalError as error:
+        raise ToolError(error.message(args.lang)) from None
+    if args.json:
+        json.dump(links, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for agency, url in links.items():
+            print(f"{agency}\t{url}")
+    return EXIT_OK
 
 
 def _json_error(args, code: str, file: str, message: str) -> None:

@@ -259,6 +259,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "match-uncertain": ("info",
         "Dòng {found} của kế hoạch cũ («{old}») được ghép với dòng {row_code} của kế hoạch mới («{new}») với độ tin cậy {expected}%: hãy kiểm tra xem đây có đúng là một hoạt động.",
         "Row {found} of the old plan («{old}») is matched with row {row_code} of the new plan («{new}») at {expected}% confidence: check that they are the same activity."),
+    # the intake portal (issue 15): an agency's link received another agency's return
+    "upload-other-agency": ("error",
+        "Tệp này là báo cáo của {found}, không phải của {expected}: hãy tải lên báo cáo của đơn vị mình.",
+        "This file is the return of {found}, not of {expected}: upload your own agency's return."),
 }
 
 
