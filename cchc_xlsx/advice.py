@@ -241,6 +241,10 @@ ADVICE: dict[str, tuple[str, str]] = {
     "progress-row-unknown": (
         "Xóa dòng mã {row_code} ({at}) hoặc báo Sở Nội vụ: đây không phải hoạt động của {agency} trong kế hoạch nên không được tính.",
         "Delete the row with code {row_code} ({at}) or tell the Sở Nội vụ: it is not an activity of {agency} in the plan, so it is not used."),
+    # the intake portal (issue 15)
+    "upload-other-agency": (
+        "Tệp vừa tải lên là báo cáo của {found}, không phải của {expected}: hãy tải lên báo cáo của đơn vị mình (biểu mẫu tải về từ đường dẫn này).",
+        "The file you uploaded is the return of {found}, not of {expected}: upload your own agency's return (the template downloaded from this link)."),
     # plan comparison (issue 14): said to whoever compares two plans
     "match-uncertain": (
         "Xem lại: dòng {found} của kế hoạch cũ («{old}») được coi là dòng {row_code} của kế hoạch mới («{new}») với độ tin cậy {expected}%.",

@@ -377,6 +377,11 @@ EXPLANATIONS: dict[str, tuple[str, str, str, str]] = {
         "Đơn vị xóa dòng hoặc báo Sở; dòng này không được tính.",
         "A row of the progress return that is not an activity of the agency in the plan.",
         "The agency deletes it or tells the Sở; it is not used."),
+    "upload-other-agency": (
+        "Qua đường dẫn của một đơn vị, đã tải lên báo cáo của đơn vị khác.",
+        "Đơn vị tải lên báo cáo của chính mình; Sở kiểm tra đường dẫn có bị chuyển nhầm.",
+        "Through one agency's link, another agency's return was uploaded.",
+        "The agency uploads its own return; the Sở checks whether a link was passed on by mistake."),
     "match-uncertain": (
         "Khi so sánh hai kế hoạch, một dòng được ghép với độ tin cậy thấp.",
         "Người so sánh xem lại hai dòng có đúng là một hoạt động.",

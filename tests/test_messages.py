@@ -1,12 +1,18 @@
 """Every message exists in both languages with the same placeholders (issue 12: Vietnamese first,
 English complete)."""
 
+import importlib
+import pkgutil
 import string
 
 import pytest
 
-import cchc_xlsx.cli  # noqa: F401  (imports every module that registers messages)
-import cchc_xlsx.write  # noqa: F401  (the consolidated workbook's labels, marks, signatures, explanations)
+import cchc_xlsx
+
+# every module of the package, so that each table it registers is checked (a new module too)
+for _module in pkgutil.walk_packages(cchc_xlsx.__path__, "cchc_xlsx."):
+    if ".migrations" not in _module.name:           # Alembic's scripts run only under Alembic
+        importlib.import_module(_module.name)
 from cchc_xlsx.findings import CODES
 from cchc_xlsx.messages import CATALOGUE, language, register, text
 
