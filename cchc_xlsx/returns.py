@@ -64,7 +64,8 @@ class ReturnFile:
 def tell_apart(returns: list[ReturnFile]) -> None:
     """Returns that share a file name (every agency sends «bao-cao.xlsx», saved in folders of their
     own) are named by their path from the folder the two have in common (``lan-1/bao-cao.xlsx``):
-    in their findings, their rows' provenance, the Nguồn sheet and the merge's bookkeeping."""
+    in their findings, their rows' provenance, the Nguồn sheet and the merge's bookkeeping. Any return
+    with ``path``, ``name``, ``display``, ``findings`` and ``plan`` (None for a progress return) will do."""
     by_name: dict[str, list[ReturnFile]] = {}
     for ret in returns:
         by_name.setdefault(ret.path.name, []).append(ret)
@@ -74,9 +75,8 @@ def tell_apart(returns: list[ReturnFile]) -> None:
         common = Path(os.path.commonpath([str(ret.path.parent.resolve()) for ret in same]))
         for ret in same:
             old = ret.name
-            ret.display = str(ret.path.resolve().relative_to(common)) if common != ret.path.parent.resolve() \
-                else str(ret.path)
-            for finding in ret.findings + ret.subtotal_findings:
+            ret.display = str(ret.path.resolve().relative_to(common))   # the one in that folder: its name
+            for finding in ret.findings + getattr(ret, "subtotal_findings", []):
                 if finding.file == old:
                     finding.file = ret.display
             if ret.plan is not None:

@@ -189,3 +189,22 @@ def test_two_returns_with_one_name_in_two_subfolders_are_told_apart(tmp_path, te
     assert [f.file for f in superseded] == ["lan-1/bao-cao.xlsx"] and "lan-2/bao-cao.xlsx" in superseded[0].message("en")
     from_returns = set(result.plan.plan["file"]) - {result.plan_file}
     assert from_returns == {"lan-2/bao-cao.xlsx"}
+
+
+def test_a_return_beside_a_subfolder_of_the_same_name_is_named_by_its_own_name(tmp_path, templates):
+    """«bao-cao.xlsx» in the folder and «lan-2/bao-cao.xlsx» below it: each is named from the folder
+    given (no absolute path, which says nothing to the officer and changes from machine to machine)."""
+    import openpyxl
+
+    from cchc_xlsx.consolidate import consolidate
+
+    folder = tmp_path / "bao-cao"
+    (folder / "lan-2").mkdir(parents=True)
+    shutil.copyfile(templates["so-tu-phap"], folder / "bao-cao.xlsx")
+    book = openpyxl.load_workbook(templates["so-tu-phap"])
+    book["Phụ lục 1"]["G11"] = 16
+    book.save(folder / "lan-2" / "bao-cao.xlsx")
+    result = consolidate([folder], workers=1)
+    names = sorted(result.sources[result.sources["path"].str.endswith("bao-cao.xlsx")]["file"])
+    assert names == ["bao-cao.xlsx", "lan-2/bao-cao.xlsx"]
+    assert not any(f.file.startswith("/") for f in result.findings)

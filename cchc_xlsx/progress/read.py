@@ -10,7 +10,6 @@ and one return per agency (the one saved last) when an agency sent several.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..agencies import Registry
 from ..findings import Finding
 from ..notation import NotANumber, clean_text, fold, parse_number
 from ..outputs import output_kind
-from ..returns import _OWN_OUTPUT, _metadata, _modified, collect_files
+from ..returns import _OWN_OUTPUT, _metadata, _modified, collect_files, tell_apart
 from ..templates import TEMPLATE_FORMAT as PLAN_TEMPLATE_FORMAT
 from ..workbook import Book, FileProblem, Sheet, cell_ref, open_book
 from .words import FIELD_NAMES, HEADER_FIELDS, NOT_REPORTED, TEMPLATE_FORMAT, parse_status
@@ -241,29 +240,11 @@ def read_progress_files(paths: list[Path], *, reader: str = "calamine") -> list[
     files, skipped = collect_files(list(paths))
     read = [read_progress_file(path, reader=reader) for path in files]
     read += [ProgressReturn(path, status="skipped", findings=[finding]) for path, finding in skipped]
-    _tell_apart(read)
+    tell_apart(read)                    # one name, two folders: as consolidate does
     for ret in read:
         for report in ret.reports.values():
             report.file = ret.name
     return read
-
-
-def _tell_apart(read: list[ProgressReturn]) -> None:
-    """Returns that share a file name are named by their path from the folder they have in common
-    (``lan-1/bao-cao.xlsx`` beside ``bao-cao.xlsx``), in their findings too (as returns.tell_apart
-    does, without an absolute path for the one in that folder)."""
-    by_name: dict[str, list[ProgressReturn]] = {}
-    for ret in read:
-        by_name.setdefault(ret.path.name, []).append(ret)
-    for same in by_name.values():
-        if len(same) < 2:
-            continue
-        common = Path(os.path.commonpath([str(ret.path.parent.resolve()) for ret in same]))
-        for ret in same:
-            old, ret.display = ret.name, str(ret.path.resolve().relative_to(common))
-            for finding in ret.findings:
-                if finding.file == old:
-                    finding.file = ret.display
 
 
 def match(ret: ProgressReturn, owners: dict[str, str], registry: Registry) -> None:
