@@ -125,8 +125,8 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
     read); {} when its parts cannot be found (the reader then says why).
 
     ``heads``: sheets of which only the first rows are wanted (see :func:`head_rows`); when such a
-    sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head`` (the whole sheet is
-    scanned all the same: a far cell below the head is reported)."""
+    sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head``, and scans only them:
+    the rest of the sheet is read by no one, a far cell there included."""
     try:
         members = sheet_members(archive)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -144,6 +144,8 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
         data = archive.read(member)
         if name in heads and state != "visible":
             scan.head = head_rows(data)
+            if scan.head is not None:
+                data = scan.head           # what the reader gets: the rest of the sheet is not read at all
         if scan.head is None and kept + len(data) <= KEEP_AT_MOST:
             scan.xml = data                # handed to the reader as it is (with_members): inflated once
             kept += len(data)
@@ -307,9 +309,6 @@ def dense_extent(cells: list[tuple[int, int]], budget: int) -> tuple[int, int]:
     return rows, cols
 
 
-_SHEET_DATA_END = re.compile(rb"</sheetData>|<sheetData\s*/>")
-
-
 def head_rows(xml: bytes) -> bytes | None:
     """The sheet's XML cut after its head: its rows 1, 2, 3 … up to the first row number missing
     (a blank row: writers leave blank rows out), what follows ``</sheetData>`` kept. A template's
@@ -318,22 +317,24 @@ def head_rows(xml: bytes) -> bytes | None:
 
     None (read the sheet whole) when there is nothing to cut or the rows are not plainly in
     order: a row element without its number, or a row numbered within the head found after it."""
-    start = xml.find(b"<sheetData")
-    end = _SHEET_DATA_END.search(xml, max(start, 0))
-    if start < 0 or end is None:
-        return None
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        return None                       # no rows at all (``<sheetData/>``), or not a sheet we know
     expected, cut = 1, None
-    for match in _ROW_REF_ANY.finditer(xml, start, end.start()):
+    for match in _ROW_REF_ANY.finditer(xml, start, end):
         if int(match.group(1)) != expected:
             cut = match.start()
             break
         expected += 1
-    if cut is None or xml.count(b"<row", start, cut) != expected - 1 \
-            or xml.count(b"<row", cut, end.start()) != len(rest := _ROW_REF_ANY.findall(xml, cut, end.start())) \
-            or min(map(int, rest)) <= expected:
+    if cut is None or xml.count(b"<row", start, cut) != expected - 1:
         return None
-    tail = xml[end.start():] if end.group(0) == b"</sheetData>" else b"</sheetData>" + xml[end.end():]
-    return xml[:cut] + tail
+    rows = xml.count(b"<row", cut, end)
+    rest = _ROW_REF.findall(xml, cut, end)                  # the usual form, found fast
+    if len(rest) != rows:
+        rest = _ROW_REF_ANY.findall(xml, cut, end)
+    if len(rest) != rows or min(map(int, rest)) <= expected:
+        return None
+    return xml[:cut] + xml[end:]
 
 
 def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],
@@ -394,11 +395,9 @@ def without_far_cells(data: bytes, archive: zipfile.ZipFile, scans: dict[str, Sh
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
         changed = {scan.member: scan for scan in scans.values() if scan.far_spans or scan.head is not None}
         for info in archive.infolist():
-            content = archive.read(info.filename)
             scan = changed.get(info.filename)
-            if scan is not None and not scan.far_spans:
-                content = scan.head
-            elif scan is not None:
+            content = scan.head if scan is not None and scan.head is not None else archive.read(info.filename)
+            if scan is not None and scan.far_spans:     # (spans in the head, when the sheet has one)
                 pieces, start = [], 0
                 for a, b in scan.far_spans:
                     pieces.append(content[start:a])
@@ -406,8 +405,6 @@ def without_far_cells(data: bytes, archive: zipfile.ZipFile, scans: dict[str, Sh
                 pieces.append(content[start:])
                 content = re.sub(rb'<dimension ref="[^"]*"\s*/>', b"", b"".join(pieces), count=1)
                 content = _EMPTY_ROW.sub(b"", content)     # rows left with no cell (openpyxl writes a million)
-                if scan.head is not None:
-                    content = head_rows(content) or content
             copy.writestr(info.filename, content)
     return out.getvalue()
 

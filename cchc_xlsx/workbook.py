@@ -111,7 +111,7 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
     The file is read as what its content is, whatever its name says (``file-misnamed``). Sheets
     named in ``skip`` are not read (a template's own lists). Of a hidden sheet named in ``heads``
     (a template's metadata) only the rows down to the first blank row are read, from an .xlsx
-    (:func:`cchc_xlsx.scan.head_rows`); the whole sheet is scanned all the same.
+    (:func:`cchc_xlsx.scan.head_rows`): the rest is not read, nor scanned.
     """
     path = Path(path)
     source = _Source(path)
