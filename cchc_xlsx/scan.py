@@ -345,8 +345,14 @@ def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, byte
     reader reads them without inflating them again. The file itself is not touched; ``data`` comes
     back unchanged when a member cannot be copied so (encrypted, ZIP64, its local header not where
     the directory says)."""
+    try:
+        return _with_members(data, archive, replaced, inflated or {})
+    except (struct.error, ValueError, OverflowError):      # a field out of range: the file goes as it is
+        return data
+
+
+def _with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes], inflated: dict[str, bytes]) -> bytes:
     infos = archive.infolist()
-    inflated = inflated or {}
     if not (replaced or inflated) or len(infos) >= 0xFFFF or len(archive.NameToInfo) != len(infos):
         return data                       # (a name twice in the directory: which one a reader takes is its own)
     out: list[bytes] = []
@@ -373,9 +379,9 @@ def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, byte
         if max(len(body), size, offset) >= 0xFFFFFFFF:
             return data
         try:
-            name, flags = info.filename.encode("ascii"), 0
+            name, flags = info.orig_filename.encode("ascii"), 0
         except UnicodeEncodeError:
-            name, flags = info.filename.encode("utf-8"), 0x800
+            name, flags = info.orig_filename.encode("utf-8"), 0x800
         year, month, day, hour, minute, second = info.date_time
         fields = struct.pack("<HHHHHIIIH", 20, flags, method, hour << 11 | minute << 5 | second // 2,
                              (max(year, 1980) - 1980) << 9 | month << 5 | day, crc, len(body), size, len(name))
