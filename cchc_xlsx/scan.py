@@ -351,7 +351,8 @@ def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, byte
         return data
 
 
-def _with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes], inflated: dict[str, bytes]) -> bytes:
+def _with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],
+                  inflated: dict[str, bytes]) -> bytes:
     infos = archive.infolist()
     if not (replaced or inflated) or len(infos) >= 0xFFFF or len(archive.NameToInfo) != len(infos):
         return data                       # (a name twice in the directory: which one a reader takes is its own)
@@ -373,7 +374,8 @@ def _with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, byt
                 return data
             name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
             start = at + 30 + name_length + extra_length
-            method, body, crc, size = info.compress_type, data[start:start + info.compress_size], info.CRC, info.file_size
+            method, body = info.compress_type, data[start:start + info.compress_size]
+            crc, size = info.CRC, info.file_size
             if len(body) != info.compress_size:
                 return data
         if max(len(body), size, offset) >= 0xFFFFFFFF:

@@ -179,7 +179,8 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
             if any(s.far_spans for s in scans.values()):
                 data = scan.without_far_cells(data, archive, scans)
             else:                         # the sheets already inflated are not inflated again by the reader
-                data = scan.with_members(data, archive, {s.member: s.head for s in scans.values() if s.head is not None},
+                data = scan.with_members(data, archive,
+                                         {s.member: s.head for s in scans.values() if s.head is not None},
                                          {s.member: s.xml for s in scans.values() if s.xml is not None})
             for found in scans.values():
                 found.xml = found.head = None
