@@ -356,7 +356,7 @@ _CANONICAL_LABEL = re.compile(r"(NHIỆM VỤ|Kết quả đầu ra|Hoạt độ
 #: read them: a plan's labels come again in its Phụ lục 2 and in the returns, and a text found
 #: here is known to be written canonically (normalise takes it as the row's label as written).
 CANONICAL_LABELS: dict[str, Label] = {}
-_CANONICAL_LABELS_MAX = 1 << 18
+_CANONICAL_LABELS_MAX = 1 << 16      # about 10 MB at most
 
 
 def parse_label(value: object) -> Label | None:
