@@ -27,8 +27,8 @@ from .agencies import AgencyCell, Registry, default_registry
 from .findings import Finding
 from .forms import (DONG_THRESHOLD, budget_from_parts, budget_rule, cell_columns, grade_columns, table_form,
                     table_unit)
-from .notation import (TRIEU, Label, NotANumber, Unit, clean_text, number_notation, parse_frequency, parse_month,
-                       parse_number, parse_period, parse_trieu)
+from .notation import (CANONICAL_LABELS, TRIEU, Label, NotANumber, Unit, clean_text, number_notation,
+                       parse_frequency, parse_month, parse_number, parse_period, parse_trieu)
 from .tables import RawRow, RawTable
 from .notation import _CANONICAL_LABEL  # noqa: PLC2701  (the labels parse_label takes as they are)
 from .workbook import cell_ref, column_letter
@@ -666,7 +666,7 @@ def _written_label(raw: RawRow) -> str:
     if raw.role != "item":
         return ""
     value = raw.values.get("code")
-    if type(value) is str and _CANONICAL_LABEL.fullmatch(value):
+    if type(value) is str and (value in CANONICAL_LABELS or _CANONICAL_LABEL.fullmatch(value)):
         return value                  # ``Hoạt động 1.1.1`` as the decision writes it: clean already
     return clean_text(value)
 

@@ -272,6 +272,8 @@ def parse_month(value: object, plan_year: int) -> Month:
     """
     if type(value) is str:
         return _parse_month_text(clean_text(value), plan_year)
+    if value is None:
+        return _MISSING_MONTH
     if isinstance(value, (_dt.date, _dt.datetime)):
         return Month("month", value.month, value.year, value.isoformat()[:7])
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -280,6 +282,9 @@ def parse_month(value: object, plan_year: int) -> Month:
         value = clean_text(value)
     text = clean_text(value)
     return _parse_month_text(text, plan_year)
+
+
+_MISSING_MONTH = Month("missing")
 
 
 @lru_cache(maxsize=4096)
@@ -373,15 +378,28 @@ _CANONICAL_WORDS = {"NHIỆM VỤ": "task", "Kết quả đầu ra": "output", "
 _CANONICAL_LABEL = re.compile(r"(NHIỆM VỤ|Kết quả đầu ra|Hoạt động) ([1-9]\d*(?:\.[1-9]\d*){0,2})")
 
 
+#: Cells written as the decision writes labels (``Hoạt động 1.1.1``) -> their label, as parse_label
+#: read them: a plan's labels come again in its Phụ lục 2 and in the returns, and a text found
+#: here is known to be written canonically (normalise takes it as the row's label as written).
+CANONICAL_LABELS: dict[str, Label] = {}
+_CANONICAL_LABELS_MAX = 1 << 16      # about 10 MB at most
+
+
 def parse_label(value: object) -> Label | None:
     """``NHIỆM VỤ 1`` -> task 1, ``Kết quả đầu ra 1.1`` -> output 1.1, ``Hoạt động 1.1.1`` ->
     activity 1.1.1, a bare ``6.2.1`` -> activity. Anything else -> None."""
     if type(value) is str:
+        label = CANONICAL_LABELS.get(value)             # read before (Phụ lục 2 repeats Phụ lục 1's labels)
+        if label is not None:
+            return label
         match = _CANONICAL_LABEL.fullmatch(value)       # as the decision and the templates write them
         if match:
             level, code = _CANONICAL_WORDS[match.group(1)], match.group(2)
             if _DEPTH_LEVEL[code.count(".") + 1] == level:
-                return Label(level, code)
+                if len(CANONICAL_LABELS) >= _CANONICAL_LABELS_MAX:
+                    CANONICAL_LABELS.clear()
+                label = CANONICAL_LABELS[value] = Label(level, code)
+                return label
     elif isinstance(value, float) and not math.isnan(value):
         value = repr(value) if not value.is_integer() else str(int(value))
     return _parse_label_text(clean_text(value))

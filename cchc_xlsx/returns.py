@@ -185,7 +185,8 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and _regular(path) else ""   # before parsing
     if not kind:
         try:
-            book = open_book(path, reader=reader, skip=(LISTS_SHEET,))   # hidden sheets too: an agency may hide one
+            book = open_book(path, reader=reader, skip=(LISTS_SHEET,),   # hidden sheets too: an agency may hide one
+                             heads=(META_SHEET,))                  # of the metadata, its keys (see _metadata)
         except FileProblem as problem:
             code = "file-skipped" if problem.skipped else "file-unreadable"
             result.status = "skipped" if problem.skipped else "unreadable"

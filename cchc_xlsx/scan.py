@@ -24,7 +24,9 @@ from __future__ import annotations
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 __all__ = ["SheetScan", "scan_xlsx", "scan_ods", "FAR_CELLS_SHOWN", "DENSE_CELLS"]
@@ -53,6 +55,8 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # error cells -> '#REF!' …
     hidden_rows: list[int] = field(default_factory=list)
     far_spans: list[tuple[int, int]] = field(default_factory=list, repr=False)   # byte spans to take out
+    head: bytes | None = field(default=None, repr=False)     # the sheet's XML cut after its head (head_rows)
+    xml: bytes | None = field(default=None, repr=False)      # the sheet's XML as inflated, kept for the reader
 
 
 # --------------------------------------------------------------------------- .xlsx / .xlsm
@@ -116,15 +120,20 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return members
 
 
-def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
+def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()) -> dict[str, SheetScan]:
     """Scan the worksheets of an .xlsx/.xlsm (those ``wanted(name, state)`` accepts: the ones to be
-    read); {} when its parts cannot be found (the reader then says why)."""
+    read); {} when its parts cannot be found (the reader then says why).
+
+    ``heads``: sheets of which only the first rows are wanted (see :func:`head_rows`); when such a
+    sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head``, and scans only them:
+    the rest of the sheet is read by no one, a far cell there included."""
     try:
         members = sheet_members(archive)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return {}
     scans = {}
     shared: list[str] | None = None
+    kept = 0
     for name, (member, state) in members.items():
         if wanted is not None and not wanted(name, state):
             continue
@@ -133,6 +142,13 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
             scans[name] = scan            # a large ordinary sheet: looked at a block at a time, nothing found
             continue
         data = archive.read(member)
+        if name in heads and state != "visible":
+            scan.head = head_rows(data)
+            if scan.head is not None:
+                data = scan.head           # what the reader gets: the rest of the sheet is not read at all
+        if scan.head is None and kept + len(data) <= KEEP_AT_MOST:
+            scan.xml = data                # handed to the reader as it is (with_members): inflated once
+            kept += len(data)
         if _NOT_ORDINARY.search(data):
             unusual = _REFERENCE_NOT_FIRST.search(data) is not None
             row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
@@ -163,6 +179,9 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None) -> dict[str, SheetScan]:
     return scans
 
 
+#: Sheet XML kept for the reader (scan.xml), in all per file: a return's sheets are, a large plan's not
+#: (its sheets are inflated again by the reader rather than held twice in memory).
+KEEP_AT_MOST = 4 << 20
 #: Sheets larger than this (uncompressed) are first looked at a block at a time, so that the scan of
 #: a large plan never holds its whole XML; only a sheet with something to see is read whole.
 STREAM_ABOVE = 16 << 20
@@ -290,15 +309,103 @@ def dense_extent(cells: list[tuple[int, int]], budget: int) -> tuple[int, int]:
     return rows, cols
 
 
+def head_rows(xml: bytes) -> bytes | None:
+    """The sheet's XML cut after its head: its rows 1, 2, 3 … up to the first row number missing
+    (a blank row: writers leave blank rows out), what follows ``</sheetData>`` kept. A template's
+    metadata sheet is key/value rows, a blank row, then a long table no reader needs; its
+    readers stop at the first blank key (returns._metadata), so the cut changes nothing they read.
+
+    None (read the sheet whole) when there is nothing to cut or the rows are not plainly in
+    order: a row element without its number, or a row numbered within the head found after it."""
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        return None                       # no rows at all (``<sheetData/>``), or not a sheet we know
+    expected, cut = 1, None
+    for match in _ROW_REF_ANY.finditer(xml, start, end):
+        if int(match.group(1)) != expected:
+            cut = match.start()
+            break
+        expected += 1
+    if cut is None or xml.count(b"<row", start, cut) != expected - 1:
+        return None
+    rows = xml.count(b"<row", cut, end)
+    rest = _ROW_REF.findall(xml, cut, end)                  # the usual form, found fast
+    if len(rest) != rows:
+        rest = _ROW_REF_ANY.findall(xml, cut, end)
+    if len(rest) != rows or min(map(int, rest)) <= expected:
+        return None
+    return xml[:cut] + xml[end:]
+
+
+def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],
+                 inflated: dict[str, bytes] | None = None) -> bytes:
+    """A copy of the .xlsx (in memory) whose members in ``replaced`` (zip member -> new content) and
+    in ``inflated`` (zip member -> its own content, as inflated already) are stored uncompressed,
+    every other member copied as it is, still compressed (nothing inflated or deflated here): the
+    reader reads them without inflating them again. The file itself is not touched; ``data`` comes
+    back unchanged when a member cannot be copied so (encrypted, ZIP64, its local header not where
+    the directory says)."""
+    try:
+        return _with_members(data, archive, replaced, inflated or {})
+    except (struct.error, ValueError, OverflowError):      # a field out of range: the file goes as it is
+        return data
+
+
+def _with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],
+                  inflated: dict[str, bytes]) -> bytes:
+    infos = archive.infolist()
+    if not (replaced or inflated) or len(infos) >= 0xFFFF or len(archive.NameToInfo) != len(infos):
+        return data                       # (a name twice in the directory: which one a reader takes is its own)
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for info in infos:
+        if info.flag_bits & 1:
+            return data
+        content = replaced.get(info.filename)
+        same = inflated.get(info.filename)
+        if content is not None:
+            method, body, crc, size = zipfile.ZIP_STORED, content, zlib.crc32(content), len(content)
+        elif same is not None and len(same) == info.file_size:
+            method, body, crc, size = zipfile.ZIP_STORED, same, info.CRC, info.file_size
+        else:
+            at = info.header_offset
+            if data[at:at + 4] != b"PK\x03\x04":
+                return data
+            name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+            start = at + 30 + name_length + extra_length
+            method, body = info.compress_type, data[start:start + info.compress_size]
+            crc, size = info.CRC, info.file_size
+            if len(body) != info.compress_size:
+                return data
+        if max(len(body), size, offset) >= 0xFFFFFFFF:
+            return data
+        try:
+            name, flags = info.orig_filename.encode("ascii"), 0
+        except UnicodeEncodeError:
+            name, flags = info.orig_filename.encode("utf-8"), 0x800
+        year, month, day, hour, minute, second = info.date_time
+        fields = struct.pack("<HHHHHIIIH", 20, flags, method, hour << 11 | minute << 5 | second // 2,
+                             (max(year, 1980) - 1980) << 9 | month << 5 | day, crc, len(body), size, len(name))
+        out += (b"PK\x03\x04", fields, b"\x00\x00", name, body)
+        central += (b"PK\x01\x02\x14\x00", fields,
+                    struct.pack("<HHHHII", 0, 0, 0, 0, info.external_attr & 0xFFFFFFFF, offset), name)
+        offset += 30 + len(name) + len(body)
+    directory = b"".join(central)
+    out += (directory, b"PK\x05\x06", struct.pack("<HHHHIIH", 0, 0, len(infos), len(infos), len(directory), offset, 0))
+    return b"".join(out)
+
+
 def without_far_cells(data: bytes, archive: zipfile.ZipFile, scans: dict[str, SheetScan]) -> bytes:
-    """A copy of the .xlsx (in memory) whose sheets hold no far cell; the file itself is not touched."""
+    """A copy of the .xlsx (in memory) whose sheets hold no far cell (and whose sheets with a head
+    are cut after it); the file itself is not touched."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
-        changed = {scan.member: scan for scan in scans.values() if scan.far_spans}
+        changed = {scan.member: scan for scan in scans.values() if scan.far_spans or scan.head is not None}
         for info in archive.infolist():
-            content = archive.read(info.filename)
             scan = changed.get(info.filename)
-            if scan is not None:
+            content = scan.head if scan is not None and scan.head is not None else archive.read(info.filename)
+            if scan is not None and scan.far_spans:     # (spans in the head, when the sheet has one)
                 pieces, start = [], 0
                 for a, b in scan.far_spans:
                     pieces.append(content[start:a])

@@ -459,7 +459,7 @@ def title_lines(book: Book) -> list[str]:
     lines = []
     for sheet in book.sheets:
         for raw in sheet.rows[:12]:
-            text = " ".join(clean_text(v) for v in raw if clean_text(v))
+            text = " ".join(filter(None, map(clean_text, raw)))
             if text and header_field(raw[0] if raw else None) != "code":
                 lines.append(text)
     return lines

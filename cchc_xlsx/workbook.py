@@ -110,18 +110,20 @@ READERS = ("calamine", "openpyxl")
 
 
 def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None,
-              reader: str = "calamine", skip: tuple[str, ...] = ()) -> Book:
+              reader: str = "calamine", skip: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Book:
     """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
 
     With ``hidden``, a very hidden sheet is read only if it is named there (a template's metadata;
     a sheet the user hid is read, and said where it holds a table). ``reader``: one of
     :data:`READERS`; openpyxl is used for .xlsx and .xlsm content only (calamine for the others).
     The file is read as what its content is, whatever its name says (``file-misnamed``). Sheets
-    named in ``skip`` are not read (a template's own lists).
+    named in ``skip`` are not read (a template's own lists). Of a hidden sheet named in ``heads``
+    (a template's metadata) only the rows down to the first blank row are read, from an .xlsx
+    (:func:`cchc_xlsx.scan.head_rows`): the rest is not read, nor scanned.
     """
     path = Path(path)
     source = _Source(path)
-    grids = list(_read_sheets(source, sheets, hidden, reader, skip))
+    grids = list(_read_sheets(source, sheets, hidden, reader, skip, heads))
     findings = source.findings + [f for sheet in grids for f in sheet.findings]
     return Book(path, grids, findings, len(source.data), hashlib.sha256(source.data).hexdigest(),
                 document_saved(source.data, source.archive))
@@ -168,7 +170,7 @@ _KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls (Excel 97-2003)", "ods": ".ods (Ope
 
 
 def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
-                 reader: str, skip: tuple[str, ...] = ()) -> Iterator[Sheet]:
+                 reader: str, skip: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Iterator[Sheet]:
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
     path, data = source.path, source.data
@@ -181,9 +183,15 @@ def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, .
     try:
         if source.kind == "xlsx":
             archive = source.archive
-            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip))
+            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip), heads)
             if any(s.far_spans for s in scans.values()):
                 data = scan.without_far_cells(data, archive, scans)
+            else:                         # the sheets already inflated are not inflated again by the reader
+                data = scan.with_members(data, archive,
+                                         {s.member: s.head for s in scans.values() if s.head is not None},
+                                         {s.member: s.xml for s in scans.values() if s.xml is not None})
+            for found in scans.values():
+                found.xml = found.head = None
         elif source.kind == "ods":
             data, scans = _ods_without_far_cells(data)
         elif source.kind == "xls" and scan.xls_needs_scan(data):
