@@ -53,8 +53,6 @@ messages.register({
     "calendar.title": ("LỊCH THEO DÕI, THU THẬP SỐ LIỆU NĂM {year}", "MONITORING AND DATA COLLECTION CALENDAR, {year}"),
     "calendar.header.window": ("Thời gian theo dõi", "Monitoring period"),
     "calendar.header.count": ("Số lần", "Times"),
-    "calendar.month": ("T{m}", "{name}"),
-    "calendar.month-range": ("T{a}–T{b}", "{a_name}–{b_name}"),
     "calendar.per-month": ("Số lượt thu thập trong tháng", "Collections in the month"),
     "calendar.outside-year": ("ngoài năm", "outside the year"),
     "calendar.frequency-missing": ("(chưa có)", "(none)"),
@@ -62,6 +60,7 @@ messages.register({
 })
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+messages.register({f"calendar.month.{m}": (f"T{m}", name) for m, name in enumerate(_MONTH_NAMES, start=1)})
 
 
 def rules(lang: str = "vi") -> list[str]:
@@ -75,7 +74,7 @@ RULES = rules("vi")
 
 def month_label(m: int, lang: str = "vi") -> str:
     """Month ``m`` (1–12) as the sheet heads it: ``T3`` (tháng 3) in Vietnamese, ``Mar`` in English."""
-    return messages.text("calendar.month", lang, m=m, name=_MONTH_NAMES[m - 1])
+    return messages.text(f"calendar.month.{m}", lang)
 
 
 WINDOW_FIELDS = ("from_kind", "year_from", "month_from", "to_kind", "year_to", "month_to")
@@ -132,8 +131,8 @@ def month_ranges(months, lang: str = "vi") -> str:
             runs[-1][1] = m
         else:
             runs.append([m, m])
-    return ", ".join(messages.text("calendar.month-range", lang, a=a, b=b, a_name=_MONTH_NAMES[a - 1],
-                                   b_name=_MONTH_NAMES[b - 1]) if a != b else month_label(a, lang) for a, b in runs)
+    return ", ".join(f"{month_label(a, lang)}–{month_label(b, lang)}" if a != b else month_label(a, lang)
+                     for a, b in runs)
 
 
 def _span(months: list[int], lang: str = "vi") -> str:

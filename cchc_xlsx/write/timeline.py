@@ -24,7 +24,7 @@ MONTH_COL, NOTE_COL = 4, 16
 
 messages.register({
     "print.timeline-month-order": ("tháng kết thúc (T{end}) trước tháng bắt đầu (T{start})",
-                                   "the end month (T{end}) is before the start month (T{start})"),
+                                   "the end month ({end}) is before the start month ({start})"),
     "print.timeline-no-bar": ("không đủ tháng để tô", "not enough months to draw a bar"),
     "timeline.title": ("TIẾN ĐỘ THỰC HIỆN CÁC HOẠT ĐỘNG NĂM {year}", "TIMELINE OF THE ACTIVITIES, {year}"),
     "timeline.explain": ("Mỗi hoạt động: các tháng thực hiện trong năm, tô màu từ «Từ tháng» đến «Đến tháng». "
