@@ -132,3 +132,62 @@ def test_month_ranges_in_both_languages():
     assert month_ranges([1, 2, 5, 6, 7, 12], "en") == "Jan–Feb, May–Jul, Dec"
     assert month_ranges([], "en") == ""
 
+
+
+# --------------------------------------------------------------------------- the progress workbook
+@pytest.fixture(scope="module")
+def progress_books(tmp_path_factory):
+    """The bundled progress sample (6 tháng 2018) written in Vietnamese and in English."""
+    from cchc_xlsx.pipeline import bundled_plan_path
+    from cchc_xlsx.progress.job import run_progress
+    from cchc_xlsx.write.progress_book import write_progress_book
+    result = run_progress([bundled_plan_path().parent / "progress-6-thang"], lang="en")
+    out = tmp_path_factory.mktemp("progress-labels")
+    paths = {lang: write_progress_book(result, out / f"{lang}.xlsx", lang) for lang in ("vi", "en")}
+    paths["default"] = write_progress_book(result, out / "default.xlsx")
+    books = {lang: openpyxl.load_workbook(path) for lang, path in paths.items()}
+    values = openpyxl.load_workbook(paths["en"], data_only=True)
+    yield result, books, values
+    for wb in (*books.values(), values):
+        wb.close()
+
+
+def test_progress_book_in_english(progress_books):
+    result, books, values = progress_books
+    en = books["en"]
+    assert en.sheetnames == books["vi"].sheetnames == ["Tổng hợp", "Chi tiết", "Quá hạn", "Kiểm tra", "Nguồn"]
+    summary = en["Tổng hợp"]
+    assert summary["A4"].value == "PROGRESS REPORT ON THE ADMINISTRATIVE REFORM PLAN, 2018"
+    assert summary["A5"].value.startswith("First half-year 2018 (from 01/01/2018 to 30/06/2018")
+    assert [summary.cell(r, 1).value for r in (7, 8, 20)] == [
+        "Agencies that must report", "Agencies that sent a report", "Disbursement rate"]
+    # the key figures' formulas still count what the sheets hold: the cached values are the run's
+    assert values["Tổng hợp"]["B8"].value == len({r.agency for r in result.received()}) == 7
+    assert "Used" in {values["Nguồn"].cell(r, 8).value for r in range(5, 20)}
+    assert en["Quá hạn"]["A1"].value == "OVERDUE ACTIVITIES"
+    assert en["Quá hạn"]["A2"].value == "1 activity is past its end and not done."
+    checks = en["Kiểm tra"]
+    assert [checks.cell(4, c).value for c in range(1, 9)] == [
+        "No.", "Severity", "Check code", "Agency", "Activity", "Message", "File", "Cell"]
+    assert {checks.cell(r, 2).value for r in range(5, checks.max_row + 1)} <= {"Error", "Warning", "Note"}
+    assert checks["F5"].value == next(f for f in sorted(result.findings, key=lambda f: ("error", "warning", "info")
+                                                        .index(f.severity))).message("en")
+    assert en["Nguồn"]["A1"].value == "SOURCES"
+    tasks = {c.value for c in en["Chi tiết"]["B"][4:] if c.value}
+    assert "Task 1" in tasks and not any(t.startswith("Nhiệm vụ ") for t in tasks)
+
+
+def test_progress_book_keeps_the_template_words_where_they_are_read(progress_books):
+    """Chi tiết's headers are the template's (--previous reads them) and the statuses are the dropdown's."""
+    _, books, _ = progress_books
+    vi, en = books["vi"]["Chi tiết"], books["en"]["Chi tiết"]
+    assert [c.value for c in en[4]] == [c.value for c in vi[4]]
+    assert [c.value for c in en["I"]][4:] == [c.value for c in vi["I"]][4:]
+
+
+def test_progress_book_vietnamese_is_the_default(progress_books):
+    _, books, _ = progress_books
+    for name in books["vi"].sheetnames:
+        assert grid(books["vi"][name]) == grid(books["default"][name]), name
+    assert books["vi"]["Tổng hợp"]["A4"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018"
+    assert books["vi"]["Quá hạn"]["A2"].value == "1 hoạt động đã hết thời gian thực hiện mà chưa hoàn thành."
