@@ -191,3 +191,18 @@ def test_progress_book_vietnamese_is_the_default(progress_books):
         assert grid(books["vi"][name]) == grid(books["default"][name]), name
     assert books["vi"]["Tổng hợp"]["A4"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2018"
     assert books["vi"]["Quá hạn"]["A2"].value == "1 hoạt động đã hết thời gian thực hiện mà chưa hoàn thành."
+
+
+# --------------------------------------------------------------------------- the diff workbook
+@pytest.mark.parametrize("lang, said", [("vi", "(Quyết định 3598/QĐ-UBND ngày 28/12/2017)"),
+                                        ("en", "(Decision 3598/QĐ-UBND of 28/12/2017)")])
+def test_diff_book_names_the_decision_in_its_language(tmp_path, lang, said):
+    from cchc_xlsx.diff import diff_files
+    from cchc_xlsx.pipeline import bundled_plan_path
+    from cchc_xlsx.write.diff_book import write_diff_book
+    out = write_diff_book(diff_files(bundled_plan_path(), bundled_plan_path()), tmp_path / "diff.xlsx", lang=lang)
+    wb = openpyxl.load_workbook(out)
+    texts = [c.value for row in wb.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
+    plans = next(t for t in texts if "ke-hoach-cchc-daklak-2018.xlsx" in t)
+    assert plans.count(said) == 2
+    wb.close()
