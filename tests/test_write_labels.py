@@ -206,3 +206,14 @@ def test_diff_book_names_the_decision_in_its_language(tmp_path, lang, said):
     plans = next(t for t in texts if "ke-hoach-cchc-daklak-2018.xlsx" in t)
     assert plans.count(said) == 2
     wb.close()
+
+
+def test_page_header_and_footer_in_the_workbook_language(books, progress_books):
+    """Every printed page: the plan's title in the header and «Trang N/M» / «Page N/M» in the footer."""
+    for name in (CALENDAR, TIMELINE, "Phụ lục 1"):
+        en, vi = books["en"][name], books["vi"][name]
+        assert en.oddFooter.center.text == "Page &P/&N" and vi.oddFooter.center.text == "Trang &P/&N"
+        assert en.oddHeader.center.text == "CCHC plan, Đắk Lắk province, 2018 (Decision 3598/QĐ-UBND)"
+        assert vi.oddHeader.center.text == "Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)"
+    _, progress, _ = progress_books
+    assert progress["en"]["Tổng hợp"].oddFooter.center.text == "Page &P/&N"

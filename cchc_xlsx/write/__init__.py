@@ -58,7 +58,7 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     layout = plan_layout(consolidation)
     _check_rows(out, layout)
     with _replacing(out) as tmp:
-        book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
+        book = Book.create(tmp, consolidation.plan, consolidation.generated_at, lang)
         sheets = [book.sheet(name) for name in SHEETS]
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
         write_summary_sheet(book, summary, consolidation, layout, signing, lang)

@@ -49,7 +49,7 @@ def write_diff_book(diff: PlanDiff, out_path: Path | str, *, inputs=(), lang: st
         workbook.set_properties({"title": title, "author": "cchc-xlsx", "comments": f"cchc-xlsx {__version__}",
                                  "created": FIXED_CREATED})
         workbook.set_custom_property(OUTPUT_PROPERTY, DIFF_OUTPUT)
-        book = Book(workbook, title)
+        book = Book(workbook, title, lang=lang)
         summary = workbook.add_worksheet(t("diff.book.summary_sheet"))
         detail = workbook.add_worksheet(t("diff.book.detail_sheet"))
         _summary(book, summary, diff, t, lang)

@@ -133,7 +133,7 @@ def write_progress_book(progress, path: str | Path, lang: str = "vi") -> Path:
     Raises OSError when it cannot be written (the CLI says so, exit 2)."""
     path = Path(path)
     clean_leftovers(path.parent if str(path.parent) else Path("."), path)
-    book = Book.create(path, progress.plan, progress.generated_at)
+    book = Book.create(path, progress.plan, progress.generated_at, lang)
     book.workbook.set_properties({"title": f"Tiến độ thực hiện kế hoạch CCHC — {progress.period.label()}",
                                   "subject": "Báo cáo tiến độ và giải ngân kế hoạch cải cách hành chính",
                                   "author": "cchc-xlsx", "created": book.workbook.doc_properties.get("created")})
