@@ -51,8 +51,9 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     The workbook is written to a temporary file beside the target and moved into place at the end,
     so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages
     and of the labels of every sheet (the sheet names stay Vietnamese, as other code finds sheets by
-    them; the plan's texts and the STT labels stay as the plan writes them). ``signing`` (write/signing.py): the issuing body, place, date and names
-    of Tổng hợp's Decree 30/2020 blocks; by default derived from the plan's province.
+    them; the plan's texts and the STT labels stay as the plan writes them). ``signing``
+    (write/signing.py): the issuing body, place, date and names of Tổng hợp's Decree 30/2020
+    blocks; by default derived from the plan's province.
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
     layout = plan_layout(consolidation)
