@@ -3,6 +3,7 @@ the plan's own texts stay as written, and the marks, months and counts are the V
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -217,3 +218,18 @@ def test_page_header_and_footer_in_the_workbook_language(books, progress_books):
         assert vi.oddHeader.center.text == "Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)"
     _, progress, _ = progress_books
     assert progress["en"]["Tổng hợp"].oddFooter.center.text == "Page &P/&N"
+
+
+@pytest.mark.libreoffice
+def test_english_calendar_and_timeline_print_whole_words(libreoffice, bundled, tmp_path):
+    """Printed by LibreOffice, the English headers keep their words whole (no «Monitorin / g period»)."""
+    import subprocess
+
+    from cchc_xlsx.printing import print_pdf
+    pdf = print_pdf(write_workbook(bundled, tmp_path / "en.xlsx", lang="en"), tmp_path / "en.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "MONITORING AND DATA COLLECTION CALENDAR, 2018" in text and "TIMELINE OF THE ACTIVITIES, 2018" in text
+    assert "Collections in the month" in text and "Page 1/" in text
+    broken = [word for word in ("Monitoring", "frequency", "Collection")
+              if re.search(word[:-1] + f"(?!{word[-1]})", text)]      # a word cut before its last letter
+    assert broken == []

@@ -16,7 +16,7 @@ from ..periods import FULL_YEAR, activity_window, collection_months
 from ..periods import effective_frequencies as _effective_frequencies
 from .appendices import label_width
 from .book import Book, RowFit, labels_of, row_height, stt_label
-from .fit import balance_widths
+from .fit import balance_widths, measure, units_for
 from .layout import Layout
 from .pages import KEEP_WITH_NEXT, Pager
 from .rows import Rows
@@ -154,8 +154,14 @@ def _shown(kind: str, written: str, inherited: str, lang: str = "vi") -> str:
     return written
 
 
+def _heads(lang: str) -> list[str]:
+    return [messages.text("p2.header.code", lang), messages.text("p2.header.content", lang),
+            messages.text("p2.header.frequency", lang), messages.text("calendar.header.window", lang)]
+
+
 def _widths(frame, order: list[int], frequencies, windows, lang: str = "vi") -> dict[str, float]:
-    """WIDTHS with the STT, content, frequency and window columns sharing their total by the plan's texts."""
+    """WIDTHS with the STT, content, frequency and window columns sharing their total by the plan's texts;
+    the frequency and window columns never narrower than their header's longest word (bold)."""
     picked = [order[k * len(order) // _SAMPLE] for k in range(_SAMPLE)] if len(order) > _SAMPLE else order
     levels, codes, contents = frame["level"].astype(str).tolist(), frame["code"].tolist(), frame["content"].tolist()
     labels = labels_of(frame)
@@ -169,7 +175,9 @@ def _widths(frame, order: list[int], frequencies, windows, lang: str = "vi") -> 
                       _span(windows.get(codes[i], FULL_YEAR), lang)], levels[i] != "activity"))
     names = ("code", "content", "frequency", "window")
     least = label_width([*tasks, *((texts[0], bold) for texts, bold in rows)])
-    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)), minimum={0: least})
+    bold = measure(bold=True)
+    heads = {c: units_for(max(bold.width(word) for word in head.split())) for c, head in enumerate(_heads(lang)) if c >= 2}
+    shared = balance_widths([WIDTHS[name] for name in names], rows, range(len(names)), minimum={0: least} | heads)
     return WIDTHS | dict(zip(names, shared))
 
 
@@ -201,8 +209,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         pager.add(r, height)
         ws.merge_range(r, 0, r, count_col, text, note)
     head = len(RULES) + 2
-    heads = [messages.text("p2.header.code", lang), messages.text("p2.header.content", lang),
-             messages.text("p2.header.frequency", lang), messages.text("calendar.header.window", lang)]
+    heads = _heads(lang)
     head_height = max(32.0, row_height(zip(heads, [widths[n] for n in ("code", "content", "frequency", "window")]),
                                        bold=True))
     ws.set_row(head, head_height)
