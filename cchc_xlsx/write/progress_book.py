@@ -76,7 +76,7 @@ messages.register({
     "progress.book.key.not_doing": ("Không thực hiện", "Not being done"),
     "progress.book.key.postponed": ("Chuyển sang năm sau", "Moved to next year"),
     "progress.book.key.not_reported": ("Chưa báo cáo", "Not reported"),
-    "progress.book.key.overdue": ("Quá hạn (đến hết kỳ chưa hoàn thành)", "Overdue (not done by the end of the period)"),
+    "progress.book.key.overdue": ("Quá hạn (đến hết kỳ chưa hoàn thành)", "Overdue (past its end, not done)"),
     "progress.book.key.rate": ("Tỷ lệ hoàn thành kế hoạch", "Plan completion rate"),
     "progress.book.key.planned": ("Ngân sách dự kiến (triệu đồng)", "Planned budget (million đồng)"),
     "progress.book.key.disbursed": ("Kinh phí đã giải ngân lũy kế (triệu đồng)", "Disbursed to date (million đồng)"),
