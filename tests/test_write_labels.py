@@ -171,6 +171,7 @@ def test_progress_book_in_english(progress_books):
     assert [checks.cell(4, c).value for c in range(1, 9)] == [
         "No.", "Severity", "Check code", "Agency", "Activity", "Message", "File", "Cell"]
     assert {checks.cell(r, 2).value for r in range(5, checks.max_row + 1)} <= {"Error", "Warning", "Note"}
+    assert checks["A2"].value == "4 errors, 3 warnings, 1 note"
     assert checks["F5"].value == next(f for f in sorted(result.findings, key=lambda f: ("error", "warning", "info")
                                                         .index(f.severity))).message("en")
     assert en["Nguồn"]["A1"].value == "SOURCES"

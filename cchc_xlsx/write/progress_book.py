@@ -101,7 +101,7 @@ messages.register({
     "progress.book.col.code": ("Mã", "Code"),
     "progress.book.col.content": ("Nội dung công việc", "Activity"),
     "progress.book.col.collector": ("Người thu thập số liệu", "Data collector"),
-    "progress.book.col.window": ("Thời gian thực hiện", "Period of implementation"),
+    "progress.book.col.window": ("Thời gian thực hiện", "Period"),
     "progress.book.col.status": ("Tình trạng", "Status"),
     "progress.book.col.percent": ("Tỷ lệ hoàn thành (%)", "Completion (%)"),
     "progress.book.col.difficulties": ("Khó khăn, vướng mắc", "Difficulties"),
@@ -456,7 +456,7 @@ def _write_checks(book: Book, ws, progress, lang: str = "vi") -> None:
     findings = sorted(progress.findings, key=lambda f: order[f.severity])
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
     _title(ws, book, len(columns), [messages.text("progress.book.checks.title", lang), ", ".join(
-        f"{counts[s]} {severity_word(s, lang).lower()}" for s in SEVERITIES)])
+        messages.count(f"count.{s}", counts[s], lang) for s in SEVERITIES)])
     _header(ws, book, 3, [name for name, _ in columns])
     fit = RowFit([60])
     looks = {"error": book.cell(bg_color="#FFC7CE"), "warning": book.cell(bg_color="#FFEB9C"), "info": book.cell()}
