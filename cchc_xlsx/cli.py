@@ -445,7 +445,7 @@ def _cmd_progress(args) -> int:
     result = run_progress(list(args.returns), args.plan, period_code=args.period, previous_path=args.previous,
                           registry=_registry(args), lang=args.lang)
     output = args.output or Path(f"cchc-{result.plan.year}-tien-do-{result.period.code}.xlsx")
-    written = write_progress_book(result, output)
+    written = write_progress_book(result, output, args.lang)
     pdf = None
     if args.pdf:
         from .printing import print_pdf

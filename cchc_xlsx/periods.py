@@ -35,6 +35,7 @@ messages.register({
                         "(hoặc q1, h1, 9m, year).",
                         "Unknown reporting period «{text}». Write one of: quy-1, 6-thang, 9-thang, nam "
                         "(or q1, h1, 9m, year)."),
+    "periods.inherited": ("(theo dòng {parent}: {written})", "(as row {parent}: {written})"),
 })
 
 
@@ -122,9 +123,10 @@ def collection_months(kind: str, per_year: int | None, window: list[int]) -> lis
     return []                                   # on request, invalid, missing: nothing to schedule
 
 
-def effective_frequencies(frame: pd.DataFrame) -> dict[str, tuple[str, int | None, str, str]]:
+def effective_frequencies(frame: pd.DataFrame, lang: str = "vi") -> dict[str, tuple[str, int | None, str, str]]:
     """code -> (kind, per year, as written, note) of Phụ lục 2 (the monitoring frame): a blank
-    frequency takes its nearest ancestor's, the note saying whose (``(theo dòng 1.1: Hàng quý)``)."""
+    frequency takes its nearest ancestor's, the note saying whose in ``lang``
+    (``(theo dòng 1.1: Hàng quý)``, ``(as row 1.1: Hàng quý)``; the frequency as the plan writes it)."""
     codes = frame["code"].tolist()
     own = {}
     for code, kind, per_year, text in zip(codes, frame["frequency_kind"].tolist(),
@@ -139,7 +141,7 @@ def effective_frequencies(frame: pd.DataFrame) -> dict[str, tuple[str, int | Non
                 parent = parent.rsplit(".", 1)[0]
                 if parent in own and own[parent][0] not in ("missing", "invalid"):
                     kind, per_year, _ = own[parent]
-                    note = f"(theo dòng {parent}: {own[parent][2]})"
+                    note = messages.text("periods.inherited", lang, parent=parent, written=own[parent][2])
                     break
         result[code] = (kind, per_year, text, note)
     return result

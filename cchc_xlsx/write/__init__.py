@@ -50,23 +50,24 @@ def write_workbook(consolidation, out_path: Path | str, *, inputs: Iterable[Path
     a consolidated workbook of ours found among them, skipped when read, is replaced).
     The workbook is written to a temporary file beside the target and moved into place at the end,
     so a failure never leaves half a workbook. ``lang`` is the language of the findings' messages
-    and of the labels of Tổng hợp, Phụ lục 1 and 2, Kiểm tra and Nguồn (Lịch theo dõi's and Tiến độ's labels
-    are Vietnamese; so are the sheet names, the plan's texts and the STT labels). ``signing`` (write/signing.py): the issuing body, place, date and names
-    of Tổng hợp's Decree 30/2020 blocks; by default derived from the plan's province.
+    and of the labels of every sheet (the sheet names stay Vietnamese, as other code finds sheets by
+    them; the plan's texts and the STT labels stay as the plan writes them). ``signing``
+    (write/signing.py): the issuing body, place, date and names of Tổng hợp's Decree 30/2020
+    blocks; by default derived from the plan's province.
     """
     out = _check_target(Path(out_path), [*inputs, *consolidation.sources["path"].tolist()])
     layout = plan_layout(consolidation)
     _check_rows(out, layout)
     with _replacing(out) as tmp:
-        book = Book.create(tmp, consolidation.plan, consolidation.generated_at)
+        book = Book.create(tmp, consolidation.plan, consolidation.generated_at, lang)
         sheets = [book.sheet(name) for name in SHEETS]
         summary, plan, monitoring, calendar, timeline, findings, sources = sheets
         write_summary_sheet(book, summary, consolidation, layout, signing, lang)
         marks = cell_marks(consolidation.findings, layout.locate, (P1, P2), lang, lang)   # cells with a finding
         write_plan_sheet(book, plan, consolidation, layout, marks[P1], lang)
         write_monitoring_sheet(book, monitoring, consolidation, layout, marks[P2], lang)
-        write_calendar_sheet(book, calendar, consolidation, layout)
-        write_timeline_sheet(book, timeline, consolidation, layout)
+        write_calendar_sheet(book, calendar, consolidation, layout, lang)
+        write_timeline_sheet(book, timeline, consolidation, layout, lang)
         write_findings_sheet(book, findings, consolidation, layout, lang)
         write_sources_sheet(book, sources, consolidation, layout, lang)
         book.close()

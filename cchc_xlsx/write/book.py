@@ -13,7 +13,7 @@ import xlsxwriter
 import xlsxwriter.workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .. import __version__
+from .. import __version__, messages
 from ..outputs import CONSOLIDATED, OUTPUT_PROPERTY
 from .fit import FONT, FONT_SIZE, RowFit, row_height  # re-exported: the sheets import them from here
 
@@ -68,15 +68,25 @@ def labels_of(frame) -> list[str]:
     return [v if isinstance(v, str) else "" for v in frame["label"].tolist()] if "label" in frame else [""] * len(frame)
 
 
-def plan_title(plan) -> str:
-    """``Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)``: the title on every page."""
-    title = "Kế hoạch CCHC"
+messages.register({
+    "book.page-title.plan": ("Kế hoạch CCHC", "CCHC plan"),
+    "book.page-title.province": (" tỉnh {province}", ", {province} province"),
+    "book.page-title.year": (" năm {year}", ", {year}"),
+    "book.page-title.decision": (" (Quyết định {decision})", " (Decision {decision})"),
+    "book.page": ("Trang", "Page"),
+})
+
+
+def plan_title(plan, lang: str = "vi") -> str:
+    """``Kế hoạch CCHC tỉnh Đắk Lắk năm 2018 (Quyết định 3598/QĐ-UBND)`` (``CCHC plan, Đắk Lắk
+    province, 2018 (Decision 3598/QĐ-UBND)`` in English): the title on every page."""
+    title = messages.text("book.page-title.plan", lang)
     if plan.province:
-        title += f" tỉnh {plan.province}"
+        title += messages.text("book.page-title.province", lang, province=plan.province)
     if plan.year:
-        title += f" năm {plan.year}"
+        title += messages.text("book.page-title.year", lang, year=plan.year)
     if plan.decision:
-        title += f" (Quyết định {plan.decision})"
+        title += messages.text("book.page-title.decision", lang, decision=plan.decision)
     return title
 
 
@@ -104,16 +114,17 @@ class Book:
     workbook: xlsxwriter.Workbook
     title: str
     _formats: dict = field(default_factory=dict)
+    lang: str = "vi"        # of the page header's title and the footer's «Trang»/«Page»
 
     @classmethod
-    def create(cls, path: Path, plan, generated_at: dt.datetime | None) -> Book:
+    def create(cls, path: Path, plan, generated_at: dt.datetime | None, lang: str = "vi") -> Book:
         workbook = xlsxwriter.Workbook(str(path), {
             # Text from agencies stays text: never a formula, a link or a number.
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "constant_memory": True,     # one row in memory per sheet: bounded memory for any plan size
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
         })
-        title = plan_title(plan)
+        title = plan_title(plan, lang)
         workbook.set_properties({
             "title": title, "subject": "Tổng hợp kế hoạch và ngân sách cải cách hành chính",
             "author": "cchc-xlsx", "company": f"Tỉnh {plan.province}" if plan.province else "",
@@ -123,7 +134,7 @@ class Book:
         # our own output, known as such if it is found again among the returns (cchc_xlsx/outputs.py)
         workbook.set_custom_property(OUTPUT_PROPERTY, CONSOLIDATED)
         workbook.set_calc_mode("auto")
-        return cls(workbook, title)
+        return cls(workbook, title, lang=lang)
 
     def sheet(self, name: str) -> Worksheet:
         return self.workbook.add_worksheet(name)
@@ -154,7 +165,7 @@ class Book:
         font = f'&"{FONT},Regular"&9'
         title = header_title(self.title)
         ws.set_header(f"&L{font}&A&C{font}{title}", {"margin": HEADER_MARGIN})
-        ws.set_footer(f"&C{font}Trang &P/&N", {"margin": FOOTER_MARGIN})
+        ws.set_footer(f"&C{font}{messages.text('book.page', self.lang)} &P/&N", {"margin": FOOTER_MARGIN})
         ws.hide_gridlines(2)
 
     def close(self) -> None:

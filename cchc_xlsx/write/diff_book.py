@@ -49,7 +49,7 @@ def write_diff_book(diff: PlanDiff, out_path: Path | str, *, inputs=(), lang: st
         workbook.set_properties({"title": title, "author": "cchc-xlsx", "comments": f"cchc-xlsx {__version__}",
                                  "created": FIXED_CREATED})
         workbook.set_custom_property(OUTPUT_PROPERTY, DIFF_OUTPUT)
-        book = Book(workbook, title)
+        book = Book(workbook, title, lang=lang)
         summary = workbook.add_worksheet(t("diff.book.summary_sheet"))
         detail = workbook.add_worksheet(t("diff.book.detail_sheet"))
         _summary(book, summary, diff, t, lang)
@@ -83,7 +83,7 @@ def _summary(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
     ws.set_row(row, 21)
     ws.merge_range(row, 0, row, CHART_COL, t("diff.book.heading"), book.fmt(bold=True, font_size=13, align="center"))
     row = at.take()
-    plans = t("diff.book.plans", old=_plan_name(diff.old, diff.old_file), new=_plan_name(diff.new, diff.new_file))
+    plans = t("diff.book.plans", old=_plan_name(diff.old, diff.old_file, t), new=_plan_name(diff.new, diff.new_file, t))
     ws.set_row(row, row_height([(plans, sum(SUMMARY_WIDTHS) + CHART_WIDTH / 7)]))
     ws.merge_range(row, 0, row, CHART_COL, plans, book.fmt(italic=True, align="center", text_wrap=True))
     at.take()
@@ -125,11 +125,19 @@ def _summary(book: Book, ws, diff: PlanDiff, t, lang: str) -> None:
     ws.print_area(0, 0, at.row, CHART_COL)
 
 
-def _plan_name(plan, file: str) -> str:
-    decision = f"Quyết định {plan.decision}" if plan.decision else ""
-    if decision and plan.decision_date:
-        decision += f" ngày {plan.decision_date}"
-    return f"{file} ({decision})" if decision else file
+messages.register({
+    "diff.book.decision": ("Quyết định {decision}", "Decision {decision}"),
+    "diff.book.decision_dated": ("Quyết định {decision} ngày {date}", "Decision {decision} of {date}"),
+})
+
+
+def _plan_name(plan, file: str, t) -> str:
+    """The file and the decision it carries, in ``t``'s language."""
+    if not plan.decision:
+        return file
+    if plan.decision_date:
+        return f"{file} ({t('diff.book.decision_dated', decision=plan.decision, date=plan.decision_date)})"
+    return f"{file} ({t('diff.book.decision', decision=plan.decision)})"
 
 
 def _national_heading(book: Book, ws, at: _At, diff: PlanDiff, last: int) -> None:

@@ -2,7 +2,9 @@
 
 The consolidated workbook's conventions (cchc_xlsx/write/book.py): Decree 30/2020 print setup,
 Times New Roman, every total and rate a live formula with its cached value (so that a reader that
-does not recalculate shows the same figures as the JSON), native charts.
+does not recalculate shows the same figures as the JSON), native charts. Labels in Vietnamese or
+English (``lang``); Chi tiết's column headers, the status words and the «Quá hạn» mark stay the
+template's Vietnamese (``--previous`` reads Chi tiết back, and the summary's formulas count those words).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
+from .. import messages
 from ..findings import SEVERITIES
 from ..outputs import clean_leftovers
 from ..progress.words import NOT_REPORTED, STATUSES, status_word
-from .book import FONT, PERCENT, SEVERITY_WORDS, TRIEU, WHOLE, Book, RowFit
+from .book import FONT, PERCENT, TRIEU, WHOLE, Book, RowFit
+from .marks import severity_word
 from .rows import Rows
 
 __all__ = ["write_progress_book", "SUMMARY", "DETAIL", "OVERDUE", "CHECKS", "SOURCES", "OVERDUE_MARK",
@@ -42,26 +46,105 @@ GROUP_HEADERS = ["Số hoạt động", "Đã hoàn thành", "Đang thực hiệ
                  "Tỷ lệ giải ngân"]
 SOURCE_STATUS = {"read": "Đã dùng", "superseded": "Bị thay thế (đã dùng tệp lưu sau)",
                  "unexpected": "Không thuộc đơn vị nào phải báo cáo", "skipped": "Bỏ qua", "unreadable": "Không đọc được"}
+_SOURCE_STATUS_EN = {"read": "Used", "superseded": "Replaced (a file saved later was used)",
+                     "unexpected": "Not from an agency that reports", "skipped": "Skipped", "unreadable": "Unreadable"}
+_GROUP_HEADERS_EN = ["Activities", "Done", "In progress", "Not started", "Not reported", "Overdue", "Completion rate",
+                     "Planned budget (million đồng)", "Disbursed to date (million đồng)", "Disbursement rate"]
+messages.register({f"progress.book.source.{k}": (v, _SOURCE_STATUS_EN[k]) for k, v in SOURCE_STATUS.items()})
+messages.register({f"progress.book.group.{i}": pair for i, pair in enumerate(zip(GROUP_HEADERS, _GROUP_HEADERS_EN))})
+messages.register({
+    "progress.book.detail.title": ("CHI TIẾT TIẾN ĐỘ TỪNG HOẠT ĐỘNG — {period}", "PROGRESS OF EACH ACTIVITY — {period}"),
+    "progress.book.detail.subtitle": ("Số liệu lũy kế từ {start} đến {end}; kinh phí: triệu đồng.",
+                                      "Cumulative figures from {start} to {end}; money in million đồng."),
+    "progress.book.total": ("Tổng cộng", "Total"),
+    "progress.book.task-label": ("Nhiệm vụ {n}", "Task {n}"),
+    "progress.book.title": ("BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+                            "PROGRESS REPORT ON THE ADMINISTRATIVE REFORM PLAN, {year}"),
+    "progress.book.subtitle": ("{period} (từ {start} đến {end}, lũy kế từ đầu năm) — theo {decision}",
+                               "{period} (from {start} to {end}, cumulative from the start of the year) — "
+                               "under {decision}"),
+    "progress.book.of-province": (" của Ủy ban nhân dân tỉnh {province}", " of the People's Committee of {province} "
+                                  "province"),
+    "progress.book.decision": ("Quyết định số {decision}", "Decision {decision}"),
+    "progress.book.plan": ("Kế hoạch", "the plan"),
+    "progress.book.key.expected": ("Số đơn vị phải báo cáo", "Agencies that must report"),
+    "progress.book.key.received": ("Số đơn vị đã gửi báo cáo", "Agencies that sent a report"),
+    "progress.book.key.total": ("Tổng số hoạt động của kế hoạch", "Activities in the plan"),
+    "progress.book.key.done": ("Đã hoàn thành", "Done"),
+    "progress.book.key.in_progress": ("Đang thực hiện", "In progress"),
+    "progress.book.key.not_started": ("Chưa triển khai", "Not started"),
+    "progress.book.key.not_doing": ("Không thực hiện", "Not being done"),
+    "progress.book.key.postponed": ("Chuyển sang năm sau", "Moved to next year"),
+    "progress.book.key.not_reported": ("Chưa báo cáo", "Not reported"),
+    "progress.book.key.overdue": ("Quá hạn (đến hết kỳ chưa hoàn thành)", "Overdue (past its end, not done)"),
+    "progress.book.key.rate": ("Tỷ lệ hoàn thành kế hoạch", "Plan completion rate"),
+    "progress.book.key.planned": ("Ngân sách dự kiến (triệu đồng)", "Planned budget (million đồng)"),
+    "progress.book.key.disbursed": ("Kinh phí đã giải ngân lũy kế (triệu đồng)", "Disbursed to date (million đồng)"),
+    "progress.book.key.disbursed_rate": ("Tỷ lệ giải ngân", "Disbursement rate"),
+    "progress.book.by.agency": ("1. Theo đơn vị chủ trì", "1. By lead agency"),
+    "progress.book.by.task": ("2. Theo nhiệm vụ", "2. By task"),
+    "progress.book.col.agency": ("Đơn vị chủ trì", "Lead agency"),
+    "progress.book.col.task": ("Nhiệm vụ", "Task"),
+    "progress.book.sign.place": ("……, ngày …… tháng …… năm ……", "……, date ……………"),
+    "progress.book.sign.head": ("GIÁM ĐỐC SỞ NỘI VỤ", "DIRECTOR OF THE DEPARTMENT OF HOME AFFAIRS"),
+    "progress.book.sign.head_note": ("(Ký tên, đóng dấu)", "(Signature, seal)"),
+    "progress.book.chart.rate": ("Tỷ lệ hoàn thành", "Completion rate"),
+    "progress.book.chart.rate_title": ("Tỷ lệ hoạt động đã hoàn thành theo đơn vị", "Share of activities done, by agency"),
+    "progress.book.chart.planned": ("Ngân sách dự kiến", "Planned budget"),
+    "progress.book.chart.disbursed": ("Đã giải ngân lũy kế", "Disbursed to date"),
+    "progress.book.chart.money_title": ("Ngân sách dự kiến và kinh phí đã giải ngân (triệu đồng)",
+                                        "Planned budget and disbursement (million đồng)"),
+    "progress.book.overdue.title": ("CÁC HOẠT ĐỘNG QUÁ HẠN", "OVERDUE ACTIVITIES"),
+    "progress.book.overdue.count": ("{n} hoạt động đã hết thời gian thực hiện mà chưa hoàn thành.",
+                                    "{n} activity is past its end and not done.|"
+                                    "{n} activities are past their end and not done."),
+    "progress.book.col.code": ("Mã", "Code"),
+    "progress.book.col.content": ("Nội dung công việc", "Activity"),
+    "progress.book.col.collector": ("Người thu thập số liệu", "Data collector"),
+    "progress.book.col.window": ("Thời gian thực hiện", "Period"),
+    "progress.book.col.status": ("Tình trạng", "Status"),
+    "progress.book.col.percent": ("Tỷ lệ hoàn thành (%)", "Completion (%)"),
+    "progress.book.col.difficulties": ("Khó khăn, vướng mắc", "Difficulties"),
+    "progress.book.col.no": ("STT", "No."),
+    "progress.book.col.severity": ("Mức độ", "Severity"),
+    "progress.book.col.check": ("Mã kiểm tra", "Check code"),
+    "progress.book.col.unit": ("Đơn vị", "Agency"),
+    "progress.book.col.activity": ("Hoạt động", "Activity"),
+    "progress.book.col.message": ("Nội dung", "Message"),
+    "progress.book.col.file": ("Tệp", "File"),
+    "progress.book.col.cell": ("Ô", "Cell"),
+    "progress.book.col.matched": ("Nhận diện theo", "Recognised by"),
+    "progress.book.col.period": ("Kỳ ghi trong tệp", "Period in the file"),
+    "progress.book.col.saved": ("Lưu lúc", "Saved at"),
+    "progress.book.col.rows": ("Số hoạt động đã đọc", "Activities read"),
+    "progress.book.col.state": ("Trạng thái", "State"),
+    "progress.book.checks.title": ("KẾT QUẢ KIỂM TRA BÁO CÁO TIẾN ĐỘ", "CHECKS OF THE PROGRESS REPORTS"),
+    "progress.book.sources.title": ("NGUỒN SỐ LIỆU", "SOURCES"),
+    "progress.book.sources.line": ("Kế hoạch: {plan}; {n} tệp báo cáo được đọc.", "Plan: {plan}; {n} report files read."),
+    "progress.book.matched.metadata": ("Siêu dữ liệu", "Metadata"),
+    "progress.book.matched.content": ("Các dòng", "Its rows"),
+})
 
 
-def write_progress_book(progress, path: str | Path) -> Path:
+def write_progress_book(progress, path: str | Path, lang: str = "vi") -> Path:
     """Write the workbook of a :class:`cchc_xlsx.progress.job.Progress` to ``path``; return it.
+    Labels, findings and titles in ``lang`` ("vi" or "en"; see the module's note on what stays Vietnamese).
 
     Raises OSError when it cannot be written (the CLI says so, exit 2)."""
     path = Path(path)
     clean_leftovers(path.parent if str(path.parent) else Path("."), path)
-    book = Book.create(path, progress.plan, progress.generated_at)
+    book = Book.create(path, progress.plan, progress.generated_at, lang)
     book.workbook.set_properties({"title": f"Tiến độ thực hiện kế hoạch CCHC — {progress.period.label()}",
                                   "subject": "Báo cáo tiến độ và giải ngân kế hoạch cải cách hành chính",
                                   "author": "cchc-xlsx", "created": book.workbook.doc_properties.get("created")})
     summary, detail, overdue = book.sheet(SUMMARY), book.sheet(DETAIL), book.sheet(OVERDUE)
     checks, sources = book.sheet(CHECKS), book.sheet(SOURCES)
     rows = progress.rows()
-    first, last = _write_detail(book, detail, progress, rows)
-    _write_summary(book, summary, progress, rows, first, last)
-    _write_overdue(book, overdue, rows)
-    _write_checks(book, checks, progress)
-    _write_sources(book, sources, progress)
+    first, last = _write_detail(book, detail, progress, rows, lang)
+    _write_summary(book, summary, progress, rows, first, last, lang)
+    _write_overdue(book, overdue, rows, lang)
+    _write_checks(book, checks, progress, lang)
+    _write_sources(book, sources, progress, lang)
     summary.activate()
     book.close()
     return path
@@ -84,14 +167,15 @@ def _col(key: str) -> str:
 
 
 # --------------------------------------------------------------------------- Chi tiết
-def _write_detail(book: Book, ws, progress, rows: list[dict]) -> tuple[int, int]:
+def _write_detail(book: Book, ws, progress, rows: list[dict], lang: str = "vi") -> tuple[int, int]:
     """Every activity, its plan and reported values; overdue rows highlighted. Returns the first and
     last data rows (zero-based)."""
     for c, (_, _, width) in enumerate(DETAIL_COLUMNS):
         ws.set_column(c, c, width)
-    _title(ws, book, len(DETAIL_COLUMNS), [f"CHI TIẾT TIẾN ĐỘ TỪNG HOẠT ĐỘNG — {progress.period.label().upper()}",
-                                           f"Số liệu lũy kế từ {progress.period.start:%d/%m/%Y} đến "
-                                           f"{progress.period.end:%d/%m/%Y}; kinh phí: triệu đồng."])
+    _title(ws, book, len(DETAIL_COLUMNS), [
+        messages.text("progress.book.detail.title", lang, period=progress.period.label(lang).upper()),
+        messages.text("progress.book.detail.subtitle", lang, start=f"{progress.period.start:%d/%m/%Y}",
+                      end=f"{progress.period.end:%d/%m/%Y}")])
     _header(ws, book, DETAIL_HEADER_ROW, [header for _, header, _ in DETAIL_COLUMNS])
     fit = RowFit([width for key, _, width in DETAIL_COLUMNS if key in ("content", "collector", "evidence",
                                                                         "difficulties", "proposals")])
@@ -107,7 +191,7 @@ def _write_detail(book: Book, ws, progress, rows: list[dict]) -> tuple[int, int]
         r = first + i
         text_fmt, money, rate, plain_number, center = looks[row["overdue"]]
         out.start(r, fit([row["content"], row["collector"], row["evidence"], row["difficulties"], row["proposals"]]))
-        out.texts(0, (row["code"], f"Nhiệm vụ {row['task']}", row["content"], row["agency"], row["window"]),
+        out.texts(0, (row["code"], messages.text("progress.book.task-label", lang, n=row["task"]), row["content"], row["agency"], row["window"]),
                   (out.style(text_fmt),) * len(text_keys))
         out.number(D["planned"], row["planned"], money)
         out.text(D["collector"], row["collector"], text_fmt)
@@ -127,7 +211,7 @@ def _write_detail(book: Book, ws, progress, rows: list[dict]) -> tuple[int, int]
     total = last + 1
     ws.set_row(total, 20)
     bold = book.cell("task")
-    ws.write_string(total, 0, "Tổng cộng", bold)
+    ws.write_string(total, 0, messages.text("progress.book.total", lang), bold)
     for key, _, _ in DETAIL_COLUMNS[1:]:
         c = D[key]
         if key in ("planned", "disbursed"):
@@ -191,21 +275,22 @@ def _group_formulas(criteria: str, ranges: dict[str, str], r: int, by: str) -> l
             f"=IF({cell(7)}>0,{cell(8)}/{cell(7)},0)"]
 
 
-def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last: int) -> None:
+def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last: int, lang: str = "vi") -> None:
     width = 1 + len(GROUP_HEADERS)
     ws.set_column(0, 0, 34)
     ws.set_column(1, width - 1, 12)
     plan = progress.plan
-    decision = f"Quyết định số {plan.decision}" if plan.decision else "Kế hoạch"
+    decision = (messages.text("progress.book.decision", lang, decision=plan.decision) if plan.decision
+                else messages.text("progress.book.plan", lang))
     _national_heading(ws, book, width, plan)
     title_fmt = book.fmt(bold=True, font_size=13, align="center", text_wrap=True)
-    ws.merge_range(3, 0, 3, width - 1, f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {plan.year}",
-                   title_fmt)
+    ws.merge_range(3, 0, 3, width - 1, messages.text("progress.book.title", lang, year=plan.year), title_fmt)
     ws.set_row(4, 30)
     ws.merge_range(4, 0, 4, width - 1,
-                   f"{progress.period.label()} (từ {progress.period.start:%d/%m/%Y} đến {progress.period.end:%d/%m/%Y}, "
-                   f"lũy kế từ đầu năm) — theo {decision}"
-                   + (f" của Ủy ban nhân dân tỉnh {plan.province}" if plan.province else ""),
+                   messages.text("progress.book.subtitle", lang, period=progress.period.label(lang),
+                                 start=f"{progress.period.start:%d/%m/%Y}", end=f"{progress.period.end:%d/%m/%Y}",
+                                 decision=decision)
+                   + (messages.text("progress.book.of-province", lang, province=plan.province) if plan.province else ""),
                    book.fmt(italic=True, align="center", text_wrap=True))
     ranges = _ranges(first, last)
     counts = progress.counts()
@@ -217,30 +302,28 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
     label, number, money, rate = book.cell(), book.cell(num_format=WHOLE), book.cell(num_format=TRIEU), \
         book.cell(num_format=PERCENT)
     status_range = ranges["status"]
+    used = messages.text("progress.book.source.read", lang)
     key_rows = [
-        ("Số đơn vị phải báo cáo", None, len(progress.expected), number),
-        ("Số đơn vị đã gửi báo cáo", f"=COUNTIF('{SOURCES}'!$H:$H,\"{SOURCE_STATUS['read']}\")", received, number),
-        ("Tổng số hoạt động của kế hoạch", f"=COUNTA({ranges['code']})" if rows else "=0", total_rows, number),
-        ("Đã hoàn thành", f'=COUNTIF({status_range},"{STATUSES["done"]}")', done, number),
-        ("Đang thực hiện", f'=COUNTIF({status_range},"{STATUSES["in_progress"]}")', counts["in_progress"], number),
-        ("Chưa triển khai", f'=COUNTIF({status_range},"{STATUSES["not_started"]}")', counts["not_started"], number),
-        ("Không thực hiện", f'=COUNTIF({status_range},"{STATUSES["not_doing"]}")', counts["not_doing"], number),
-        ("Chuyển sang năm sau", f'=COUNTIF({status_range},"{STATUSES["postponed"]}")', counts["postponed"], number),
-        ("Chưa báo cáo", f'=COUNTIF({status_range},"{NOT_REPORTED}")', counts["not_reported"], number),
-        ("Quá hạn (đến hết kỳ chưa hoàn thành)", f'=COUNTIF({ranges["overdue"]},"{OVERDUE_MARK}")', counts["overdue"],
-         number),
-        ("Tỷ lệ hoàn thành kế hoạch", "=IF({total}>0,{done}/{total},0)", done / total_rows if total_rows else 0.0, rate),
-        ("Ngân sách dự kiến (triệu đồng)", f"=SUM({ranges['planned']})", planned, money),
-        ("Kinh phí đã giải ngân lũy kế (triệu đồng)", f"=SUM({ranges['disbursed']})", disbursed, money),
-        ("Tỷ lệ giải ngân", "=IF({planned}>0,{disbursed}/{planned},0)", disbursed / planned if planned else 0.0, rate),
+        ("expected", None, len(progress.expected), number),
+        ("received", f"=COUNTIF('{SOURCES}'!$H:$H,\"{used}\")", received, number),
+        ("total", f"=COUNTA({ranges['code']})" if rows else "=0", total_rows, number),
+        ("done", f'=COUNTIF({status_range},"{STATUSES["done"]}")', done, number),
+        ("in_progress", f'=COUNTIF({status_range},"{STATUSES["in_progress"]}")', counts["in_progress"], number),
+        ("not_started", f'=COUNTIF({status_range},"{STATUSES["not_started"]}")', counts["not_started"], number),
+        ("not_doing", f'=COUNTIF({status_range},"{STATUSES["not_doing"]}")', counts["not_doing"], number),
+        ("postponed", f'=COUNTIF({status_range},"{STATUSES["postponed"]}")', counts["postponed"], number),
+        ("not_reported", f'=COUNTIF({status_range},"{NOT_REPORTED}")', counts["not_reported"], number),
+        ("overdue", f'=COUNTIF({ranges["overdue"]},"{OVERDUE_MARK}")', counts["overdue"], number),
+        ("rate", "=IF({total}>0,{done}/{total},0)", done / total_rows if total_rows else 0.0, rate),
+        ("planned", f"=SUM({ranges['planned']})", planned, money),
+        ("disbursed", f"=SUM({ranges['disbursed']})", disbursed, money),
+        ("disbursed_rate", "=IF({planned}>0,{disbursed}/{planned},0)", disbursed / planned if planned else 0.0, rate),
     ]
     top = KEY_TOP
-    at = {name: f"B{top + i + 1}" for i, name in enumerate(
-        ["expected", "received", "total", "done", "in_progress", "not_started", "not_doing", "postponed",
-         "not_reported", "overdue", "rate", "planned", "disbursed", "disbursed_rate"])}
-    for i, (text, formula, value, fmt) in enumerate(key_rows):
+    at = {name: f"B{top + i + 1}" for i, (name, _, _, _) in enumerate(key_rows)}
+    for i, (name, formula, value, fmt) in enumerate(key_rows):
         r = top + i
-        ws.write_string(r, 0, text, label)
+        ws.write_string(r, 0, messages.text(f"progress.book.key.{name}", lang), label)
         if formula is None:
             ws.write_number(r, 1, value, fmt)
         else:
@@ -248,11 +331,13 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
     r = top + len(key_rows) + 1
     tables = []
     for by, heading, groups in (
-            ("agency", "1. Theo đơn vị chủ trì", _groups(rows, "agency")),
-            ("task_label", "2. Theo nhiệm vụ", _groups(rows, "task_label"))):
+            ("agency", messages.text("progress.book.by.agency", lang), _groups(rows, "agency", lang)),
+            ("task_label", messages.text("progress.book.by.task", lang), _groups(rows, "task_label", lang))):
         ws.write_string(r, 0, heading, book.fmt(bold=True))
         r += 1
-        _header(ws, book, r, ["Đơn vị chủ trì" if by == "agency" else "Nhiệm vụ", *GROUP_HEADERS])
+        _header(ws, book, r, [messages.text("progress.book.col.agency" if by == "agency" else "progress.book.col.task",
+                                            lang),
+                              *(messages.text(f"progress.book.group.{i}", lang) for i in range(len(GROUP_HEADERS)))])
         r += 1
         start = r
         for name, members in groups:
@@ -265,8 +350,8 @@ def _write_summary(book: Book, ws, progress, rows: list[dict], first: int, last:
             r += 1
         tables.append((by, start, r - 1))
         r += 1
-    r = _signature(ws, book, width, r)
-    _charts(book, ws, tables[0][1], tables[0][2], r + 1)
+    r = _signature(ws, book, width, r, lang)
+    _charts(book, ws, tables[0][1], tables[0][2], r + 1, lang)
     book.print_setup(ws, None)
 
 
@@ -282,46 +367,49 @@ def _national_heading(ws, book: Book, width: int, plan) -> None:
                    book.fmt(bold=True, align="center", font_size=12))
 
 
-def _signature(ws, book: Book, width: int, r: int) -> int:
+def _signature(ws, book: Book, width: int, r: int, lang: str = "vi") -> int:
     """The signature block under the tables: who drew it up, and the head of the Sở Nội vụ. Returns the next row."""
     split = width // 2 - 1
     plain, bold = book.fmt(italic=True, align="center"), book.fmt(bold=True, align="center")
-    ws.merge_range(r, split + 1, r, width - 1, "……, ngày …… tháng …… năm ……", plain)
-    ws.merge_range(r + 1, 0, r + 1, split, "NGƯỜI LẬP BIỂU", bold)
-    ws.merge_range(r + 1, split + 1, r + 1, width - 1, "GIÁM ĐỐC SỞ NỘI VỤ", bold)
-    ws.merge_range(r + 2, 0, r + 2, split, "(Ký, ghi rõ họ tên)", plain)
-    ws.merge_range(r + 2, split + 1, r + 2, width - 1, "(Ký tên, đóng dấu)", plain)
+    t = lambda key: messages.text(key, lang)  # noqa: E731
+    ws.merge_range(r, split + 1, r, width - 1, t("progress.book.sign.place"), plain)
+    ws.merge_range(r + 1, 0, r + 1, split, t("book.sign.preparer"), bold)
+    ws.merge_range(r + 1, split + 1, r + 1, width - 1, t("progress.book.sign.head"), bold)
+    ws.merge_range(r + 2, 0, r + 2, split, t("book.sign.preparer_note"), plain)
+    ws.merge_range(r + 2, split + 1, r + 2, width - 1, t("progress.book.sign.head_note"), plain)
     return r + 7
 
 
-def _groups(rows: list[dict], key: str) -> list[tuple[str, list[dict]]]:
+def _groups(rows: list[dict], key: str, lang: str = "vi") -> list[tuple[str, list[dict]]]:
+    """Rows by lead agency or by task; a task's name is Chi tiết's, which the group's formulas match."""
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        groups.setdefault(row[key] if key != "task_label" else f"Nhiệm vụ {row['task']}", []).append(row)
+        name = row[key] if key != "task_label" else messages.text("progress.book.task-label", lang, n=row["task"])
+        groups.setdefault(name, []).append(row)
     return list(groups.items())
 
 
-def _charts(book: Book, ws, first: int, last: int, row: int) -> None:
+def _charts(book: Book, ws, first: int, last: int, row: int, lang: str = "vi") -> None:
     """Two native charts under the tables: completion rate per agency, planned against disbursed per agency."""
     if last < first:
         return
     font = {"name": FONT, "size": 9}
     height = max(280, 90 + 34 * (last - first + 1))
     completion = book.workbook.add_chart({"type": "bar"})
-    completion.add_series({"name": "Tỷ lệ hoàn thành", "categories": [SUMMARY, first, 0, last, 0],
+    completion.add_series({"name": messages.text("progress.book.chart.rate", lang), "categories": [SUMMARY, first, 0, last, 0],
                            "values": [SUMMARY, first, 7, last, 7], "fill": {"color": "#2E75B6"},
                            "data_labels": {"value": True, "num_format": "0%", "font": font}})
-    completion.set_title({"name": "Tỷ lệ hoạt động đã hoàn thành theo đơn vị", "name_font": {"name": FONT, "size": 11}})
+    completion.set_title({"name": messages.text("progress.book.chart.rate_title", lang), "name_font": {"name": FONT, "size": 11}})
     completion.set_x_axis({"num_font": font, "num_format": "0%", "min": 0, "max": 1})
     completion.set_y_axis({"num_font": font, "reverse": True})
     completion.set_legend({"none": True})
     completion.set_size({"width": 620, "height": height})
     ws.insert_chart(row, 0, completion, {"x_offset": 4, "y_offset": 4, "object_position": 1})
     money = book.workbook.add_chart({"type": "bar"})
-    for name, col, color in (("Ngân sách dự kiến", 8, "#A5A5A5"), ("Đã giải ngân lũy kế", 9, "#C55A11")):
-        money.add_series({"name": name, "categories": [SUMMARY, first, 0, last, 0],
+    for key, col, color in (("planned", 8, "#A5A5A5"), ("disbursed", 9, "#C55A11")):
+        money.add_series({"name": messages.text(f"progress.book.chart.{key}", lang), "categories": [SUMMARY, first, 0, last, 0],
                           "values": [SUMMARY, first, col, last, col], "fill": {"color": color}})
-    money.set_title({"name": "Ngân sách dự kiến và kinh phí đã giải ngân (triệu đồng)",
+    money.set_title({"name": messages.text("progress.book.chart.money_title", lang),
                      "name_font": {"name": FONT, "size": 11}})
     money.set_x_axis({"num_font": font, "num_format": WHOLE, "major_gridlines": {"visible": True}})
     money.set_y_axis({"num_font": font, "reverse": True})
@@ -331,15 +419,18 @@ def _charts(book: Book, ws, first: int, last: int, row: int) -> None:
 
 
 # --------------------------------------------------------------------------- Quá hạn, Kiểm tra, Nguồn
-def _write_overdue(book: Book, ws, rows: list[dict]) -> None:
-    columns = [("Mã", 9), ("Nội dung công việc", 42), ("Đơn vị chủ trì", 20), ("Người thu thập số liệu", 24),
-               ("Thời gian thực hiện", 13), ("Tình trạng", 15), ("Tỷ lệ hoàn thành (%)", 10),
-               ("Khó khăn, vướng mắc", 24)]
+def _columns(lang: str, pairs) -> list[tuple[str, float]]:
+    return [(messages.text(f"progress.book.col.{key}", lang), width) for key, width in pairs]
+
+
+def _write_overdue(book: Book, ws, rows: list[dict], lang: str = "vi") -> None:
+    columns = _columns(lang, [("code", 9), ("content", 42), ("agency", 20), ("collector", 24), ("window", 13),
+                              ("status", 15), ("percent", 10), ("difficulties", 24)])
     for c, (_, width) in enumerate(columns):
         ws.set_column(c, c, width)
     late = [row for row in rows if row["overdue"]]
-    _title(ws, book, len(columns), ["CÁC HOẠT ĐỘNG QUÁ HẠN",
-                                    f"{len(late)} hoạt động đã hết thời gian thực hiện mà chưa hoàn thành."])
+    _title(ws, book, len(columns), [messages.text("progress.book.overdue.title", lang),
+                                    messages.count("progress.book.overdue.count", len(late), lang)])
     _header(ws, book, 3, [name for name, _ in columns])
     fit = RowFit([42, 24, 24])
     text, number = book.cell(), book.cell(num_format="0.##")
@@ -356,41 +447,43 @@ def _write_overdue(book: Book, ws, rows: list[dict]) -> None:
     book.print_setup(ws, (3, 3))
 
 
-def _write_checks(book: Book, ws, progress) -> None:
-    columns = [("STT", 6), ("Mức độ", 10), ("Mã kiểm tra", 20), ("Đơn vị", 20), ("Hoạt động", 9), ("Nội dung", 60),
-               ("Tệp", 24), ("Ô", 8)]
+def _write_checks(book: Book, ws, progress, lang: str = "vi") -> None:
+    columns = _columns(lang, [("no", 6), ("severity", 10), ("check", 20), ("unit", 20), ("activity", 9),
+                              ("message", 60), ("file", 24), ("cell", 8)])
     for c, (_, width) in enumerate(columns):
         ws.set_column(c, c, width)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(progress.findings, key=lambda f: order[f.severity])
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
-    _title(ws, book, len(columns), ["KẾT QUẢ KIỂM TRA BÁO CÁO TIẾN ĐỘ", ", ".join(
-        f"{counts[s]} {SEVERITY_WORDS[s].lower()}" for s in SEVERITIES)])
+    _title(ws, book, len(columns), [messages.text("progress.book.checks.title", lang), ", ".join(
+        messages.count(f"count.{s}", counts[s], lang) for s in SEVERITIES)])
     _header(ws, book, 3, [name for name, _ in columns])
     fit = RowFit([60])
     looks = {"error": book.cell(bg_color="#FFC7CE"), "warning": book.cell(bg_color="#FFEB9C"), "info": book.cell()}
     out = Rows(ws, 0, len(columns) - 1)
     whole, plain = book.cell(num_format=WHOLE), book.cell()
     for n, f in enumerate(findings, start=1):
-        message = f.message("vi")
+        message = f.message(lang)
         out.start(3 + n, fit([message]))
         out.number(0, n, whole)
-        out.text(1, SEVERITY_WORDS[f.severity], looks[f.severity])
+        out.text(1, severity_word(f.severity, lang), looks[f.severity])
         out.texts(2, (f.code, f.agency, f.row_code, message, f.file, f"{f.sheet}!{f.cell}" if f.cell else f.sheet),
                   (out.style(plain),) * 6)
         out.end()
     book.print_setup(ws, (3, 3))
 
 
-def _write_sources(book: Book, ws, progress) -> None:
-    columns = [("STT", 6), ("Tệp", 34), ("Đơn vị", 22), ("Nhận diện theo", 12), ("Kỳ ghi trong tệp", 10),
-               ("Lưu lúc", 15), ("Số hoạt động đã đọc", 10), ("Trạng thái", 20), ("SHA-256", 20)]
+def _write_sources(book: Book, ws, progress, lang: str = "vi") -> None:
+    columns = _columns(lang, [("no", 6), ("file", 34), ("unit", 22), ("matched", 12), ("period", 10), ("saved", 15),
+                              ("rows", 10), ("state", 20)]) + [("SHA-256", 20)]
     for c, (_, width) in enumerate(columns):
         ws.set_column(c, c, width)
-    _title(ws, book, len(columns), ["NGUỒN SỐ LIỆU", f"Kế hoạch: {progress.plan_file}; "
-                                                      f"{len(progress.returns)} tệp báo cáo được đọc."])
+    _title(ws, book, len(columns), [messages.text("progress.book.sources.title", lang),
+                                    messages.text("progress.book.sources.line", lang, plan=progress.plan_file,
+                                                  n=len(progress.returns))])
     _header(ws, book, 3, [name for name, _ in columns])
-    matched = {"metadata": "Siêu dữ liệu", "content": "Các dòng", "": ""}
+    matched = {"metadata": messages.text("progress.book.matched.metadata", lang),
+               "content": messages.text("progress.book.matched.content", lang), "": ""}
     for n, ret in enumerate(progress.returns, start=1):
         r = 3 + n
         ws.write_number(r, 0, n, book.cell(num_format=WHOLE))
@@ -398,6 +491,7 @@ def _write_sources(book: Book, ws, progress) -> None:
                                    f"{ret.saved:%d/%m/%Y %H:%M}" if ret.saved else ""], start=1):
             ws.write_string(r, c, value, book.cell())
         ws.write_number(r, 6, ret.rows_read, book.cell(num_format=WHOLE))
-        ws.write_string(r, 7, SOURCE_STATUS.get(ret.status, ret.status), book.cell())
+        state = f"progress.book.source.{ret.status}"
+        ws.write_string(r, 7, messages.text(state, lang) if state in messages.CATALOGUE else ret.status, book.cell())
         ws.write_string(r, 8, ret.sha256[:16], book.cell())
     book.print_setup(ws, (3, 3))
