@@ -177,7 +177,7 @@ def run_progress(returns: list[Path], plan_path: Path | None = None, *, period_c
 
 
 def summary_line(progress: Progress, lang: str = "vi") -> str:
-    from ..messages import text
+    from ..messages import severity_counts, text
 
     completion, money, counts = progress.completion(), progress.disbursement(), progress.counts()
     severities = count_by_severity(progress.findings)
@@ -191,5 +191,4 @@ def summary_line(progress: Progress, lang: str = "vi") -> str:
              expected=len(progress.expected), done=completion["done"], total=completion["total"],
              rate=f"{completion['rate']:.0%}", overdue=counts["overdue"], disbursed=number(money["disbursed"]),
              planned=number(money["planned"]), disbursed_rate=f"{money['rate']:.0%}"),
-        text("progress.findings", lang, errors=severities["error"], warnings=severities["warning"],
-             infos=severities["info"])])
+        severity_counts(severities, lang) + "."])

@@ -114,8 +114,6 @@ messages.register({
         "{overdue} quá hạn; giải ngân {disbursed}/{planned} triệu đồng ({disbursed_rate}).",
         "Progress, {period}: {received}/{expected} returns received; {done}/{total} activities done ({rate}); "
         "{overdue} overdue; {disbursed}/{planned} million đồng disbursed ({disbursed_rate})."),
-    "progress.findings": ("{errors} lỗi, {warnings} cảnh báo, {infos} ghi chú.",
-                          "{errors} errors, {warnings} warnings, {infos} notes."),
     "progress.written": ("Đã ghi: {path}", "Written: {path}"),
     "progress.pdf": ("Đã in PDF: {path}", "PDF: {path}"),
     "progress.no_period": (
