@@ -45,6 +45,11 @@ register({
         "ra tệp hoặc thư mục chứa báo cáo của các đơn vị (chỉ tổng hợp kế hoạch: dùng --plan và không ghi báo cáo).",
         "No spreadsheet (.xlsx, .xlsm, .xls, .ods) to consolidate in {paths}{skipped}; nothing written. Name the "
         "files or the folder holding the agencies' returns (the plan alone: --plan and no returns)."),
+    "cli.nothing-to-progress": (
+        "Không có bảng tính nào (.xlsx, .xlsm, .xls, .ods) để tổng hợp tiến độ trong {paths}{skipped}; không ghi gì. "
+        "Hãy chỉ ra tệp hoặc thư mục chứa báo cáo tiến độ của các đơn vị.",
+        "No spreadsheet (.xlsx, .xlsm, .xls, .ods) to read progress from in {paths}{skipped}; nothing written. Name "
+        "the files or the folder holding the agencies' progress returns."),
     "cli.skipped-some": (
         " (bỏ qua {n} tệp: {names})",
         " ({n} file skipped: {names})| ({n} files skipped: {names})"),

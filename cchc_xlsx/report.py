@@ -190,8 +190,15 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
     if summary["missing_budget"]:
         lines.append(text("report.missing", lang, codes=", ".join(summary["missing_budget"])))
     lines.append(text("report.findings", lang, counts=severity_counts(summary["severity_counts"], lang)))
-    shown_info = 0
-    for f in summary["findings"]:
+    lines += finding_lines(summary["findings"], lang, max_info, show_file)
+    return "\n".join(lines)
+
+
+def finding_lines(findings: list[dict], lang: str = "vi", max_info: int = 10, show_file: bool = False) -> list[str]:
+    """One line per finding (``Finding.to_dict(lang)``), ``  [lỗi] file › sheet!cell code: message``:
+    every error and warning, the first ``max_info`` notes, then a line counting the notes left out."""
+    lines, shown_info = [], 0
+    for f in findings:
         if f["severity"] == "info":
             shown_info += 1
             if shown_info > max_info:
@@ -199,7 +206,7 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
         lines.append(f"  [{text('severity.' + f['severity'], lang)}] {_where(f, show_file)} {f['code']}: {f['message']}")
     if shown_info > max_info:
         lines.append(count("report.more", shown_info - max_info, lang))
-    return "\n".join(lines)
+    return lines
 
 
 def consolidation_summary(consolidation, lang: str = "vi") -> dict:
