@@ -113,3 +113,16 @@ def test_progress_templates_keep_a_filled_form_unless_forced(tmp_path):
     assert filled.read_bytes() == before
     forced = cli("progress-templates", "--period", "6-thang", "-o", str(out), "--force")
     assert forced.returncode == 0 and filled.read_bytes() != before
+
+
+def test_print_says_a_document_is_not_a_spreadsheet(tmp_path):
+    """print handed a .docx to LibreOffice («LibreOffice không tạo ra tệp a.pdf»), and of a PDF said
+    «Không ghi đè tệp th.pdf»: neither said what was wrong."""
+    doc, pdf = tmp_path / "a.docx", tmp_path / "th.pdf"
+    doc.write_bytes(b"PK\x03\x04 a document")
+    pdf.write_bytes(b"%PDF-1.4\n")
+    line = one_error_line(cli("print", str(doc)))
+    assert f"{doc} không phải bảng tính" in line and "LibreOffice" not in line
+    en = one_error_line(cli("print", str(pdf), "--lang", "en"), "en")
+    assert f"{pdf} is not a spreadsheet" in en
+    assert pdf.read_bytes() == b"%PDF-1.4\n" and sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "th.pdf"]
