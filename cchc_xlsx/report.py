@@ -123,6 +123,8 @@ register({
     "report.not-sent": ("  Chưa gửi: {names}", "  Missing: {names}"),
     "report.late": ("  Trễ hạn: {names}", "  Late: {names}"),
     "report.files": ("Đã đọc {files}: {used} dùng, {other} không dùng", "Read {files}: {used} used, {other} not used"),
+    "report.status.plan": ("kế hoạch (các dòng chưa có báo cáo giữ số liệu của kế hoạch)",
+                           "the plan (rows no return gives keep the plan's figures)"),
     "report.status.used": ("dùng", "used"),
     "report.status.superseded": ("bị thay thế", "superseded"),
     "report.status.skipped": ("bỏ qua", "skipped"),
@@ -256,8 +258,11 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
     lines.append(text("report.files", lang, files=count("count.file", len(sources), lang), used=used,
                       other=len(sources) - used))
     many = len(sources) > MAX_LISTED
-    for s in sources:
+    for index, s in enumerate(sources):
         if many and s["status"] == "used":
+            continue
+        if index == 0:          # the plan (consolidate's first source), not a return of the Sở Nội vụ
+            lines.append(f"  {s['file']}: {text('report.status.plan', lang)}")
             continue
         status = text(f"report.status.{s['status']}", lang) if f"report.status.{s['status']}" in CATALOGUE else s["status"]
         lines.append(f"  {s['file']}: {status}" + (f" ({s['agency']})" if s["agency"] else ""))

@@ -126,3 +126,17 @@ def test_print_says_a_document_is_not_a_spreadsheet(tmp_path):
     en = one_error_line(cli("print", str(pdf), "--lang", "en"), "en")
     assert f"{pdf} is not a spreadsheet" in en
     assert pdf.read_bytes() == b"%PDF-1.4\n" and sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "th.pdf"]
+
+
+def test_consolidate_lists_the_plan_as_the_plan_not_as_a_return_of_the_so_noi_vu(tmp_path):
+    """With Sở Nội vụ «Chưa gửi», the file list said «ke-hoach-….xlsx: dùng (Sở Nội vụ)»."""
+    one = SAMPLE / "returns" / "cchc-2018-so-tu-phap.xlsx"
+    run = cli("consolidate", str(one), "-o", str(tmp_path / "th.xlsx"))
+    assert run.returncode == 1, run.stderr
+    out = lines(run.stdout)
+    assert "Sở Nội vụ" in out[1]                                  # «Chưa gửi: …, Sở Nội vụ, …»
+    assert "  ke-hoach-cchc-daklak-2018.xlsx: kế hoạch (các dòng chưa có báo cáo giữ số liệu của kế hoạch)" in out
+    assert "  cchc-2018-so-tu-phap.xlsx: dùng (Sở Tư pháp)" in out
+    assert not any(line.startswith("  ke-hoach") and "Sở Nội vụ" in line for line in out)
+    en = lines(cli("consolidate", str(one), "-o", str(tmp_path / "en.xlsx"), "--lang", "en").stdout)
+    assert "  ke-hoach-cchc-daklak-2018.xlsx: the plan (rows no return gives keep the plan's figures)" in en
