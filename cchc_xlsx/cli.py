@@ -16,8 +16,8 @@ from . import diff as _diff  # noqa: F401  (registers the diff.* messages)
 from .agencies import Registry
 from .findings import ToolError
 from .progress import words as _progress_words  # noqa: F401  (registers the progress commands' messages)
-from .inputs import (check_replace, check_templates_target, refuse_consolidated, require_paths, require_read,
-                     require_spreadsheets, returns_used)
+from .inputs import (check_output_free, check_replace, check_templates_target, refuse_consolidated, require_paths,
+                     require_read, require_spreadsheets, returns_used)
 from .messages import count, register, text
 from .workbook import FileProblem
 
@@ -137,6 +137,7 @@ def _add_diff(sub, common, lang: str) -> None:
     diff.add_argument("-o", "--output", type=Path, metavar=text("cli.metavar.diff-book", lang), help=text("diff.output", lang))
     diff.add_argument("--json", action="store_true", help=text("diff.json", lang))
     diff.add_argument("--pdf", action="store_true", help=text("diff.pdf", lang))
+    diff.add_argument("--force", action="store_true", help=text("cli.output.force", lang))
     diff.set_defaults(handler=_cmd_diff)
 
 
@@ -435,6 +436,7 @@ def _add_progress(sub, common, lang: str) -> None:
                      help=text("progress.arg.output", lang))
     cmd.add_argument("--pdf", action="store_true", help=text("progress.arg.pdf", lang))
     cmd.add_argument("--json", action="store_true", help=text("progress.arg.json", lang))
+    cmd.add_argument("--force", action="store_true", help=text("cli.output.force", lang))
     cmd.set_defaults(handler=_cmd_progress)
 
 
@@ -451,6 +453,7 @@ def _cmd_progress(args) -> int:
     result = run_progress(list(args.returns), args.plan, period_code=args.period, previous_path=args.previous,
                           registry=_registry(args), lang=args.lang)
     output = args.output or Path(f"cchc-{result.plan.year}-tien-do-{result.period.code}.xlsx")
+    check_output_free(output, [*args.returns, args.plan, args.previous], force=args.force)
     written = write_progress_book(result, output)
     pdf = None
     if args.pdf:
@@ -475,6 +478,7 @@ def _cmd_diff(args) -> int:
     written = pdf = None
     if args.output or args.pdf:
         from .write.diff_book import default_name, write_diff_book
+        check_output_free(args.output or default_name(result), [args.old, args.new], force=args.force)
         written = write_diff_book(result, args.output or default_name(result), inputs=[args.old, args.new],
                                   lang=args.lang)
         if args.pdf:
@@ -694,6 +698,8 @@ register({
     "cli.metavar.year": ("NĂM", "YEAR"),
     "cli.metavar.date": ("NGÀY", "DATE"),
     "cli.metavar.password": ("MẬT_KHẨU", "PASSWORD"),
+    "cli.output.force": ("ghi đè tệp kết quả đã có dù không phải do cchc-xlsx ghi ra",
+                         "overwrite an existing output file even when cchc-xlsx did not write it"),
     "cli.metavar.period": ("KỲ", "PERIOD"),
     "cli.metavar.previous": ("KỲ_TRƯỚC.xlsx", "PREV.xlsx"),
     "cli.metavar.progress-book": ("TIẾN_ĐỘ.xlsx", "OUT.xlsx"),

@@ -86,11 +86,11 @@ def test_help_of_progress_and_diff_names_its_arguments_in_vietnamese():
     usage = {cmd: " ".join(cli(cmd, "--help").stdout.split("\n\n")[0].split()) for cmd in ("progress-templates", "progress", "diff")}
     assert "--period KỲ -o THƯ_MỤC [--previous KỲ_TRƯỚC.xlsx] [--deadline NGÀY]" in usage["progress-templates"]
     assert "[--plan KẾ_HOẠCH] [--period KỲ]" in usage["progress"] and "BÁO_CÁO [BÁO_CÁO ...]" in usage["progress"]
-    assert usage["diff"].endswith("[-o SO_SÁNH.xlsx] [--json] [--pdf] CŨ MỚI")
+    assert usage["diff"].endswith("[-o SO_SÁNH.xlsx] [--json] [--pdf] [--force] CŨ MỚI")
     line = one_error_line(cli("diff", str(PLAN)))
     assert "thiếu đối số bắt buộc: MỚI" in line
     en = " ".join(cli("diff", "--help", env={"LANG": "en_US.UTF-8"}).stdout.split("\n\n")[0].split())
-    assert en.endswith("[-o DIFF.xlsx] [--json] [--pdf] OLD NEW")
+    assert en.endswith("[-o DIFF.xlsx] [--json] [--pdf] [--force] OLD NEW")
 
 
 def test_progress_templates_keep_a_filled_form_unless_forced(tmp_path):
@@ -140,3 +140,36 @@ def test_consolidate_lists_the_plan_as_the_plan_not_as_a_return_of_the_so_noi_vu
     assert not any(line.startswith("  ke-hoach") and "Sở Nội vụ" in line for line in out)
     en = lines(cli("consolidate", str(one), "-o", str(tmp_path / "en.xlsx"), "--lang", "en").stdout)
     assert "  ke-hoach-cchc-daklak-2018.xlsx: the plan (rows no return gives keep the plan's figures)" in en
+
+
+# --------------------------------------------------------------------------- outputs of progress and diff
+def test_progress_and_diff_never_write_over_a_plan_or_an_input(tmp_path):
+    """«progress … -o ke-hoach.xlsx» and «diff OLD NEW -o NEW» used to replace the file without a word."""
+    import shutil
+
+    plan = tmp_path / "ke-hoach.xlsx"
+    shutil.copyfile(PLAN, plan)
+    new = tmp_path / "ke-hoach-moi.xlsx"
+    shutil.copyfile(PLAN, new)
+    before = plan.read_bytes()
+    for args in (("progress", str(PROGRESS), "-o", str(plan)), ("diff", str(new), str(PLAN), "-o", str(plan))):
+        line = one_error_line(cli(*args, cwd=tmp_path))
+        assert f"{plan} đã có và không phải tệp do cchc-xlsx ghi ra" in line and "--force" in line
+    assert plan.read_bytes() == before
+    for args in (("diff", str(plan), str(new), "-o", str(new), "--force"),
+                 ("progress", str(PROGRESS), "--plan", str(plan), "-o", str(plan), "--force")):
+        assert "là một tệp đầu vào của lệnh này" in one_error_line(cli(*args, cwd=tmp_path))
+    assert plan.read_bytes() == before and new.read_bytes() == PLAN.read_bytes()
+    en = one_error_line(cli("diff", str(new), str(PLAN), "-o", str(plan), "--lang", "en"), "en")
+    assert "was not written by cchc-xlsx" in en
+
+
+def test_progress_and_diff_replace_their_own_output_on_a_rerun(tmp_path):
+    out, cmp = tmp_path / "tien-do.xlsx", tmp_path / "so-sanh.xlsx"
+    for _ in range(2):
+        assert cli("progress", str(PROGRESS), "-o", str(out)).returncode == 1
+        assert cli("diff", str(PLAN), str(PLAN), "-o", str(cmp)).returncode == 1     # the plan's own errors
+    plan = tmp_path / "ke-hoach.xlsx"
+    plan.write_bytes(PLAN.read_bytes())
+    forced = cli("diff", str(PLAN), str(PLAN), "-o", str(plan), "--force")
+    assert forced.returncode == 1 and plan.read_bytes() != PLAN.read_bytes()
