@@ -116,8 +116,9 @@ def is_consolidated(path: Path) -> bool:
     path = Path(path)
     if not _regular(path) or path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
-    if output_kind(path) == CONSOLIDATED:
-        return True
+    kind = output_kind(path)
+    if kind:                 # the progress workbook has the same sheet names, and is no consolidated one
+        return kind == CONSOLIDATED
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(re.findall(rb'<sheet\b[^>]*\bname="([^"]*)"', archive.read("xl/workbook.xml")))

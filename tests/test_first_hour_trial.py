@@ -173,3 +173,23 @@ def test_progress_and_diff_replace_their_own_output_on_a_rerun(tmp_path):
     plan.write_bytes(PLAN.read_bytes())
     forced = cli("diff", str(PLAN), str(PLAN), "-o", str(plan), "--force")
     assert forced.returncode == 1 and plan.read_bytes() != PLAN.read_bytes()
+
+
+def test_the_progress_workbook_is_not_taken_for_a_consolidated_one(tmp_path):
+    """It carried the consolidated workbook's mark: «check tien-do.xlsx» called it «bảng tổng hợp» and
+    «consolidate -o tien-do.xlsx» would have replaced it as an earlier consolidation."""
+    out = tmp_path / "tien-do.xlsx"
+    assert cli("progress", str(PROGRESS), "-o", str(out)).returncode == 1
+    before = out.read_bytes()
+    line = one_error_line(cli("check", str(out)))
+    assert "bảng tổng hợp tiến độ do cchc-xlsx ghi ra (progress)" in line and "là bảng tổng hợp do" not in line
+    assert "bảng tiến độ do «cchc-xlsx progress» ghi ra" in one_error_line(cli("diff", str(out), str(PLAN)))
+    assert "không phải bảng tổng hợp do cchc-xlsx ghi ra" in one_error_line(cli("consolidate", "-o", str(out)))
+    assert out.read_bytes() == before
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "tien-do.xlsx").write_bytes(before)
+    (folder / "so-tu-phap.xlsx").write_bytes((SAMPLE / "returns" / "cchc-2018-so-tu-phap.xlsx").read_bytes())
+    run = cli("consolidate", str(folder), "-o", str(tmp_path / "th.xlsx"))
+    assert run.returncode == 1 and "  tien-do.xlsx: bỏ qua" in lines(run.stdout)
+    assert any("tien-do.xlsx file-skipped" in line and "(progress)" in line for line in lines(run.stdout))

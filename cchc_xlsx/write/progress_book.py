@@ -12,7 +12,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from ..findings import SEVERITIES
-from ..outputs import clean_leftovers
+from ..outputs import PROGRESS, clean_leftovers
 from ..progress.words import NOT_REPORTED, STATUSES, status_word
 from .book import FONT, PERCENT, SEVERITY_WORDS, TRIEU, WHOLE, Book, RowFit
 from .rows import Rows
@@ -50,7 +50,7 @@ def write_progress_book(progress, path: str | Path) -> Path:
     Raises OSError when it cannot be written (the CLI says so, exit 2)."""
     path = Path(path)
     clean_leftovers(path.parent if str(path.parent) else Path("."), path)
-    book = Book.create(path, progress.plan, progress.generated_at)
+    book = Book.create(path, progress.plan, progress.generated_at, kind=PROGRESS)   # not a consolidated workbook
     book.workbook.set_properties({"title": f"Tiến độ thực hiện kế hoạch CCHC — {progress.period.label()}",
                                   "subject": "Báo cáo tiến độ và giải ngân kế hoạch cải cách hành chính",
                                   "author": "cchc-xlsx", "created": book.workbook.doc_properties.get("created")})
