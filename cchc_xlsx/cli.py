@@ -16,8 +16,8 @@ from . import diff as _diff  # noqa: F401  (registers the diff.* messages)
 from .agencies import Registry
 from .findings import ToolError
 from .progress import words as _progress_words  # noqa: F401  (registers the progress commands' messages)
-from .inputs import (check_replace, check_templates_target, refuse_consolidated, require_paths, require_read,
-                     require_spreadsheets, returns_used)
+from .inputs import (check_output_free, check_replace, check_templates_target, refuse_consolidated, require_paths,
+                     require_read, require_spreadsheets, returns_used)
 from .messages import count, register, text
 from .workbook import FileProblem
 
@@ -132,11 +132,12 @@ def _add_diff(sub, common, lang: str) -> None:
 
     diff = sub.add_parser("diff", parents=[common], help=text("diff.help", lang),
                           description=text("diff.description", lang))
-    diff.add_argument("old", type=Path, help=text("diff.old", lang))
-    diff.add_argument("new", type=Path, help=text("diff.new", lang))
-    diff.add_argument("-o", "--output", type=Path, metavar="DIFF.xlsx", help=text("diff.output", lang))
+    diff.add_argument("old", type=Path, metavar=text("cli.metavar.old", lang), help=text("diff.old", lang))
+    diff.add_argument("new", type=Path, metavar=text("cli.metavar.new", lang), help=text("diff.new", lang))
+    diff.add_argument("-o", "--output", type=Path, metavar=text("cli.metavar.diff-book", lang), help=text("diff.output", lang))
     diff.add_argument("--json", action="store_true", help=text("diff.json", lang))
     diff.add_argument("--pdf", action="store_true", help=text("diff.pdf", lang))
+    diff.add_argument("--force", action="store_true", help=text("cli.output.force", lang))
     diff.set_defaults(handler=_cmd_diff)
 
 
@@ -390,13 +391,15 @@ def _add_progress_templates(sub, common, lang: str) -> None:
 
     cmd = sub.add_parser("progress-templates", parents=[common], help=text("progress.templates.help", lang),
                          description=text("progress.templates.description", lang))
-    cmd.add_argument("plan", type=Path, nargs="?", help=text("progress.arg.plan", lang))
-    cmd.add_argument("--period", required=True, help=text("progress.arg.period", lang))
-    cmd.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help=text("progress.arg.output_dir", lang))
-    cmd.add_argument("--previous", type=Path, metavar="PREV.xlsx", help=text("progress.arg.previous", lang))
-    cmd.add_argument("--deadline", default="", help=text("progress.arg.deadline", lang))
-    cmd.add_argument("--password", help=text("progress.arg.password", lang))
-    cmd.add_argument("--year", type=int, help=text("progress.arg.year", lang))
+    cmd.add_argument("plan", type=Path, nargs="?", metavar=text("cli.metavar.plan", lang), help=text("progress.arg.plan", lang))
+    cmd.add_argument("--period", required=True, metavar=text("cli.metavar.period", lang), help=text("progress.arg.period", lang))
+    cmd.add_argument("-o", "--output", type=Path, required=True, metavar=text("cli.metavar.dir", lang),
+                     help=text("progress.arg.output_dir", lang))
+    cmd.add_argument("--previous", type=Path, metavar=text("cli.metavar.previous", lang), help=text("progress.arg.previous", lang))
+    cmd.add_argument("--deadline", default="", metavar=text("cli.metavar.date", lang), help=text("progress.arg.deadline", lang))
+    cmd.add_argument("--password", metavar=text("cli.metavar.password", lang), help=text("progress.arg.password", lang))
+    cmd.add_argument("--year", type=int, metavar=text("cli.metavar.year", lang), help=text("progress.arg.year", lang))
+    cmd.add_argument("--force", action="store_true", help=text("cli.templates.force", lang))
     cmd.set_defaults(handler=_cmd_progress_templates)
 
 
@@ -409,6 +412,7 @@ def _cmd_progress_templates(args) -> int:
 
     plan = read_plan(args.plan or bundled_plan_path(), year=args.year, registry=_registry(args))
     when = period(args.period, plan.year)
+    check_templates_target(args.output, plan.year, force=args.force)     # an agency's filled form is kept
     options = ProgressTemplateOptions(password=args.password, deadline=args.deadline, registry=_registry(args))
     if args.previous:
         options.previous = read_previous(args.previous)
@@ -424,27 +428,32 @@ def _add_progress(sub, common, lang: str) -> None:
 
     cmd = sub.add_parser("progress", parents=[common], help=text("progress.help", lang),
                          description=text("progress.description", lang))
-    cmd.add_argument("returns", type=Path, nargs="+", help=text("progress.arg.returns", lang))
-    cmd.add_argument("--plan", type=Path, help=text("progress.arg.plan", lang))
-    cmd.add_argument("--period", help=text("progress.arg.period_default", lang))
-    cmd.add_argument("--previous", type=Path, metavar="PREV.xlsx", help=text("progress.arg.previous", lang))
-    cmd.add_argument("-o", "--output", type=Path, metavar="OUT.xlsx", help=text("progress.arg.output", lang))
+    cmd.add_argument("returns", type=Path, nargs="+", metavar=text("cli.metavar.returns", lang), help=text("progress.arg.returns", lang))
+    cmd.add_argument("--plan", type=Path, metavar=text("cli.metavar.plan", lang), help=text("progress.arg.plan", lang))
+    cmd.add_argument("--period", metavar=text("cli.metavar.period", lang), help=text("progress.arg.period_default", lang))
+    cmd.add_argument("--previous", type=Path, metavar=text("cli.metavar.previous", lang), help=text("progress.arg.previous", lang))
+    cmd.add_argument("-o", "--output", type=Path, metavar=text("cli.metavar.progress-book", lang),
+                     help=text("progress.arg.output", lang))
     cmd.add_argument("--pdf", action="store_true", help=text("progress.arg.pdf", lang))
     cmd.add_argument("--json", action="store_true", help=text("progress.arg.json", lang))
+    cmd.add_argument("--force", action="store_true", help=text("cli.output.force", lang))
     cmd.set_defaults(handler=_cmd_progress)
 
 
 def _cmd_progress(args) -> int:
     from .messages import text
-    from .progress.job import run_progress, summary_line
+    from .inputs import require_spreadsheets
+    from .progress.job import render_progress, run_progress
     from .write.progress_book import write_progress_book
 
     for path in args.returns:
         if not path.exists():
             raise ToolError(text("progress.no_such_path", args.lang, path=path))
+    require_spreadsheets(args.returns, "progress")
     result = run_progress(list(args.returns), args.plan, period_code=args.period, previous_path=args.previous,
                           registry=_registry(args), lang=args.lang)
     output = args.output or Path(f"cchc-{result.plan.year}-tien-do-{result.period.code}.xlsx")
+    check_output_free(output, [*args.returns, args.plan, args.previous], force=args.force)
     written = write_progress_book(result, output, args.lang)
     pdf = None
     if args.pdf:
@@ -455,7 +464,7 @@ def _cmd_progress(args) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(summary_line(result, args.lang))
+        print(render_progress(result, args.lang))
         print(text("progress.written", args.lang, path=written))
         if pdf:
             print(text("progress.pdf", args.lang, path=pdf))
@@ -469,6 +478,7 @@ def _cmd_diff(args) -> int:
     written = pdf = None
     if args.output or args.pdf:
         from .write.diff_book import default_name, write_diff_book
+        check_output_free(args.output or default_name(result), [args.old, args.new], force=args.force)
         written = write_diff_book(result, args.output or default_name(result), inputs=[args.old, args.new],
                                   lang=args.lang)
         if args.pdf:
@@ -533,7 +543,7 @@ def _json_error(args, code: str, file: str, message: str) -> None:
 
 
 #: The arguments of every command that name files to read: each must exist (exit 2 before any work).
-INPUT_ARGUMENTS = ("file", "plan", "returns", "files", "workbook", "agencies")
+INPUT_ARGUMENTS = ("file", "plan", "returns", "files", "workbook", "agencies", "old", "new", "previous")
 
 
 def _inputs(args) -> list:
@@ -688,6 +698,14 @@ register({
     "cli.metavar.year": ("NĂM", "YEAR"),
     "cli.metavar.date": ("NGÀY", "DATE"),
     "cli.metavar.password": ("MẬT_KHẨU", "PASSWORD"),
+    "cli.output.force": ("ghi đè tệp kết quả đã có dù không phải do cchc-xlsx ghi ra",
+                         "overwrite an existing output file even when cchc-xlsx did not write it"),
+    "cli.metavar.period": ("KỲ", "PERIOD"),
+    "cli.metavar.previous": ("KỲ_TRƯỚC.xlsx", "PREV.xlsx"),
+    "cli.metavar.progress-book": ("TIẾN_ĐỘ.xlsx", "OUT.xlsx"),
+    "cli.metavar.old": ("CŨ", "OLD"),
+    "cli.metavar.new": ("MỚI", "NEW"),
+    "cli.metavar.diff-book": ("SO_SÁNH.xlsx", "DIFF.xlsx"),
     "cli.metavar.contact": ("NGƯỜI_LIÊN_HỆ", "CONTACT"),
     "cli.opt.help": ("in hướng dẫn này rồi thoát", "show this help message and exit"),
     "cli.opt.version": ("in số phiên bản rồi thoát", "show the version number and exit"),

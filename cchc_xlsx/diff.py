@@ -317,7 +317,7 @@ def read_for_diff(path: str | Path, registry=None) -> Plan:
     workbook of ours, the plan it holds (see :func:`cchc_xlsx.consolidated.read_consolidated`).
 
     Raises FileProblem when the file cannot be read or holds no plan table."""
-    from .outputs import CONSOLIDATED, DIFF, output_kind
+    from .outputs import CONSOLIDATED, DIFF, PROGRESS, output_kind
     from .pipeline import read_plan
     from .workbook import FileProblem
 
@@ -327,6 +327,12 @@ def read_for_diff(path: str | Path, registry=None) -> Plan:
         problem = FileProblem(path, "đây là bảng so sánh do «cchc-xlsx diff» ghi ra, không phải một kế hoạch: hãy so sánh "
                                     "hai tệp kế hoạch", "this is a comparison written by «cchc-xlsx diff», not a plan: "
                                     "compare two plan files")
+        problem.code = "wrong-template"
+        raise problem
+    if kind == PROGRESS:
+        problem = FileProblem(path, "đây là bảng tiến độ do «cchc-xlsx progress» ghi ra, không phải một kế hoạch: hãy so "
+                                    "sánh hai tệp kế hoạch", "this is a progress workbook written by «cchc-xlsx progress», "
+                                    "not a plan: compare two plan files")
         problem.code = "wrong-template"
         raise problem
     if kind == CONSOLIDATED:

@@ -18,6 +18,7 @@ languages): the command line prints it and exits with code 2, having written not
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,11 @@ register({
         "ra tệp hoặc thư mục chứa báo cáo của các đơn vị (chỉ tổng hợp kế hoạch: dùng --plan và không ghi báo cáo).",
         "No spreadsheet (.xlsx, .xlsm, .xls, .ods) to consolidate in {paths}{skipped}; nothing written. Name the "
         "files or the folder holding the agencies' returns (the plan alone: --plan and no returns)."),
+    "cli.nothing-to-progress": (
+        "Không có bảng tính nào (.xlsx, .xlsm, .xls, .ods) để tổng hợp tiến độ trong {paths}{skipped}; không ghi gì. "
+        "Hãy chỉ ra tệp hoặc thư mục chứa báo cáo tiến độ của các đơn vị.",
+        "No spreadsheet (.xlsx, .xlsm, .xls, .ods) to read progress from in {paths}{skipped}; nothing written. Name "
+        "the files or the folder holding the agencies' progress returns."),
     "cli.skipped-some": (
         " (bỏ qua {n} tệp: {names})",
         " ({n} file skipped: {names})| ({n} files skipped: {names})"),
@@ -60,6 +66,14 @@ register({
         "hoặc thêm --force để ghi đè.",
         "{path} exists and is not a consolidated workbook written by cchc-xlsx: not overwritten. Choose another "
         "name with -o, or add --force to overwrite it."),
+    "cli.output-not-written-by-us": (
+        "{path} đã có và không phải tệp do cchc-xlsx ghi ra: không ghi đè. Hãy chọn tên khác bằng -o, hoặc thêm "
+        "--force để ghi đè.",
+        "{path} exists and was not written by cchc-xlsx: not overwritten. Choose another name with -o, or add "
+        "--force to overwrite it."),
+    "cli.output-is-input": (
+        "{path} là một tệp đầu vào của lệnh này: không ghi đè. Hãy chọn tên khác bằng -o.",
+        "{path} is an input of this command: not overwritten. Choose another name with -o."),
     "cli.output-edited": (
         "{path} đã được sửa và lưu lại sau khi cchc-xlsx ghi ra (lưu lúc {saved}): không ghi đè để khỏi mất phần "
         "đã sửa. Hãy chọn tên khác bằng -o, hoặc thêm --force để ghi đè.",
@@ -102,8 +116,9 @@ def is_consolidated(path: Path) -> bool:
     path = Path(path)
     if not _regular(path) or path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
-    if output_kind(path) == CONSOLIDATED:
-        return True
+    kind = output_kind(path)
+    if kind:                 # the progress workbook has the same sheet names, and is no consolidated one
+        return kind == CONSOLIDATED
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(re.findall(rb'<sheet\b[^>]*\bname="([^"]*)"', archive.read("xl/workbook.xml")))
@@ -204,6 +219,30 @@ def check_replace(out: Path, used_now: int, *, force: bool = False, compare_retu
     before = workbook_returns_used(out) if compare_returns else None
     if compare_returns and before is not None and used_now < before:
         raise ToolError(key="cli.output-fewer", path=str(out), before=before, now=used_now)
+
+
+def check_output_free(out: Path | None, inputs: Iterable[Path | str | None], *, force: bool = False) -> None:
+    """Before ``progress`` or ``diff`` writes its workbook at ``out``: refuse (ToolError, nothing written)
+    ``cli.output-is-input`` when ``out`` is one of the files in ``inputs``, even
+    with ``force`` (an input file is never modified); ``cli.output-not-written-by-us`` when ``out``
+    exists and is no output of ours (a plan, a return, a person's workbook) unless ``force``. Our own
+    earlier output (``outputs.output_kind``) is replaced, as a re-run expects."""
+    if out is None:
+        return
+    out = Path(out)
+    if not _exists(out) or not _regular(out):
+        return                                   # nothing there, or a folder: the writer says what it is
+    for given in inputs:
+        if given is None:
+            continue
+        try:
+            same = Path(given).is_file() and os.path.samefile(out, given)
+        except OSError:
+            same = False
+        if same:
+            raise ToolError(key="cli.output-is-input", path=str(out))
+    if not force and not output_kind(out):
+        raise ToolError(key="cli.output-not-written-by-us", path=str(out))
 
 
 def check_templates_target(folder: Path, year: int | None, *, force: bool = False) -> None:

@@ -20,7 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
-__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "output_kind", "is_leftover_temp",
+__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "PROGRESS", "output_kind", "is_leftover_temp",
            "temp_prefix", "TEMP_SUFFIX", "clean_leftovers", "written_stamp"]
 
 OUTPUT_PROPERTY = "cchc-xlsx-output"
@@ -28,6 +28,7 @@ WRITTEN_PROPERTY = "cchc-xlsx-written"
 CONSOLIDATED = "consolidated"
 FEEDBACK = "feedback"
 DIFF = "diff"                  # the comparison workbook of `cchc-xlsx diff`
+PROGRESS = "progress"          # the progress workbook of `cchc-xlsx progress`
 TEMP_SUFFIX = ".tmp"           # a temporary output: ``.{stem}.{random}.tmp{suffix}``
 #: A feedback copy saved this long after it was written has been edited by a person.
 _EDITED_AFTER = dt.timedelta(seconds=120)
@@ -68,7 +69,7 @@ def written_stamp() -> str:
 
 
 def output_kind(path: Path) -> str:
-    """``consolidated``, ``diff`` or ``feedback`` when ``path`` is one of our own outputs as written, else "".
+    """``consolidated``, ``diff``, ``progress`` or ``feedback`` when ``path`` is one of our own outputs as written, else "".
 
     Reads two small parts of the zip (custom and core properties); "" for anything else, or on any
     doubt (the file is then read as a return, as before).
@@ -81,7 +82,7 @@ def output_kind(path: Path) -> str:
                      for name, value in _PROPERTY.findall(archive.read("docProps/custom.xml"))}
             kind = props.get(OUTPUT_PROPERTY, "")
             if kind != FEEDBACK:
-                return kind if kind in (CONSOLIDATED, DIFF) else ""
+                return kind if kind in (CONSOLIDATED, DIFF, PROGRESS) else ""
             core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else b""
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
         return ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import messages
+from .findings import ToolError
 
 __all__ = ["Period", "PERIODS", "ALIASES", "period", "activity_window", "collection_months",
            "effective_frequencies", "Schedule", "schedule", "ended_by", "FULL_YEAR"]
@@ -66,17 +67,21 @@ class Period:
         return {"code": self.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
+class PeriodError(ToolError, ValueError):
+    """A reporting period that is none of quy-1, 6-thang, 9-thang, nam (or q1, h1, 9m, year)."""
+
+
 def period(text: str, year: int) -> Period:
     """The period a user wrote (``6-thang``, ``h1``, ``Quý I`` folded …) in the plan ``year``.
 
-    Raises ValueError, its message in Vietnamese then English, for anything else."""
+    Raises :class:`PeriodError` (a ValueError and a ToolError: the CLI prints its one line in the
+    user's language, exit 2) for anything else."""
     from .notation import fold
 
     key = fold(str(text or "")).replace(" ", "-")
     key = ALIASES.get(key, ALIASES.get(key.replace("-", ""), key))
     if key not in PERIODS:
-        raise ValueError(f"{messages.text('periods.unknown', 'vi', text=text)} "
-                         f"({messages.text('periods.unknown', 'en', text=text)})")
+        raise PeriodError(key="periods.unknown", text=text)
     return Period(key, int(year), PERIODS[key])
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import office
 from .findings import ToolError
 from .messages import register, text
+from .workbook import SUPPORTED_SUFFIXES
 
 __all__ = ["print_pdf", "PrintError", "OfficeMissing", "install_hint"]
 
@@ -30,6 +31,10 @@ register({
                       "No file {path}: check the name and the path."),
     "print.not-pdf": ("{path}: tệp in ra phải có đuôi .pdf (ví dụ {example}).",
                       "{path}: the output must end in .pdf (e.g. {example})."),
+    "print.not-spreadsheet": ("{path} không phải bảng tính (.xlsx, .xlsm, .xls, .ods): lệnh print chỉ in bảng tính, "
+                              "ví dụ bảng tổng hợp cchc-2018-tong-hop.xlsx.",
+                              "{path} is not a spreadsheet (.xlsx, .xlsm, .xls, .ods): print prints workbooks only, "
+                              "such as the consolidated cchc-2018-tong-hop.xlsx."),
     "print.same-file": ("Không ghi đè tệp {path}: hãy chọn tên khác cho tệp PDF.",
                         "Not overwriting {path}: choose another name for the PDF."),
     "print.no-folder": ("Thư mục {folder} không tồn tại: hãy tạo thư mục hoặc chọn nơi ghi khác.",
@@ -77,6 +82,8 @@ def print_pdf(xlsx: Path | str, pdf: Path | str | None = None) -> Path:
     out = Path(pdf) if pdf is not None else xlsx.with_suffix(".pdf")
     if not xlsx.is_file():
         raise PrintError(key="print.missing", path=str(xlsx))
+    if xlsx.suffix.lower() not in SUPPORTED_SUFFIXES:       # a .pdf, a .docx: LibreOffice would print it anyway
+        raise PrintError(key="print.not-spreadsheet", path=str(xlsx))
     if out.suffix.lower() != ".pdf":
         raise PrintError(key="print.not-pdf", path=str(out), example=xlsx.with_suffix(".pdf").name)
     if out.resolve() == xlsx.resolve():

@@ -123,6 +123,8 @@ register({
     "report.not-sent": ("  Chưa gửi: {names}", "  Missing: {names}"),
     "report.late": ("  Trễ hạn: {names}", "  Late: {names}"),
     "report.files": ("Đã đọc {files}: {used} dùng, {other} không dùng", "Read {files}: {used} used, {other} not used"),
+    "report.status.plan": ("kế hoạch (các dòng chưa có báo cáo giữ số liệu của kế hoạch)",
+                           "the plan (rows no return gives keep the plan's figures)"),
     "report.status.used": ("dùng", "used"),
     "report.status.superseded": ("bị thay thế", "superseded"),
     "report.status.skipped": ("bỏ qua", "skipped"),
@@ -190,8 +192,15 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
     if summary["missing_budget"]:
         lines.append(text("report.missing", lang, codes=", ".join(summary["missing_budget"])))
     lines.append(text("report.findings", lang, counts=severity_counts(summary["severity_counts"], lang)))
-    shown_info = 0
-    for f in summary["findings"]:
+    lines += finding_lines(summary["findings"], lang, max_info, show_file)
+    return "\n".join(lines)
+
+
+def finding_lines(findings: list[dict], lang: str = "vi", max_info: int = 10, show_file: bool = False) -> list[str]:
+    """One line per finding (``Finding.to_dict(lang)``), ``  [lỗi] file › sheet!cell code: message``:
+    every error and warning, the first ``max_info`` notes, then a line counting the notes left out."""
+    lines, shown_info = [], 0
+    for f in findings:
         if f["severity"] == "info":
             shown_info += 1
             if shown_info > max_info:
@@ -199,7 +208,7 @@ def render_summary(summary: dict, lang: str = "vi", max_info: int = 10, show_fil
         lines.append(f"  [{text('severity.' + f['severity'], lang)}] {_where(f, show_file)} {f['code']}: {f['message']}")
     if shown_info > max_info:
         lines.append(count("report.more", shown_info - max_info, lang))
-    return "\n".join(lines)
+    return lines
 
 
 def consolidation_summary(consolidation, lang: str = "vi") -> dict:
@@ -249,8 +258,11 @@ def render_consolidation(summary: dict, lang: str = "vi", max_info: int = 10) ->
     lines.append(text("report.files", lang, files=count("count.file", len(sources), lang), used=used,
                       other=len(sources) - used))
     many = len(sources) > MAX_LISTED
-    for s in sources:
+    for index, s in enumerate(sources):
         if many and s["status"] == "used":
+            continue
+        if index == 0:          # the plan (consolidate's first source), not a return of the Sở Nội vụ
+            lines.append(f"  {s['file']}: {text('report.status.plan', lang)}")
             continue
         status = text(f"report.status.{s['status']}", lang) if f"report.status.{s['status']}" in CATALOGUE else s["status"]
         lines.append(f"  {s['file']}: {status}" + (f" ({s['agency']})" if s["agency"] else ""))

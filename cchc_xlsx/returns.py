@@ -24,7 +24,7 @@ from .checks.budget import grand_total, subtotals, text_left_out
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
-from .outputs import CONSOLIDATED, DIFF, FEEDBACK, is_leftover_temp, output_kind
+from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, is_leftover_temp, output_kind
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
@@ -256,6 +256,8 @@ _OWN_OUTPUT = {
                "a feedback copy written by cchc-xlsx (check --feedback), not edited since; not a return"),
     DIFF: ("bảng so sánh hai kế hoạch do cchc-xlsx ghi ra (diff), không phải báo cáo của đơn vị",
            "a comparison of two plans written by cchc-xlsx (diff), not an agency's return"),
+    PROGRESS: ("bảng tổng hợp tiến độ do cchc-xlsx ghi ra (progress), không phải báo cáo của đơn vị",
+               "a progress workbook written by cchc-xlsx (progress), not an agency's return"),
 }
 #: The sheets of the consolidated workbook that no template has (cchc_xlsx/write): a copy that lost its
 #: document properties (saved through another program) is still known by them.

@@ -18,7 +18,7 @@ from .checks import Context, is_overdue, run_checks
 from .model import NO_AGENCY, PlanActivity, listed_by_agency, plan_activities
 from .read import ProgressReturn, Report, choose_returns, locked_changes, match, read_previous, read_progress_files
 
-__all__ = ["Progress", "run_progress", "summary_line"]
+__all__ = ["Progress", "render_progress", "run_progress", "summary_line"]
 
 
 @dataclass
@@ -192,3 +192,14 @@ def summary_line(progress: Progress, lang: str = "vi") -> str:
              rate=f"{completion['rate']:.0%}", overdue=counts["overdue"], disbursed=number(money["disbursed"]),
              planned=number(money["planned"]), disbursed_rate=f"{money['rate']:.0%}"),
         severity_counts(severities, lang) + "."])
+
+
+def render_progress(progress: Progress, lang: str = "vi", max_info: int = 10) -> str:
+    """What ``cchc-xlsx progress`` prints: :func:`summary_line`, then each finding on a line (file ›
+    sheet!cell code: message; errors first, then warnings, the first ``max_info`` notes), as
+    ``check`` and ``consolidate`` print theirs, so that the counts on screen come with their reasons."""
+    from ..report import finding_lines
+
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings = sorted((f.to_dict(lang) for f in progress.findings), key=lambda f: order.get(f["severity"], 3))
+    return "\n".join([summary_line(progress, lang), *finding_lines(findings, lang, max_info, show_file=True)])

@@ -117,7 +117,9 @@ class Book:
     lang: str = "vi"        # of the page header's title and the footer's «Trang»/«Page»
 
     @classmethod
-    def create(cls, path: Path, plan, generated_at: dt.datetime | None, lang: str = "vi") -> Book:
+    def create(cls, path: Path, plan, generated_at: dt.datetime | None, lang: str = "vi",
+               kind: str = CONSOLIDATED) -> Book:
+        """A workbook at ``path`` marked as our output of ``kind`` (outputs.py: consolidated, progress)."""
         workbook = xlsxwriter.Workbook(str(path), {
             # Text from agencies stays text: never a formula, a link or a number.
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -132,7 +134,7 @@ class Book:
             "created": generated_at.replace(tzinfo=None) if generated_at else FIXED_CREATED,
         })
         # our own output, known as such if it is found again among the returns (cchc_xlsx/outputs.py)
-        workbook.set_custom_property(OUTPUT_PROPERTY, CONSOLIDATED)
+        workbook.set_custom_property(OUTPUT_PROPERTY, kind)
         workbook.set_calc_mode("auto")
         return cls(workbook, title, lang=lang)
 

@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from .. import messages
 from ..findings import SEVERITIES
-from ..outputs import clean_leftovers
+from ..outputs import PROGRESS, clean_leftovers
 from ..progress.words import NOT_REPORTED, STATUSES, status_word
 from .book import FONT, PERCENT, TRIEU, WHOLE, Book, RowFit
 from .marks import severity_word
@@ -133,7 +133,7 @@ def write_progress_book(progress, path: str | Path, lang: str = "vi") -> Path:
     Raises OSError when it cannot be written (the CLI says so, exit 2)."""
     path = Path(path)
     clean_leftovers(path.parent if str(path.parent) else Path("."), path)
-    book = Book.create(path, progress.plan, progress.generated_at, lang)
+    book = Book.create(path, progress.plan, progress.generated_at, lang, kind=PROGRESS)   # not a consolidated workbook
     book.workbook.set_properties({"title": f"Tiến độ thực hiện kế hoạch CCHC — {progress.period.label()}",
                                   "subject": "Báo cáo tiến độ và giải ngân kế hoạch cải cách hành chính",
                                   "author": "cchc-xlsx", "created": book.workbook.doc_properties.get("created")})
