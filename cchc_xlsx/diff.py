@@ -403,6 +403,13 @@ def _rows(plan: Plan) -> list[dict]:
             row[name] = m.get(name, "") or ""
         keys = row["keys"] = _keys(row, plan.year)
         row["context"] = tuple(hash(keys[name]) for name in CONTEXT)
+        row["leaves"] = 0
+    for row in rows:                 # each group's sum of its activities, in đồng
+        if row["level"] == "activity":
+            up = row["parent"]
+            while up >= 0:
+                rows[up]["leaves"] += row["dong"] or 0
+                up = rows[up]["parent"]
     return rows
 
 
@@ -419,6 +426,15 @@ def _fields_present(plan: Plan) -> set[str]:
     return present
 
 
+def _stated_moved_alone(old: dict, new: dict) -> bool:
+    """A task's or output's written budget changed by other than its activities' change: the new plan
+    states another subtotal for the same activities (a typed total), which the comparison must say."""
+    a, b = old["keys"]["budget"], new["keys"]["budget"]
+    if a is None or b is None:
+        return a != b and (a or b) != (new["leaves"] if b is not None else old["leaves"])
+    return (b - a) != (new["leaves"] - old["leaves"])
+
+
 def _row_changes(a: list[dict], b: list[dict], matches: list[Match], compared: tuple[str, ...]) -> list[RowChange]:
     matched_old = {m.old: m for m in matches}
     new_to_old = {m.new: m.old for m in matches}
@@ -427,8 +443,9 @@ def _row_changes(a: list[dict], b: list[dict], matches: list[Match], compared: t
         old, new = a[m.old], b[m.new]
         fields = {}
         for name in (compared if old["keys"] != new["keys"] else ()):
-            if name == "budget" and not (old["level"] == new["level"] == "activity"):
-                continue      # a group's budget is the sum of its activities: see budget_by_task
+            if name == "budget" and not (old["level"] == new["level"] == "activity") \
+                    and not _stated_moved_alone(old, new):
+                continue      # a group's budget follows its activities (budget_by_task), unless written apart
             if old["keys"][name] != new["keys"][name]:
                 fields[name] = (_shown(old, name), _shown(new, name))
         old_parent = old["parent"]

@@ -449,3 +449,24 @@ def test_fields_a_plan_has_no_column_for_are_said_not_compared(tmp_path, capsys)
     main(["diff", str(budget_list), str(budget_list)])
     out = capsys.readouterr().out
     assert "Không so sánh (một kế hoạch không có cột này): Chỉ số, Tài liệu kiểm chứng, Từ tháng" in out
+
+
+def test_a_task_budget_typed_apart_from_its_activities_is_a_change(old_plan, diffs, tmp_path):
+    """The new plan writes another total for task 1 while its activities are the same: the
+    comparison says so (a changed budget on the task's row), not «no change». A task whose total
+    follows its activities' change is not reported again (the budget-moved pair)."""
+    import openpyxl
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_plan_pairs import BUDGET, row_of
+    book = openpyxl.load_workbook(bundled_plan_path())
+    ws = book["Phụ lục 1"]
+    budget = ws.cell(row_of(ws, "NHIỆM VỤ 1"), BUDGET)
+    budget.value = 155                                   # 150 in the decision
+    book.save(tmp_path / "nhiem-vu-1.xlsx")
+    diff = diff_plans(old_plan, read_plan(tmp_path / "nhiem-vu-1.xlsx"))
+    changed = diff.to_json()["changed"]
+    assert [(c["new_code"], c["field"]) for c in changed] == [("1", "budget")] and not diff.unchanged
+    assert (changed[0]["old"], changed[0]["new"]) == (150, 155)
+    moved = diffs("budget-moved").to_json()["changed"]
+    assert moved and all(c["field"] == "budget" for c in moved)
+    assert {c["new_code"].count(".") for c in moved} == {2}            # activities only
