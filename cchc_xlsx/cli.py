@@ -102,13 +102,14 @@ def _add_serve(sub, common, lang: str) -> None:
 
     serve = sub.add_parser("serve", parents=[common], help=text("portal.cli.serve", lang),
                            description=text("portal.cli.serve_description", lang))
-    serve.add_argument("plan", type=Path, nargs="?", help=text("portal.cli.plan", lang))
-    serve.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar="DIR", help=text("portal.cli.data", lang))
+    serve.add_argument("plan", type=Path, nargs="?", metavar=text("cli.metavar.plan", lang), help=text("portal.cli.plan", lang))
+    serve.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar=text("cli.metavar.dir", lang),
+                       help=text("portal.cli.data", lang))
     serve.add_argument("--db", metavar="URL", help=text("portal.cli.db", lang))
-    serve.add_argument("--host", default="127.0.0.1", help=text("portal.cli.host", lang))
-    serve.add_argument("--port", type=int, default=8000, help=text("portal.cli.port", lang))
+    serve.add_argument("--host", default="127.0.0.1", metavar=text("cli.metavar.host", lang), help=text("portal.cli.host", lang))
+    serve.add_argument("--port", type=int, default=8000, metavar=text("cli.metavar.port", lang), help=text("portal.cli.port", lang))
     serve.add_argument("--deadline", type=functools.partial(_date, lang=lang), metavar="DD/MM/YYYY", help=text("portal.cli.deadline", lang))
-    serve.add_argument("--workers", type=int, help=text("portal.cli.workers", lang))
+    serve.add_argument("--workers", type=int, metavar=text("cli.metavar.count", lang), help=text("portal.cli.workers", lang))
     serve.add_argument("--max-upload", type=int, default=20, metavar="MB", help=text("portal.cli.max_upload", lang))
     serve.set_defaults(handler=_cmd_serve)
 
@@ -119,12 +120,12 @@ def _add_links(sub, common, lang: str) -> None:
 
     links = sub.add_parser("links", parents=[common], help=text("portal.cli.links", lang),
                            description=text("portal.cli.links_description", lang))
-    links.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar="DIR", help=text("portal.cli.data", lang))
+    links.add_argument("--data", type=Path, default=Path("cchc-portal"), metavar=text("cli.metavar.dir", lang),
+                       help=text("portal.cli.data", lang))
     links.add_argument("--db", metavar="URL", help=text("portal.cli.db", lang))
     links.add_argument("--base-url", default="http://127.0.0.1:8000", metavar="URL", help=text("portal.cli.base_url", lang))
     links.add_argument("--json", action="store_true", help=text("portal.cli.json", lang))
     links.set_defaults(handler=_cmd_links)
-
 
 
 def _add_diff(sub, common, lang: str) -> None:
@@ -705,6 +706,9 @@ register({
     "cli.metavar.progress-book": ("TIẾN_ĐỘ.xlsx", "OUT.xlsx"),
     "cli.metavar.old": ("CŨ", "OLD"),
     "cli.metavar.new": ("MỚI", "NEW"),
+    "cli.metavar.host": ("ĐỊA_CHỈ", "HOST"),
+    "cli.metavar.port": ("CỔNG", "PORT"),
+    "cli.metavar.count": ("SỐ", "N"),
     "cli.metavar.diff-book": ("SO_SÁNH.xlsx", "DIFF.xlsx"),
     "cli.metavar.contact": ("NGƯỜI_LIÊN_HỆ", "CONTACT"),
     "cli.opt.help": ("in hướng dẫn này rồi thoát", "show this help message and exit"),
