@@ -586,8 +586,10 @@ def judge_one(path: Path, must_name: list[tuple[str, str]] = (), expect: list[tu
                    seconds=time.perf_counter() - start)
 
 
-#: Each file is judged in a child with this much address space: an allocation of gigabytes (a far
-#: cell) fails there, not in pytest.
+#: Each file is judged in a child with this much address space above what the child inherits from
+#: pytest at the fork: an allocation of gigabytes (a far cell) fails there, not in pytest. (Counted
+#: above the inherited size: after the whole suite the pytest process itself maps more than a fixed
+#: cap would leave, and a sound reading then failed for want of room.)
 MEMORY_LIMIT = 3 << 29
 TIME_LIMIT = 30.0
 
@@ -597,7 +599,8 @@ def _child(conn, jobs: list[Callable[[], object]], limit: int) -> None:
 
     faulthandler.disable()           # pytest's: an expected abort here need not dump every thread
     os.environ["RUST_BACKTRACE"] = "0"
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    inherited = _address_space()
+    resource.setrlimit(resource.RLIMIT_AS, (inherited + limit, inherited + limit))
     for i, job in enumerate(jobs):
         conn.send(("start", i))
         try:
@@ -606,6 +609,15 @@ def _child(conn, jobs: list[Callable[[], object]], limit: int) -> None:
             value = Limited("traceback", traceback.format_exc(limit=-8))
         conn.send(("done", i, value))
     conn.close()
+
+
+def _address_space() -> int:
+    """This process's mapped address space in bytes (Linux /proc; 0 where there is none)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass
