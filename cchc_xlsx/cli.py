@@ -19,7 +19,7 @@ from .progress import words as _progress_words  # noqa: F401  (registers the pro
 from .inputs import (check_output_free, check_replace, check_templates_target, refuse_consolidated, require_paths,
                      require_read, require_spreadsheets, returns_used)
 from .messages import count, register, text
-from .workbook import FileProblem
+from .workbook import FileProblem, is_regular_file
 
 __all__ = ["main"]
 
@@ -354,7 +354,7 @@ def _cmd_check(args) -> int:
         from .feedback import agency_total, write_feedback
         for ret in read:
             # a file that is not there to copy (a pipe, a broken link, gone) has its finding already
-            if ret.status in ("unreadable", "skipped") and not _regular_file(ret.path):
+            if ret.status in ("unreadable", "skipped") and not is_regular_file(ret.path):
                 continue
             try:
                 write_feedback(ret.path, findings, args.feedback, lang=args.lang,
@@ -370,13 +370,6 @@ def _cmd_check(args) -> int:
     from .report import render_check
     print(render_check(findings, read, args.lang, feedback=args.feedback))
     return EXIT_ERRORS if counts["error"] else EXIT_OK
-
-
-def _regular_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
 
 
 def _cmd_print(args) -> int:

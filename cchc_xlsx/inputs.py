@@ -27,6 +27,7 @@ from pathlib import Path
 from .findings import ToolError
 from .messages import count, register
 from .outputs import CONSOLIDATED, output_kind
+from .workbook import is_regular_file, path_exists
 
 __all__ = ["require_paths", "refuse_consolidated", "is_consolidated", "require_spreadsheets", "require_read",
            "check_replace", "check_templates_target", "returns_used", "workbook_returns_used"]
@@ -106,7 +107,7 @@ NAMED = 3
 def require_paths(paths: Iterable[Path | str | None]) -> None:
     """Raise ToolError ``cli.missing-path`` for the first given path that does not exist (None: not given)."""
     for path in paths:
-        if path is not None and not _exists(Path(path)):
+        if path is not None and not path_exists(Path(path)):
             raise ToolError(key="cli.missing-path", path=str(path))
 
 
@@ -114,7 +115,7 @@ def is_consolidated(path: Path) -> bool:
     """``path`` is a consolidated workbook written by cchc-xlsx: by its document property, else (an .xlsx
     saved through another program) by its sheets. Reads two small parts of the zip; False on any doubt."""
     path = Path(path)
-    if not _regular(path) or path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not is_regular_file(path) or path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     kind = output_kind(path)
     if kind:                 # the progress workbook has the same sheet names, and is no consolidated one
@@ -206,10 +207,10 @@ def check_replace(out: Path, used_now: int, *, force: bool = False, compare_retu
     A consolidated workbook of ours, untouched, from as many returns or fewer, is replaced.
     """
     out = Path(out)
-    if force or not _exists(out) or not _regular(out):
+    if force or not path_exists(out) or not is_regular_file(out):
         return                                   # a folder or a pipe: the writer says what it is
     for lock in (out.with_name("~$" + out.name), out.with_name(f".~lock.{out.name}#")):
-        if _exists(lock):
+        if path_exists(lock):
             raise ToolError(key="cli.output-open", path=str(out), lock=lock.name)
     if not is_consolidated(out):
         raise ToolError(key="cli.output-not-ours", path=str(out))
@@ -230,7 +231,7 @@ def check_output_free(out: Path | None, inputs: Iterable[Path | str | None], *, 
     if out is None:
         return
     out = Path(out)
-    if not _exists(out) or not _regular(out):
+    if not path_exists(out) or not is_regular_file(out):
         return                                   # nothing there, or a folder: the writer says what it is
     for given in inputs:
         if given is None:
@@ -257,7 +258,7 @@ def check_templates_target(folder: Path, year: int | None, *, force: bool = Fals
     except OSError:
         return
     for path in names:
-        if output_kind(path) or not _regular(path):      # our consolidated workbook or feedback: not a template
+        if output_kind(path) or not is_regular_file(path):      # our consolidated workbook or feedback: not a template
             continue
         saved = _saved_after_written(path)
         if saved is not None:
@@ -291,16 +292,3 @@ def _unescape(name: bytes) -> str:
     import html
     return html.unescape(name.decode("utf-8", "replace"))
 
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except OSError:
-        return False
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False

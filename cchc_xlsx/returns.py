@@ -30,7 +30,7 @@ from .pipeline import plan_from_book
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
                         plan_id)
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
-                       open_book, read_bytes)
+                       is_folder, is_regular_file, open_book, path_exists, read_bytes)
 
 __all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at", "tell_apart",
            "parse_timestamp"]
@@ -97,7 +97,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
     files: list[Path] = []
     skipped: list[tuple[Path, Finding]] = []
     for path in paths:
-        if _is_dir(path):
+        if is_folder(path):
             files.extend(_walk(path, skipped))
         else:
             files.append(path)
@@ -111,35 +111,13 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Findi
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 "tệp tạm do một lần chạy cchc-xlsx bị ngắt để lại khi đang ghi; không phải báo cáo, có thể xóa",
                 "a temporary file left by a cchc-xlsx run interrupted while writing; not a return, it can be deleted")})))
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and _exists(path):
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES and path_exists(path):
             skipped.append((path, Finding("file-skipped", file=path.name, params={"reason": (
                 f"không phải bảng tính ({path.suffix or 'không có đuôi'}); chỉ đọc .xlsx, .xlsm, .xls, .ods",
                 f"not a spreadsheet ({path.suffix or 'no extension'}); only .xlsx, .xlsm, .xls, .ods are read")})))
         else:
             chosen.append(path)
     return chosen, skipped
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
-
-
-def _regular(path: Path) -> bool:
-    """A regular file (not a FIFO, device or folder: those are never opened)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except OSError:
-        return False
 
 
 def _walk(folder: Path, skipped: list[tuple[Path, Finding]]) -> list[Path]:
@@ -182,7 +160,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
     result = ReturnFile(path)
-    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and _regular(path) else ""   # before parsing
+    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and is_regular_file(path) else ""   # before parsing
     if not kind:
         try:
             book = open_book(path, reader=reader, skip=(LISTS_SHEET,),   # hidden sheets too: an agency may hide one

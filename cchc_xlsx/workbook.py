@@ -21,9 +21,34 @@ from .findings import Finding
 from .messages import register
 from .messages import text as message_text
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved"]
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved",
+           "is_folder", "is_regular_file", "path_exists"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+# Questions about a path that never raise (a broken link, a path too long, no permission: False),
+# asked before anything is opened; opening itself goes through read_bytes.
+def is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def is_regular_file(path: Path) -> bool:
+    """A regular file (not a FIFO, device or folder: those are never opened)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def path_exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 #: Refuse sheets that would inflate past this (a zip bomb, or a sheet of millions of blank cells).
