@@ -431,7 +431,7 @@ def _stated_moved_alone(old: dict, new: dict) -> bool:
     states another subtotal for the same activities (a typed total), which the comparison must say."""
     a, b = old["keys"]["budget"], new["keys"]["budget"]
     if a is None or b is None:
-        return a != b and (a or b) != (new["leaves"] if b is not None else old["leaves"])
+        return a != b                    # a written subtotal cleared, or written where there was none
     return (b - a) != (new["leaves"] - old["leaves"])
 
 

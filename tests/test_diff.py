@@ -467,6 +467,10 @@ def test_a_task_budget_typed_apart_from_its_activities_is_a_change(old_plan, dif
     changed = diff.to_json()["changed"]
     assert [(c["new_code"], c["field"]) for c in changed] == [("1", "budget")] and not diff.unchanged
     assert (changed[0]["old"], changed[0]["new"]) == (150, 155)
+    ws.cell(row_of(ws, "Kết quả đầu ra 1.1"), BUDGET).value = None      # an output's subtotal cleared
+    book.save(tmp_path / "dau-ra-1-1-trong.xlsx")
+    cleared = diff_plans(old_plan, read_plan(tmp_path / "dau-ra-1-1-trong.xlsx")).to_json()["changed"]
+    assert [(c["new_code"], c["field"]) for c in cleared] == [("1", "budget"), ("1.1", "budget")]
     moved = diffs("budget-moved").to_json()["changed"]
     assert moved and all(c["field"] == "budget" for c in moved)
     assert {c["new_code"].count(".") for c in moved} == {2}            # activities only
