@@ -18,9 +18,10 @@ import datetime as dt
 import re
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
-__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "PROGRESS", "output_kind", "is_leftover_temp",
+__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "PROGRESS", "output_kind", "archive_output_kind", "is_leftover_temp",
            "temp_prefix", "TEMP_SUFFIX", "clean_leftovers", "written_stamp"]
 
 OUTPUT_PROPERTY = "cchc-xlsx-output"
@@ -76,15 +77,24 @@ def output_kind(path: Path) -> str:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            if "docProps/custom.xml" not in archive.NameToInfo:
-                return ""
-            props = {name.decode("utf-8", "replace"): value.decode("utf-8", "replace").strip()
-                     for name, value in _PROPERTY.findall(archive.read("docProps/custom.xml"))}
-            kind = props.get(OUTPUT_PROPERTY, "")
-            if kind != FEEDBACK:
-                return kind if kind in (CONSOLIDATED, DIFF, PROGRESS) else ""
-            core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else b""
+            return archive_output_kind(archive)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+        return ""
+
+
+def archive_output_kind(archive: zipfile.ZipFile) -> str:
+    """:func:`output_kind` of a zip already opened (a return read once as bytes: see
+    :func:`cchc_xlsx.workbook.open_source`); "" on any doubt."""
+    try:
+        if "docProps/custom.xml" not in archive.NameToInfo:
+            return ""
+        props = {name.decode("utf-8", "replace"): value.decode("utf-8", "replace").strip()
+                 for name, value in _PROPERTY.findall(archive.read("docProps/custom.xml"))}
+        kind = props.get(OUTPUT_PROPERTY, "")
+        if kind != FEEDBACK:
+            return kind if kind in (CONSOLIDATED, DIFF, PROGRESS) else ""
+        core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.NameToInfo else b""
+    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return ""
     modified = _MODIFIED.search(core)
     try:

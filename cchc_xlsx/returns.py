@@ -24,13 +24,13 @@ from .checks.budget import grand_total, subtotals, text_left_out
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
-from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, is_leftover_temp, output_kind
+from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, archive_output_kind, is_leftover_temp
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
                         plan_id)
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
-                       is_folder, is_regular_file, open_book, path_exists, read_bytes)
+                       is_folder, open_book, open_source, path_exists, read_bytes)
 
 __all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at", "tell_apart",
            "parse_timestamp"]
@@ -160,16 +160,19 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     titles say; :func:`match_return` reads the file again in the rare case the two differ.
     """
     result = ReturnFile(path)
-    kind = output_kind(path) if path.suffix.lower() in (".xlsx", ".xlsm") and is_regular_file(path) else ""   # before parsing
+    try:
+        source = open_source(path)                                     # the bytes, read once
+        kind = (archive_output_kind(source.archive)                    # our own output: known before parsing
+                if path.suffix.lower() in (".xlsx", ".xlsm") and source.archive is not None else "")
+        if not kind:
+            book = open_book(path, reader=reader, skip=(LISTS_SHEET,),  # hidden sheets too: an agency may hide one
+                             heads=(META_SHEET,), source=source)       # of the metadata, its keys (see _metadata)
+    except FileProblem as problem:
+        code = "file-skipped" if problem.skipped else "file-unreadable"
+        result.status = "skipped" if problem.skipped else "unreadable"
+        result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
+        return result
     if not kind:
-        try:
-            book = open_book(path, reader=reader, skip=(LISTS_SHEET,),   # hidden sheets too: an agency may hide one
-                             heads=(META_SHEET,))                  # of the metadata, its keys (see _metadata)
-        except FileProblem as problem:
-            code = "file-skipped" if problem.skipped else "file-unreadable"
-            result.status = "skipped" if problem.skipped else "unreadable"
-            result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
-            return result
         result.size, result.sha256 = book.size, book.sha256
         kind = CONSOLIDATED if _looks_consolidated(book) else ""
     if kind:

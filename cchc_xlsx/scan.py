@@ -81,9 +81,14 @@ _SHEET_TAG = re.compile(rb'<sheet\s[^>]*>')
 #: An ordinary sheet has no cell but ``<c r="A1"`` … ``<c r="Z99999"``: no cell past column Z or
 #: row 99 999, none whose reference is not its first attribute. Its rectangle is then at most
 #: 26 × 99 999 cells (cheap), and its extent need not be computed. One search with a literal
-#: prefix: with two ``in`` tests, the scan's whole cost on an ordinary sheet.
+#: prefix: with the two quick tests below, the scan's whole cost on an ordinary sheet.
 _NOT_ORDINARY = re.compile(rb'<c (?!r="[A-Z][0-9]{1,5}")')
 _REFERENCE_NOT_FIRST = re.compile(rb'<c (?!r=")')
+#: The quick tests for an error cell and a hidden row, before the patterns that find them. The
+#: regular-expression engine's literal search is three times faster on sheet XML than ``in``
+#: (bytes.find stops at every quote mark), and these run on every sheet of every return.
+_ERROR_MARK = re.compile(rb't="e"')
+_HIDDEN_MARK = re.compile(rb'hidden="')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
@@ -163,14 +168,14 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
                 if shared is None:
                     shared = _shared_strings(archive)
                 _split_far(scan, data, shared, usual=not unusual)
-        if b't="e"' in data:
+        if _ERROR_MARK.search(data):
             for attrs, body in _ERROR_CELL.findall(data):
                 ref = _R_ATTR.search(attrs)
                 value = _V.search(body or b"")
                 if ref:
                     text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#VALUE!"
                     scan.errors[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = text
-        if b'hidden="' in data:
+        if _HIDDEN_MARK.search(data):
             for attrs in _HIDDEN_ROW.findall(data):
                 ref = _ROW_ATTR.search(attrs)
                 if ref:
@@ -198,7 +203,7 @@ def _worth_reading(archive: zipfile.ZipFile, member: str) -> bool:
             if not block:
                 return False
             text = tail + block
-            if _NOT_ORDINARY.search(text) or b't="e"' in text or b'hidden="' in text:
+            if _NOT_ORDINARY.search(text) or _ERROR_MARK.search(text) or _HIDDEN_MARK.search(text):
                 return True
             tail = block[-64:]
 

@@ -21,7 +21,7 @@ from .findings import Finding
 from .messages import register
 from .messages import text as message_text
 
-__all__ = ["Sheet", "Book", "FileProblem", "open_book", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved",
+__all__ = ["Sheet", "Book", "FileProblem", "open_book", "open_source", "Source", "each_sheet", "READERS", "formulas_without_values", "column_index", "column_letter", "cell_ref", "SUPPORTED_SUFFIXES", "read_bytes", "document_saved",
            "is_folder", "is_regular_file", "path_exists"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -135,7 +135,8 @@ READERS = ("calamine", "openpyxl")
 
 
 def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tuple[str, ...] | None = None,
-              reader: str = "calamine", skip: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Book:
+              reader: str = "calamine", skip: tuple[str, ...] = (), heads: tuple[str, ...] = (),
+              source: "Source | None" = None) -> Book:
     """Every sheet of the file (or the named ones) as grids. Raises FileProblem, never a traceback.
 
     With ``hidden``, a very hidden sheet is read only if it is named there (a template's metadata;
@@ -144,10 +145,11 @@ def open_book(path: str | Path, *, sheets: list[str] | None = None, hidden: tupl
     The file is read as what its content is, whatever its name says (``file-misnamed``). Sheets
     named in ``skip`` are not read (a template's own lists). Of a hidden sheet named in ``heads``
     (a template's metadata) only the rows down to the first blank row are read, from an .xlsx
-    (:func:`cchc_xlsx.scan.head_rows`): the rest is not read, nor scanned.
+    (:func:`cchc_xlsx.scan.head_rows`): the rest is not read, nor scanned. ``source``: the file as
+    :func:`open_source` read it (so that it is read once when its zip was looked at first).
     """
     path = Path(path)
-    source = _Source(path)
+    source = source or Source(path)
     grids = list(_read_sheets(source, sheets, hidden, reader, skip, heads))
     findings = source.findings + [f for sheet in grids for f in sheet.findings]
     return Book(path, grids, findings, len(source.data), hashlib.sha256(source.data).hexdigest(),
@@ -159,7 +161,7 @@ def each_sheet(path: str | Path, *, reader: str = "calamine") -> Iterator[Book]:
     a sheet's cells can be let go before the next is read. Raises FileProblem like open_book.
     The file's own findings (its name) come with the first sheet."""
     path = Path(path)
-    source = _Source(path)
+    source = Source(path)
     notes = source.findings
     for sheet in _read_sheets(source, None, None, reader):
         book = Book(path, [sheet], notes + sheet.findings)
@@ -169,7 +171,13 @@ def each_sheet(path: str | Path, *, reader: str = "calamine") -> Iterator[Book]:
         del book
 
 
-class _Source:
+def open_source(path: str | Path) -> "Source":
+    """The file's bytes, read once, its zip directory (``archive``, None for other formats) and what
+    its content is (``kind``), before any sheet is read. Raises FileProblem like open_book."""
+    return Source(Path(path))
+
+
+class Source:
     """A file's bytes, read once (never opening what is not a regular file), and what they are."""
 
     def __init__(self, path: Path):
@@ -194,7 +202,7 @@ _KIND_NAMES = {"xlsx": ".xlsx", "xls": ".xls (Excel 97-2003)", "ods": ".ods (Ope
                "html": "HTML"}
 
 
-def _read_sheets(source: _Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
+def _read_sheets(source: Source, sheets: list[str] | None, hidden: tuple[str, ...] | None,
                  reader: str, skip: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> Iterator[Sheet]:
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}: one of {', '.join(READERS)}")
