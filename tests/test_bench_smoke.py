@@ -23,7 +23,7 @@ def test_bench_consolidate_quick(tmp_path: Path) -> None:
     out = proc.stdout
     labels = _labels()
     assert set(labels) == {"end_to_end", "read_check", "end_to_end_rerun", "read_check_rerun", "floor_read",
-                           "floor_read_p1", "floor_write", "naive"}
+                           "floor_read_p1", "floor_write", "naive", "guard"}
     table = {line.split("  ")[0].strip(): line for line in out.splitlines()}
     for label in labels.values():
         assert label in table, f"{label!r} missing from the table:\n{out}"
@@ -32,5 +32,6 @@ def test_bench_consolidate_quick(tmp_path: Path) -> None:
     assert "read+normalise+check / bare calamine read" in out
     assert "naive peer / consolidate end to end" in out
     assert "peak RSS of our path" in out
+    assert "the far-cell guard on ordinary returns:" in out and " ms a return with it" in out
     # the generated set is cached: a second look finds it complete
     assert (tmp_path / "cache" / "n5" / "manifest.json").exists()
