@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 import os
 import sys
+import threading
 from collections import defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -140,6 +141,11 @@ class _Reader:
     :func:`read_return_file`); each sends back its returns' row records as columns, never a
     workbook. :meth:`matched` then matches each to the plan, in the order of the files. The result
     does not depend on the number of workers.
+
+    Everything after the reading waits for the plan, so while the caller reads it one core is left
+    to it: the workers are given one chunk of files fewer than there are workers (one at a time on
+    two cores), and every worker gets work once the plan is read (:meth:`matched`). The plan is
+    then read at the full speed of a core instead of sharing two cores with two workers.
     """
 
     def __init__(self, files: list[Path], registry: Registry, progress: bool | str, workers: int | None = None,
@@ -152,21 +158,19 @@ class _Reader:
         self.bar = tqdm(total=len(files), desc=text("consolidate.reading", lang), unit=text("consolidate.file", lang),
                         file=sys.stderr, leave=False, disable=not (progress and sys.stderr.isatty()))
         self.pool = None
-        self.pending = None
+        self.chunks: list[list[Path]] = []
+        self.pending: list[tuple[Future, list[Path]]] = []     # the chunks given to the workers, in order
+        self.busy_at_most = 0                                  # chunks being read at once
+        self.lock = threading.RLock()                          # a chunk's end feeds the next from another thread
 
     def __enter__(self) -> "_Reader":
         if self.workers > 1:
             global _SHARED
             _SHARED = (self.registry, self.reader)
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_yield_to_the_plan)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
             size = max(1, min(32, len(self.files) // (self.workers * 8)))
-            self.pending = []
-            for start in range(0, len(self.files), size):
-                chunk = self.files[start:start + size]
-                future = self.pool.submit(_read_in_worker, chunk)
-                future.add_done_callback(lambda f, n=len(chunk): f.cancelled() or f.exception() or self.bar.update(n))
-                self.pending.append((future, chunk))
+            self.chunks = [self.files[start:start + size] for start in range(0, len(self.files), size)]
+            self._feed(self.workers - 1)             # one core for the plan, read meanwhile
         return self
 
     def __exit__(self, *exc) -> None:
@@ -174,11 +178,40 @@ class _Reader:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.bar.close()
 
+    def _feed(self, busy_at_most: int | None = None) -> None:
+        """Give the workers the next chunks, so that at most ``busy_at_most`` are being read."""
+        with self.lock:
+            if busy_at_most is not None:
+                self.busy_at_most = busy_at_most
+            busy = sum(1 for future, _ in self.pending if not future.done())
+            while busy < self.busy_at_most and len(self.pending) < len(self.chunks):
+                chunk = self.chunks[len(self.pending)]
+                try:
+                    future = self.pool.submit(_read_in_worker, chunk)
+                except (BrokenProcessPool, RuntimeError):     # a worker died: matched() reads the rest
+                    return
+                self.pending.append((future, chunk))
+                busy += 1
+                future.add_done_callback(self._chunk_read)
+
+    def _chunk_read(self, future: Future) -> None:
+        """A chunk is read (called in the pool's own thread): the next one goes to the free worker.
+        Not after a failure: the pool is then broken, and :meth:`matched` reads what is left."""
+        if not (future.cancelled() or future.exception()):
+            self.bar.update(len(future.result()))
+            self._feed()
+
     def matched(self, plan: Plan) -> list[ReturnFile]:
         """Every return, matched to the plan, in the order of the files."""
         read: list[ReturnFile] = []
-        for future, paths in self.pending or []:
+        if self.pool is not None:
+            self._feed(self.workers)                 # the plan is read: every worker reads
+        for i, paths in enumerate(self.chunks):
+            with self.lock:
+                future = self.pending[i][0] if i < len(self.pending) else None
             try:
+                if future is None:
+                    raise BrokenProcessPool("not given to a worker")
                 chunk = future.result()
             except BrokenProcessPool:
                 # A worker died (killed, out of memory, a native abort in a reading library): the
@@ -208,21 +241,6 @@ def reading_workers(files: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(MAX_WORKERS, cores))
-
-
-#: How much lower the reading processes' priority is than this one's (``nice``): everything waits
-#: for the plan this process reads meanwhile, and only then for the returns, so with as many
-#: workers as cores the plan is read at the full speed of a core and the returns take the rest
-#: (at N = 500 on two cores: the plan is read in 2.6 s instead of 4.1 s of wall clock).
-WORKER_NICENESS = 10
-
-
-def _yield_to_the_plan() -> None:
-    """A reading process's start: a lower priority than the process that reads the plan."""
-    try:
-        os.nice(WORKER_NICENESS)
-    except (AttributeError, OSError):     # not on this system: the same result, the same total work
-        pass
 
 
 def _read_in_worker(paths: list[Path]) -> list[ReturnFile]:

@@ -1,0 +1,92 @@
+"""The processes that read the returns (consolidate._Reader): the same result on one process or
+several, a worker that dies loses only the file it died on, and the plan keeps a core of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from cchc_xlsx import consolidate as consolidate_module
+from cchc_xlsx.consolidate import consolidate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "workbooks" / "daklak-2018" / "returns"
+WHEN = dt.datetime(2030, 1, 2, 8, 0)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the reading workers are forked")
+
+
+def _returns(folder: Path, copies: int) -> list[Path]:
+    """The bundled returns, each also under ``copies`` other names: enough files for several chunks."""
+    folder.mkdir()
+    originals = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".ods") and not p.name.startswith("~$"))
+    for path in originals:
+        shutil.copyfile(path, folder / path.name)
+        for i in range(copies):
+            shutil.copyfile(path, folder / f"{path.stem}-ban-{i}{path.suffix}")
+    return sorted(folder.iterdir())
+
+
+def _seen(result) -> tuple:
+    findings = sorted((f.code, f.file, f.sheet, f.cell, f.found) for f in result.findings)
+    return findings, result.plan.plan.to_csv(index=False), list(result.sources["file"]), list(result.sources["status"])
+
+
+def test_several_workers_read_what_one_reads(tmp_path: Path, bundled_path: Path) -> None:
+    files = _returns(tmp_path / "returns", copies=3)
+    alone = consolidate(files, bundled_path, generated_at=WHEN, workers=1)
+    several = consolidate(files, bundled_path, generated_at=WHEN, workers=3)
+    assert len(files) >= 32
+    assert _seen(several) == _seen(alone)
+
+
+def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path, bundled_path: Path, monkeypatch) -> None:
+    """A return that kills the process reading it (a native abort in a reading library, the memory
+    killer) is a file-unreadable finding; every other return is read, as one process reads it."""
+    files = _returns(tmp_path / "returns", copies=3)
+    killer = files[len(files) // 2]
+    parent = os.getpid()
+    read = consolidate_module.read_return_file
+
+    def read_or_die(path, *args, **kwargs):
+        if path.name == killer.name and os.getpid() != parent:
+            os._exit(70)                       # as a native abort ends a process: no exception, no cleanup
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(consolidate_module, "read_return_file", read_or_die)
+    result = consolidate(files, bundled_path, generated_at=WHEN, workers=2)
+    unreadable = [f for f in result.findings if f.code == "file-unreadable"]
+    assert [f.file for f in unreadable] == [killer.name]
+    status = dict(zip(result.sources["file"], result.sources["status"]))
+    assert status[killer.name] == "unreadable"
+    monkeypatch.setattr(consolidate_module, "read_return_file", read)
+    others = [p for p in files if p != killer]
+    alone = consolidate(others, bundled_path, generated_at=WHEN, workers=1)
+    assert {name: s for name, s in status.items() if name != killer.name} == dict(
+        zip(alone.sources["file"], alone.sources["status"]))
+    assert result.plan.plan.to_csv(index=False) == alone.plan.plan.to_csv(index=False)
+
+
+def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path) -> None:
+    """While the plan is read (before matched()), the workers read one chunk fewer at once than
+    there are workers; they still read every chunk, one after the other."""
+    files = _returns(tmp_path / "returns", copies=3)
+    busy: list[int] = []
+    reader = consolidate_module._Reader(files, consolidate_module.default_registry(), False, workers=3)
+    with reader:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with reader.lock:
+                busy.append(sum(1 for future, _ in reader.pending if not future.done()))
+                finished = len(reader.pending) == len(reader.chunks) and all(f.done() for f, _ in reader.pending)
+            if finished:
+                break
+            time.sleep(0.001)
+        assert finished, "the workers stopped before every chunk was read"
+        assert len(reader.chunks) > 3
+        assert 1 <= max(busy) <= 2, busy       # three workers: two chunks at most while the plan is read
