@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +62,34 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
     """
     registry = registry or default_registry()
     parts = []
-    for book in each_sheet(path, reader=reader):
-        parts.append(plan_part(book, year=year, registry=registry))
-        del book                      # its cells go before the next sheet is read
+    with collector_paused():
+        for book in each_sheet(path, reader=reader):
+            parts.append(plan_part(book, year=year, registry=registry))
+            del book                  # its cells go before the next sheet is read
     plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
     if plan is None:
         plan = plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
     from .returns import plan_formulas      # returns reads with this module: imported when used
     plan.findings.extend(plan_formulas(plan, Path(path), registry))   # formulas saved without a value
     return plan
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then resumed as it was.
+
+    Reading a plan's sheet makes a few hundred thousand objects that live on (cells, rows, records)
+    and no reference cycles; meanwhile each full collection walks every object alive, the sheet's
+    cells included: about a fifth of the CPU of reading a plan of 126 000 rows, for nothing.
+    Objects are still freed as usual (by reference counting); only cycles wait for the resume.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None,
