@@ -167,7 +167,10 @@ OWN_SHEETS = ("_cchc_meta", "_danh_muc")
 
 def _could_be_header(row: list[object]) -> bool:
     """Cheap test first: a header row has a short STT-like cell (most rows do not)."""
-    return any(isinstance(v, str) and len(v) <= 12 and fold(v) in _CODE_HEADERS for v in row)
+    for v in row:
+        if isinstance(v, str) and 0 < len(v) <= 12 and fold(v) in _CODE_HEADERS:
+            return True
+    return False
 
 
 def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int, dict[str, str]] | None:
@@ -410,11 +413,10 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
     label = parse_label(values.get("code"))
     if label is not None and not in_allocation:
         return RawRow("item", r, values, label)
-    texts = [clean_text(v) for v in raw]
+    texts = list(map(clean_text, raw))
     if not any(texts):
         return None
     first = next(t for t in texts if t)
-    folded = fold(first)
     proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))
     if proposal and not in_allocation:
         prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
@@ -422,6 +424,7 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
             return None  # a spare row left empty
         parent = (proposal.group(1) or "").replace(" ", ".")
         return RawRow("proposal", r, values, Label("activity", parent), text=first)
+    folded = fold(first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
     if folded.startswith("tong cong") or folded == "tong":
