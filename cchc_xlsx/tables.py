@@ -497,7 +497,7 @@ def title_lines(book: Book) -> list[str]:
     for sheet in book.sheets:
         for raw in sheet.rows[:12]:
             text = " ".join(filter(None, map(clean_text, raw)))
-            if text and fold(clean_text(raw[0])) not in _CODE_HEADERS:     # header_field(raw[0]) != "code"
+            if text and header_field(raw[0]) != "code":
                 lines.append(text)
     return lines
 
