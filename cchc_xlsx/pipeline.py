@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +62,34 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
     """
     registry = registry or default_registry()
     parts = []
-    for book in each_sheet(path, reader=reader):
-        parts.append(plan_part(book, year=year, registry=registry))
-        del book                      # its cells go before the next sheet is read
+    with collector_paused():
+        for book in each_sheet(path, reader=reader):
+            parts.append(plan_part(book, year=year, registry=registry))
+            del book                  # its cells go before the next sheet is read
     plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
     if plan is None:
         plan = plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
     from .returns import plan_formulas      # returns reads with this module: imported when used
     plan.findings.extend(plan_formulas(plan, Path(path), registry))   # formulas saved without a value
     return plan
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then resumed as it was.
+
+    Reading a plan's sheet makes a few hundred thousand objects that live on (cells, rows, records)
+    and no reference cycles; meanwhile each full collection walks every object alive, the sheet's
+    cells included: about a fifth of the CPU of reading a plan of 126 000 rows, for nothing.
+    Objects are still freed as usual (by reference counting); only cycles wait for the resume.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None,
@@ -132,8 +154,7 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     plan_year = year or titles.year or _most_common_year(sum((part.month_years for part in parts), Counter()))
     if any(part.year != plan_year for part in parts if "plan" in part.kinds):
         return None
-    records = {table: [row for part in parts for row in part.plan.rows(table)]
-               for table in ("plan", "monitoring", "allocation")}
+    records = {table: _joined([part.plan.rows(table) for part in parts]) for table in ("plan", "monitoring", "allocation")}
     _monitoring_levels_as_planned(records)
     totals: dict = {}
     for part in parts:
@@ -203,6 +224,14 @@ def _monitoring_levels_as_planned(records: dict[str, list[dict]]) -> None:
             row["level"] = level
 
 
+def _joined(lists: list[list]) -> list:
+    """The lists one after another, as a new list."""
+    joined: list = []
+    for items in lists:
+        joined.extend(items)
+    return joined
+
+
 def _number_or_none(value: object, notation: str = "vi") -> float | None:
     try:
         return parse_number(value, notation)
@@ -211,15 +240,35 @@ def _number_or_none(value: object, notation: str = "vi") -> float | None:
 
 
 def _month_years(tables) -> Counter:
-    """How many month cells name each year (``Tháng 12/2017``)."""
-    years: Counter[int] = Counter()
+    """How many month cells name each year (``Tháng 12/2017``), counted in the order first named.
+
+    A row's values hold only its table's columns (and an allocation's own fields), so a table
+    without a time column is passed by; a text is searched once (a plan repeats ``Tháng 01`` …)."""
+    years: dict[int, int] = {}
+    year_of: dict[str, int | None] = {}
     for table in tables:
+        names = [name for name in ("month_from", "month_to", "period") if name in table.columns]
+        if not names:
+            continue
         for row in table.rows:
-            for name in ("month_from", "month_to", "period"):
-                match = _YEAR.search(str(row.values.get(name) or ""))
-                if match:
-                    years[int(match.group(1))] += 1
-    return years
+            values = row.values
+            for name in names:
+                value = values.get(name)
+                if type(value) is str:
+                    year = year_of.get(value, -1)
+                    if year == -1:
+                        year = year_of[value] = _year_in(value)
+                else:
+                    year = _year_in(value)
+                if year is not None:
+                    years[year] = years.get(year, 0) + 1
+    return Counter(years)
+
+
+def _year_in(value: object) -> int | None:
+    """The first four digits written in a cell (its text), as a year; None if none."""
+    match = _YEAR.search(str(value or ""))
+    return int(match.group(1)) if match else None
 
 
 def _most_common_year(years: Counter) -> int:

@@ -9,8 +9,9 @@ split per agency, a title, a blank, or a row we cannot place (kept, and reported
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Callable
 
 from .hierarchy import Mark, mark_in_content, parse_mark, place
 from .notation import clean_text, fold, parse_label, parse_number, parse_unit, unit_in_text, NotANumber, Label, Unit
@@ -19,9 +20,11 @@ from .workbook import Book, Sheet
 __all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "title_lines",
            "titles_from_lines"]
 
+#: The folded titles of the STT column.
+_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma"}
 # (field, test on the folded header text); the first that matches wins, so order matters.
 _HEADER_TESTS: list[tuple[str, re.Pattern[str]]] = [
-    ("code", re.compile(r"stt|tt|so tt|so thu tu|ma")),
+    ("code", re.compile("|".join(sorted(_CODE_HEADERS)))),
     ("content", re.compile(r"noi dung.*")),
     ("indicator", re.compile(r"chi so.*")),
     ("evidence", re.compile(r"tai lieu.*")),
@@ -52,19 +55,26 @@ _TITLE_STARTS = ("phu luc", "ban hanh kem theo", "dvt", "don vi tinh", "ke hoach
 
 def header_field(text: object) -> str | None:
     """The field a header cell names, or None."""
-    folded = fold(clean_text(text))
+    return _field_named(clean_text(text))
+
+
+@lru_cache(maxsize=4096)
+def _field_named(text: str) -> str | None:
+    """header_field of a clean text (a template's header and title texts come back in every return)."""
+    folded = fold(text)
     for name, test in _HEADER_TESTS:
         if test.fullmatch(folded):
             return name
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """A row of a table as written.
 
     ``role``: item, proposal (a filled spare row of a template; ``label`` holds its output's code),
-    total, allocation, allocation_total, unknown.
+    total, allocation, allocation_total, unknown. Slotted: a large plan makes one for each of its
+    rows, so each is small and quick to make.
     """
 
     role: str
@@ -151,14 +161,16 @@ def _mark_of_label(label: Label, text: str) -> Mark:
     return Mark("dotted" if len(parts) > 1 else "arabic", parts, parts[-1], text)
 
 
-_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma"}
 #: The very hidden sheets of our templates (templates.META_SHEET, templates.LISTS_SHEET): never a table.
 OWN_SHEETS = ("_cchc_meta", "_danh_muc")
 
 
 def _could_be_header(row: list[object]) -> bool:
     """Cheap test first: a header row has a short STT-like cell (most rows do not)."""
-    return any(isinstance(v, str) and len(v) <= 12 and fold(v) in _CODE_HEADERS for v in row)
+    for v in row:
+        if isinstance(v, str) and 0 < len(v) <= 12 and fold(v) in _CODE_HEADERS:
+            return True
+    return False
 
 
 def _header_at(sheet: Sheet, r: int) -> tuple[dict[str, int], dict[int, str], int, dict[str, str]] | None:
@@ -319,18 +331,13 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
     r = 0
     rows = sheet.rows
     width = max(map(len, rows), default=0)
-    names, code_col, last_col, getter = (), 0, width, None      # of the current table, set at its header
+    code_col, last_col, read = 0, width, None                    # of the current table, set at its header
     table_end = 0                                                # the first row after the last table
     while r < len(rows):
-        if table is not None and not in_allocation:
-            # most rows are tasks, outputs and activities: a labelled code cell is never a header
-            raw = rows[r]
-            if len(raw) == width and width > last_col:    # calamine's grids are rectangular
-                label = parse_label(raw[code_col])
-                if label is not None:
-                    table.rows.append(RawRow("item", r, dict(zip(names, getter(raw))), label))
-                    r += 1
-                    continue
+        if table is not None and not in_allocation and width > last_col:
+            r = _labelled_rows(rows, r, table.rows, code_col, read, width)
+            if r == len(rows):
+                break
         header = _header_at(sheet, r)
         if header:
             columns, extra, depth, headers = header
@@ -344,8 +351,8 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
                 table.unit, table.unit_source, table.unit_conflict = _table_unit(sheet, r, headers, table_end)
                 tables.append(table)
                 in_allocation = False
-                names, code_col, last_col = tuple(columns), columns["code"], max(columns.values())
-                getter = itemgetter(*columns.values())
+                code_col, last_col = columns["code"], max(columns.values())
+                read = _row_reader(tuple(columns.items()))
             r += depth
             continue
         if table is not None:
@@ -359,6 +366,36 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
                     table.rows.append(row)
         r += 1
     return tables
+
+
+def _labelled_rows(rows: list[list[object]], r: int, out: list[RawRow], code_col: int,
+                   read: Callable[[list[object]], dict[str, object]], width: int) -> int:
+    """Read the rows from r on whose code cell parse_label reads (most rows of a table: its tasks,
+    outputs and activities; such a row is never a header) as items into ``out``; the first row
+    that is not one. What _classify gives them, taken quickly: calamine's grids are rectangular,
+    so a row as wide as the sheet has every column of the table (``read``: see _row_reader)."""
+    end = len(rows)
+    append = out.append
+    while r < end:
+        raw = rows[r]
+        if len(raw) != width:
+            return r
+        label = parse_label(raw[code_col])
+        if label is None:
+            return r
+        append(RawRow("item", r, read(raw), label))
+        r += 1
+    return r
+
+
+@lru_cache(maxsize=256)
+def _row_reader(columns: tuple[tuple[str, int], ...]) -> Callable[[list[object]], dict[str, object]]:
+    """A function giving a row's values, field -> raw cell, for these (field, column) pairs, in their
+    order: ``{name: raw[c] for name, c in columns}`` for a row that has every column. Written as one
+    dict display (``lambda raw: {'code': raw[0], 'content': raw[1], …}``), which makes the dict at
+    its size at once: a third quicker than building it pair by pair, on each of a plan's rows."""
+    body = ", ".join(f"{name!r}: raw[{int(c)}]" for name, c in columns)
+    return eval(f"lambda raw: {{{body}}}")       # noqa: S307 (field names and column numbers only)
 
 
 def _kind(columns: dict[str, int]) -> str:
@@ -376,11 +413,10 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
     label = parse_label(values.get("code"))
     if label is not None and not in_allocation:
         return RawRow("item", r, values, label)
-    texts = [clean_text(v) for v in raw]
+    texts = list(map(clean_text, raw))
     if not any(texts):
         return None
     first = next(t for t in texts if t)
-    folded = fold(first)
     proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))
     if proposal and not in_allocation:
         prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
@@ -388,6 +424,7 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
             return None  # a spare row left empty
         parent = (proposal.group(1) or "").replace(" ", ".")
         return RawRow("proposal", r, values, Label("activity", parent), text=first)
+    folded = fold(first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
     if folded.startswith("tong cong") or folded == "tong":
@@ -455,12 +492,12 @@ class Titles:
 
 
 def title_lines(book: Book) -> list[str]:
-    """The text of the first rows of every sheet, header rows left out."""
+    """The text of the first rows of every sheet, header rows (an STT cell first) left out."""
     lines = []
     for sheet in book.sheets:
         for raw in sheet.rows[:12]:
             text = " ".join(filter(None, map(clean_text, raw)))
-            if text and header_field(raw[0] if raw else None) != "code":
+            if text and header_field(raw[0]) != "code":
                 lines.append(text)
     return lines
 
@@ -472,6 +509,13 @@ def titles_from_lines(lines: list[str]) -> Titles:
     ``(Kèm theo Quyết định số 123/QĐ-UBND ngày 15/01/2019 của …)``. A name written in capitals is
     given in the usual case (``Lâm Đồng``).
     """
+    return replace(_titles_of(tuple(lines)), lines=list(lines))
+
+
+@lru_cache(maxsize=64)
+def _titles_of(lines: tuple[str, ...]) -> Titles:
+    """titles_from_lines, kept for the last lines read: a file's part and the file as a whole (a
+    return is one part) read the same lines. Not to be changed: callers get a copy."""
     titles = Titles(lines=list(lines))
     joined = "\n".join(titles.lines)
     year = re.search(r"(?i)(?:kế hoạch|phụ lục|cchc|ngân sách|dự toán|kinh phí|cải cách hành chính)[^\n]*?\bnăm\s+(\d{4})",
@@ -506,18 +550,31 @@ def _place(lines: list[str]) -> tuple[str, str]:
     """(province, district such as ``huyện Krông Pắc``) named in the title lines, first mention first."""
     province = district = ""
     for line in lines:
-        for match in _PLACE.finditer(line):
-            kind = fold(match.group(1)).replace("tp", "thanh pho")
-            name = _place_name(line[match.end():match.end() + 80])
-            if not name:
-                continue
-            if kind in _PROVINCE_WORDS or (kind == "thanh pho" and fold(name) in _CITY_PROVINCES):
+        for is_province, name in _places_in_line(line):
+            if is_province:
                 province = province or name
             elif not district:
-                district = f"{match.group(1).lower().replace('tp.', 'thành phố').replace('tp', 'thành phố')} {name}"
+                district = name
         if province and district:
             break
     return province, district
+
+
+@lru_cache(maxsize=4096)
+def _places_in_line(line: str) -> tuple[tuple[bool, str], ...]:
+    """The places a line names, in order: (True, province) or (False, district such as ``huyện
+    Krông Pắc``). Kept per line: a template's title lines come back in every return."""
+    places = []
+    for match in _PLACE.finditer(line):
+        kind = fold(match.group(1)).replace("tp", "thanh pho")
+        name = _place_name(line[match.end():match.end() + 80])
+        if not name:
+            continue
+        if kind in _PROVINCE_WORDS or (kind == "thanh pho" and fold(name) in _CITY_PROVINCES):
+            places.append((True, name))
+        else:
+            places.append((False, f"{match.group(1).lower().replace('tp.', 'thành phố').replace('tp', 'thành phố')} {name}"))
+    return tuple(places)
 
 
 def _place_name(text: str) -> str:
