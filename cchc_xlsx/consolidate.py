@@ -28,6 +28,7 @@ The orchestrator reads as its list of stages (see :func:`consolidate`). The rule
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,7 +48,7 @@ from .messages import register, text
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
-from .pipeline import bundled_plan_path, read_plan_file
+from .pipeline import bundled_plan_path, collector_skips_what_lives, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file, tell_apart
@@ -97,9 +98,18 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         plan = cached_plan(plan_path, registry, reader,                         # … and the plan (kept
                            lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
         plan_file.check_unchanged()
-        read = returns_reader.matched(plan)                                     # match each to the plan
-        tell_apart(read)                                                        # one name, two folders
-        parallel_checks = returns_reader.workers > 1
+        with collector_skips_what_lives():                                      # (its objects: pipeline)
+            read = returns_reader.matched(plan)                                 # match each to the plan
+            returns_reader.close()
+            tell_apart(read)                                                    # one name, two folders
+            return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at,
+                           parallel_checks=returns_reader.workers > 1)
+
+
+def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], registry: Registry,
+            findings: list[Finding], skipped: list, deadline: dt.date | None, generated_at: dt.datetime | None,
+            parallel_checks: bool) -> Consolidation:
+    """The rest of :func:`consolidate`, once every return is read and matched: choose, merge, check."""
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)
     merged = _Merge(plan, registry)
@@ -167,15 +177,23 @@ class _Reader:
         if self.workers > 1:
             global _SHARED
             _SHARED = (self.registry, self.reader)
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            # gc.freeze at a worker's start: its collections leave alone what it inherits from this
+            # process (modules, the registry …) and walk only what it makes (a third of the cost)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=gc.freeze)
             size = max(1, min(32, len(self.files) // (self.workers * 8)))
             self.chunks = [self.files[start:start + size] for start in range(0, len(self.files), size)]
             self._feed(self.workers - 1)             # one core for the plan, read meanwhile
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The workers stopped (every chunk read, or the rest cancelled) and the bar gone."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
         self.bar.close()
 
     def _feed(self, busy_at_most: int | None = None) -> None:
