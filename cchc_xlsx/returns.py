@@ -297,7 +297,8 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
         return
     owner = activity_owners(plan)
     votes: dict[str, int] = {}
-    codes = [row["code"] for row in result.plan.rows("plan") if not row["proposed"] and row["code"] in owner]
+    codes = [code for code, proposed in zip(result.plan.column("plan", "code"), result.plan.column("plan", "proposed"))
+             if not proposed and code in owner]
     for code in codes:
         votes[owner[code]] = votes.get(owner[code], 0) + 1
     by_rows = ""
