@@ -37,6 +37,7 @@ from collections import defaultdict
 from difflib import SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 import pandas as pd
 
@@ -312,7 +313,7 @@ class _Merge:
         proposals: list[tuple[dict, str]] = []       # (the return's Phụ lục 1 proposal, its code here)
         seen_plan: set[str] = set()
         used = 0                                     # rows taken here (the helpers count their own)
-        for row in ret.plan.rows("plan"):
+        for row in self._rows_to_compare(ret, "plan", seen_plan):
             code = row["code"]
             if row["proposed"]:
                 proposals.append((row, self._propose(row, ret)))
@@ -332,7 +333,7 @@ class _Merge:
                     if k not in changed and (k != "lead_agencies" or "lead" not in changed)))
             used += 1
         seen_monitoring: set[str] = set()
-        for row in ret.plan.rows("monitoring"):
+        for row in self._rows_to_compare(ret, "monitoring", seen_monitoring):
             code = row["code"]
             if row["proposed"]:
                 self._monitoring_proposal(row, proposals, ret)
@@ -356,6 +357,39 @@ class _Merge:
             for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2"))[:2 if self.plan_has_monitoring else 1]:
                 if code not in seen:
                     self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
+
+    def _rows_to_compare(self, ret: ReturnFile, table: str, seen: set[str]) -> Iterator[dict]:
+        """The rows of a return's table that the rules of :meth:`add` must look at, as dicts.
+
+        The others are done here, from the table's columns, without making their dicts (a worker's
+        return keeps its rows as columns; nearly every row of a return is one of them): an activity
+        of the return's agency whose locked cells hold the plan's very values takes the return's
+        values, as add would (and is ``seen``); a task or output row holding the plan's very values
+        has nothing to say (but in the all-rows workbook's Phụ lục 2, which gives some of their
+        values). «The very values»: every field :func:`_same_locked` reads, equal, so that it
+        would find them the same.
+        """
+        fast = _FAST[table]
+        targets = self.rows if table == "plan" else self.monitoring
+        context_open = table == "monitoring" and ret.meta.get("scope") == "all"
+        rows, taken = None, 0
+        for i, values in enumerate(zip(*(ret.plan.column(table, name) for name in fast.read))):
+            code, proposed, level = fast.head(values)
+            target = targets.get(code)
+            if target is not None and not proposed:
+                if level == "activity":
+                    if self.owner.get(code) == ret.agency and fast.activity(values) == fast.activity_planned(target):
+                        target.update(zip(fast.taken, values))
+                        seen.add(code)
+                        taken += 1
+                        continue
+                elif not context_open and fast.context(values) == fast.context_planned(target):
+                    continue
+            if rows is None:
+                rows = ret.plan.rows(table)
+            yield rows[i]
+        if taken:
+            self.used[ret.name] += taken
 
     def _target(self, row: dict, code: str, rows: dict[str, dict], ret: ReturnFile) -> dict | None:
         """The plan row an activity of the return updates; None, said, for any other row."""
@@ -446,9 +480,10 @@ class _Merge:
                                      expected=parent, found=found))
 
     def plan(self, plan_path: Path) -> Plan:
-        rows = sorted(self.rows.values(), key=_code_order)
+        order = _CodeOrder()                    # the two appendices share most codes
+        rows = sorted(self.rows.values(), key=order)
         _recompute_subtotals(rows)
-        monitoring = sorted(self.monitoring.values(), key=_code_order)
+        monitoring = sorted(self.monitoring.values(), key=order)
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -518,8 +553,55 @@ def _same_locked(key: str, row: dict, target: dict) -> bool:
     return a == b or " ".join(str(a).split()) == " ".join(str(b).split())
 
 
-def _code_order(row: dict) -> tuple[int, ...]:
-    return tuple(map(int, row["code"].split(".")))
+def _read_to_compare(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Every field :func:`_same_locked` reads to compare ``keys`` (keep the two together)."""
+    fields: list[str] = []
+    for key in keys:
+        fields.append(key)
+        if key in _AGENCIES:
+            fields.append(_AGENCIES[key])
+        elif key in _LOCKED_TEXT:
+            side = key.split("_")[1]
+            fields += [f"{side}_kind", f"year_{side}", _LOCKED_TEXT[key]]
+    return tuple(fields)
+
+
+class _FastPath(NamedTuple):
+    """How :meth:`_Merge._rows_to_compare` reads one table of a return: ``read``, the columns (the
+    fields an activity takes first, so that zip pairs them with ``taken``); getters of those values
+    (``head``: code, proposed, level; what an activity's and a task's or output's locked cells
+    read) and of the same fields of the plan's row (``…_planned``)."""
+    read: tuple[str, ...]
+    taken: tuple[str, ...]
+    head: itemgetter
+    activity: itemgetter
+    activity_planned: itemgetter
+    context: itemgetter
+    context_planned: itemgetter
+
+    @classmethod
+    def of(cls, taken: tuple[str, ...], activity: tuple[str, ...], context: tuple[str, ...]) -> "_FastPath":
+        activity, context = _read_to_compare(activity), _read_to_compare(context)
+        read = taken + tuple(dict.fromkeys(k for k in ("code", "proposed", "level") + activity + context
+                                           if k not in taken))
+        at = lambda fields: itemgetter(*(read.index(f) for f in fields))     # noqa: E731
+        return cls(read, taken, at(("code", "proposed", "level")), at(activity), itemgetter(*activity),
+                   at(context), itemgetter(*context))
+
+
+_FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKED_PLAN),
+         "monitoring": _FastPath.of(_ALL_MONITORING_KEYS, ("content",), CONTEXT_LOCKED_MONITORING)}
+
+
+class _CodeOrder(dict):
+    """A row's place in code order (1.2 before 1.10), computed once per code."""
+
+    def __call__(self, row: dict) -> tuple[int, ...]:
+        return self[row["code"]]
+
+    def __missing__(self, code: str) -> tuple[int, ...]:
+        place = self[code] = tuple(map(int, code.split(".")))
+        return place
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:
