@@ -480,10 +480,10 @@ class _Merge:
                                      expected=parent, found=found))
 
     def plan(self, plan_path: Path) -> Plan:
-        order = _CodeOrder()                    # the two appendices share most codes
-        rows = sorted(self.rows.values(), key=order)
+        order: dict[str, tuple[int, ...]] = {}         # code -> its place (the appendices share most codes)
+        rows = _in_code_order(self.rows, order)
         _recompute_subtotals(rows)
-        monitoring = sorted(self.monitoring.values(), key=order)
+        monitoring = _in_code_order(self.monitoring, order)
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -593,15 +593,15 @@ _FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKE
          "monitoring": _FastPath.of(_ALL_MONITORING_KEYS, ("content",), CONTEXT_LOCKED_MONITORING)}
 
 
-class _CodeOrder(dict):
-    """A row's place in code order (1.2 before 1.10), computed once per code."""
-
-    def __call__(self, row: dict) -> tuple[int, ...]:
-        return self[row["code"]]
-
-    def __missing__(self, code: str) -> tuple[int, ...]:
-        place = self[code] = tuple(map(int, code.split(".")))
-        return place
+def _in_code_order(rows: dict[str, dict], order: dict[str, tuple[int, ...]]) -> list[dict]:
+    """The rows (code -> the row of that code) in code order (1.2 before 1.10), each code's place
+    (``tuple(map(int, code.split(".")))``) computed once in ``order``, from its parent's when known."""
+    for code in rows:
+        if code not in order:
+            head, dot, last = code.rpartition(".")
+            order[code] = (order[head] if head in order else tuple(map(int, head.split(".")))) + (int(last),) \
+                if dot else (int(code),)
+    return [rows[code] for code in sorted(rows, key=order.__getitem__)]
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:

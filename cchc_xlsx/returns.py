@@ -15,6 +15,7 @@ import operator
 import os
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,11 +297,9 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
         result.agency, result.matched_by = "Sở Nội vụ", "metadata"
         return
     owner = activity_owners(plan)
-    votes: dict[str, int] = {}
     codes = [code for code, proposed in zip(result.plan.column("plan", "code"), result.plan.column("plan", "proposed"))
              if not proposed and code in owner]
-    for code in codes:
-        votes[owner[code]] = votes.get(owner[code], 0) + 1
+    votes = Counter(map(owner.__getitem__, codes))        # agency -> its rows, in the order first met
     by_rows = ""
     if votes:
         agency, count = max(votes.items(), key=lambda kv: kv[1])
