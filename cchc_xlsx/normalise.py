@@ -182,6 +182,17 @@ class Plan:
             return list(self._columns[table][name])
         return [row[name] for row in self.rows(table)]
 
+    def set_column(self, table: str, name: str, values: list) -> None:
+        """Give every row of ``table`` its value of ``name`` from ``values`` (in row order), in whichever
+        form the rows are kept (a plan sent by a worker keeps them as columns: see __getstate__)."""
+        if table in self._columns:
+            self._columns[table][name] = list(values)
+            self._cache.clear()
+            return
+        for row, value in zip(self.rows(table), values, strict=True):
+            row[name] = value
+        self.changed(table)
+
     def version(self, table: str) -> int:
         """Changes when the table is replaced: the key of values derived from it."""
         for store in (self._records, self._columns):

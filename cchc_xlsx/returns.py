@@ -82,10 +82,8 @@ def tell_apart(returns: list[ReturnFile]) -> None:
                     finding.file = ret.display
             if ret.plan is not None:
                 for table in ("plan", "monitoring"):
-                    for row in ret.plan.rows(table):
-                        if row["file"] == old:
-                            row["file"] = ret.display
-                    ret.plan.changed(table)
+                    ret.plan.set_column(table, "file", [ret.display if file == old else file
+                                                        for file in ret.plan.column(table, "file")])
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:
