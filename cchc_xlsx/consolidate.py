@@ -37,7 +37,9 @@ import sys
 import threading
 from collections import defaultdict
 from difflib import SequenceMatcher
+from operator import itemgetter
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 import pandas as pd
 
@@ -71,6 +73,9 @@ PROVENANCE = ("file", "sheet", "row", "cells")
 _ALL_PLAN_KEYS = PLAN_VALUE_FIELDS + PROVENANCE + ("content", "lead", "lead_agencies")
 _MONITORING_KEYS_CHANGED = MONITORING_VALUE_FIELDS + PROVENANCE
 _ALL_MONITORING_KEYS = _MONITORING_KEYS_CHANGED + ("content", "indicator", "evidence")
+#: Those fields read from a row in one C-speed call each (the merge copies some 25 fields of every row).
+_TAKE_PLAN, _TAKE_MONITORING, _TAKE_MONITORING_CHANGED = (
+    itemgetter(*keys) for keys in (_ALL_PLAN_KEYS, _ALL_MONITORING_KEYS, _MONITORING_KEYS_CHANGED))
 
 
 def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry: Registry | None = None,
@@ -359,7 +364,8 @@ class _Merge:
         agency, name = ret.agency, ret.name
         proposals: list[tuple[dict, str]] = []       # (the return's Phụ lục 1 proposal, its code here)
         seen_plan: set[str] = set()
-        for row in ret.plan.rows("plan"):
+        used = 0                                     # rows taken here (the helpers count their own)
+        for row in self._rows_to_compare(ret, "plan", seen_plan):
             code = row["code"]
             if row["proposed"]:
                 proposals.append((row, self._propose(row, ret)))
@@ -371,34 +377,71 @@ class _Merge:
             changed = self._compare_locked(row, target, ret, ("content", "lead"))
             # the row now comes from the return: its texts too, where they say what the plan says
             # (the template writes agencies the registry's way), so that every value matches its cell
-            keys = _ALL_PLAN_KEYS if not changed else PLAN_VALUE_FIELDS + PROVENANCE + tuple(
-                k for k in ("content", "lead", "lead_agencies")
-                if k not in changed and (k != "lead_agencies" or "lead" not in changed))
-            for key in keys:
-                target[key] = row[key]
-            self.used[name] += 1
+            if not changed:
+                _take(target, row, _ALL_PLAN_KEYS, _TAKE_PLAN)
+            else:
+                _take(target, row, PLAN_VALUE_FIELDS + PROVENANCE + tuple(
+                    k for k in ("content", "lead", "lead_agencies")
+                    if k not in changed and (k != "lead_agencies" or "lead" not in changed)))
+            used += 1
         seen_monitoring: set[str] = set()
-        for row in ret.plan.rows("monitoring"):
+        for row in self._rows_to_compare(ret, "monitoring", seen_monitoring):
             code = row["code"]
             if row["proposed"]:
                 self._monitoring_proposal(row, proposals, ret)
                 continue
             if not self.plan_has_monitoring and code in self.rows and code not in self.monitoring:
                 self.monitoring[code] = dict(row)
-                self.used[name] += 1
+                used += 1
                 continue
             target = self._target(row, code, self.monitoring, ret)
             if target is None:
                 continue
             seen_monitoring.add(code)
-            changed = self._compare_locked(row, target, ret, ("content",))
-            for key in _MONITORING_KEYS_CHANGED if changed else _ALL_MONITORING_KEYS:
-                target[key] = row[key]
-            self.used[name] += 1
+            if self._compare_locked(row, target, ret, ("content",)):
+                _take(target, row, _MONITORING_KEYS_CHANGED, _TAKE_MONITORING_CHANGED)
+            else:
+                _take(target, row, _ALL_MONITORING_KEYS, _TAKE_MONITORING)
+            used += 1
+        if used:
+            self.used[name] += used
         for code in self.assigned.get(agency, []):
             for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2"))[:2 if self.plan_has_monitoring else 1]:
                 if code not in seen:
                     self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
+
+    def _rows_to_compare(self, ret: ReturnFile, table: str, seen: set[str]) -> Iterator[dict]:
+        """The rows of a return's table that the rules of :meth:`add` must look at, as dicts.
+
+        The others are done here, from the table's columns, without making their dicts (a worker's
+        return keeps its rows as columns; nearly every row of a return is one of them): an activity
+        of the return's agency whose locked cells hold the plan's very values takes the return's
+        values, as add would (and is ``seen``); a task or output row holding the plan's very values
+        has nothing to say (but in the all-rows workbook's Phụ lục 2, which gives some of their
+        values). «The very values»: every field :func:`_same_locked` reads, equal, so that it
+        would find them the same.
+        """
+        fast = _FAST[table]
+        targets = self.rows if table == "plan" else self.monitoring
+        context_open = table == "monitoring" and ret.meta.get("scope") == "all"
+        rows, taken = None, 0
+        for i, values in enumerate(zip(*(ret.plan.column(table, name) for name in fast.read))):
+            code, proposed, level = fast.head(values)
+            target = targets.get(code)
+            if target is not None and not proposed:
+                if level == "activity":
+                    if self.owner.get(code) == ret.agency and fast.activity(values) == fast.activity_planned(target):
+                        target.update(zip(fast.taken, values))
+                        seen.add(code)
+                        taken += 1
+                        continue
+                elif not context_open and fast.context(values) == fast.context_planned(target):
+                    continue
+            if rows is None:
+                rows = ret.plan.rows(table)
+            yield rows[i]
+        if taken:
+            self.used[ret.name] += taken
 
     def _target(self, row: dict, code: str, rows: dict[str, dict], ret: ReturnFile) -> dict | None:
         """The plan row an activity of the return updates; None, said, for any other row."""
@@ -433,14 +476,15 @@ class _Merge:
         """Findings for locked cells the return changed (one per field, naming the cell); those fields' names."""
         changed = set()
         for key in keys:
+            if _same_locked(key, row, target):
+                continue              # (asked first: far cheaper than the cell, and nearly always so)
             if not cell_of(row, key):
                 continue              # the return has no such column: missing-column says so, nothing was edited
-            if not _same_locked(key, row, target):
-                changed.add(key)
-                shown = _LOCKED_TEXT.get(key, key)
-                self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
-                                             sheet=row["sheet"], cell=cell_of(row, key), row_code=row["code"],
-                                             field=key, expected=target[shown], found=row[shown]))
+            changed.add(key)
+            shown = _LOCKED_TEXT.get(key, key)
+            self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
+                                         sheet=row["sheet"], cell=cell_of(row, key), row_code=row["code"],
+                                         field=key, expected=target[shown], found=row[shown]))
         return changed
 
     def _unknown(self, row: dict, ret: ReturnFile, vi: str, en: str) -> None:
@@ -488,9 +532,10 @@ class _Merge:
                                      expected=parent, found=found))
 
     def plan(self, plan_path: Path) -> Plan:
-        rows = sorted(self.rows.values(), key=_code_order)
+        order: dict[str, tuple[int, ...]] = {}         # code -> its place (the appendices share most codes)
+        rows = _in_code_order(self.rows, order)
         _recompute_subtotals(rows)
-        monitoring = sorted(self.monitoring.values(), key=_code_order)
+        monitoring = _in_code_order(self.monitoring, order)
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -498,6 +543,12 @@ class _Merge:
                                  stated_total_at=source.stated_total_at, allocation_total=source.allocation_total,
                                  registry=self.registry, unit=source.unit, unit_text=source.unit_text,
                                  unit_factor=source.unit_factor, district=source.district)
+
+
+def _take(target: dict, row: dict, keys: tuple[str, ...], getter: itemgetter | None = None) -> None:
+    """``target[key] = row[key]`` for every key (of two or more; ``getter``: ``itemgetter(*keys)``, made
+    once where the keys are always the same)."""
+    target.update(zip(keys, (getter or itemgetter(*keys))(row)))
 
 
 _SIMILAR = 0.8      # how alike two proposals' contents must be to pair them (difflib's ratio)
@@ -554,8 +605,55 @@ def _same_locked(key: str, row: dict, target: dict) -> bool:
     return a == b or " ".join(str(a).split()) == " ".join(str(b).split())
 
 
-def _code_order(row: dict) -> tuple[int, ...]:
-    return tuple(map(int, row["code"].split(".")))
+def _read_to_compare(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Every field :func:`_same_locked` reads to compare ``keys`` (keep the two together)."""
+    fields: list[str] = []
+    for key in keys:
+        fields.append(key)
+        if key in _AGENCIES:
+            fields.append(_AGENCIES[key])
+        elif key in _LOCKED_TEXT:
+            side = key.split("_")[1]
+            fields += [f"{side}_kind", f"year_{side}", _LOCKED_TEXT[key]]
+    return tuple(fields)
+
+
+class _FastPath(NamedTuple):
+    """How :meth:`_Merge._rows_to_compare` reads one table of a return: ``read``, the columns (the
+    fields an activity takes first, so that zip pairs them with ``taken``); getters of those values
+    (``head``: code, proposed, level; what an activity's and a task's or output's locked cells
+    read) and of the same fields of the plan's row (``…_planned``)."""
+    read: tuple[str, ...]
+    taken: tuple[str, ...]
+    head: itemgetter
+    activity: itemgetter
+    activity_planned: itemgetter
+    context: itemgetter
+    context_planned: itemgetter
+
+    @classmethod
+    def of(cls, taken: tuple[str, ...], activity: tuple[str, ...], context: tuple[str, ...]) -> "_FastPath":
+        activity, context = _read_to_compare(activity), _read_to_compare(context)
+        read = taken + tuple(dict.fromkeys(k for k in ("code", "proposed", "level") + activity + context
+                                           if k not in taken))
+        at = lambda fields: itemgetter(*(read.index(f) for f in fields))     # noqa: E731
+        return cls(read, taken, at(("code", "proposed", "level")), at(activity), itemgetter(*activity),
+                   at(context), itemgetter(*context))
+
+
+_FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKED_PLAN),
+         "monitoring": _FastPath.of(_ALL_MONITORING_KEYS, ("content",), CONTEXT_LOCKED_MONITORING)}
+
+
+def _in_code_order(rows: dict[str, dict], order: dict[str, tuple[int, ...]]) -> list[dict]:
+    """The rows (code -> the row of that code) in code order (1.2 before 1.10), each code's place
+    (``tuple(map(int, code.split(".")))``) computed once in ``order``, from its parent's when known."""
+    for code in rows:
+        if code not in order:
+            head, dot, last = code.rpartition(".")
+            order[code] = (order[head] if head in order else tuple(map(int, head.split(".")))) + (int(last),) \
+                if dot else (int(code),)
+    return [rows[code] for code in sorted(rows, key=order.__getitem__)]
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:

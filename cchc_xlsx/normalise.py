@@ -175,6 +175,24 @@ class Plan:
             return len(next(iter(self._columns[table].values())))
         return len(self._get(table))
 
+    def column(self, table: str, name: str) -> list:
+        """One column's values in row order, without making every row's dict (a plan sent by a worker
+        keeps its rows as columns: matching a return to the plan reads two of its ~30)."""
+        if table in self._columns:
+            return list(self._columns[table][name])
+        return [row[name] for row in self.rows(table)]
+
+    def set_column(self, table: str, name: str, values: list) -> None:
+        """Give every row of ``table`` its value of ``name`` from ``values`` (in row order), in whichever
+        form the rows are kept (a plan sent by a worker keeps them as columns: see __getstate__)."""
+        if table in self._columns:
+            self._columns[table][name] = list(values)
+            self._cache.clear()
+            return
+        for row, value in zip(self.rows(table), values, strict=True):
+            row[name] = value
+        self.changed(table)
+
     def version(self, table: str) -> int:
         """Changes when the table is replaced: the key of values derived from it."""
         for store in (self._records, self._columns):

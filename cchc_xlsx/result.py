@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -53,13 +55,8 @@ def file_sha256(path: Path) -> str:
 def expected_agencies(plan: Plan) -> list[str]:
     """The agencies that answer for rows: every funded agency, then every other named lead, in plan order."""
     activities = plan.rows("plan", "activity")
-    names: dict[str, None] = {}
-    for row in activities:
-        if row["funded_agency"]:
-            names[row["funded_agency"]] = None
-    for row in activities:
-        for agency in row["lead_agencies"]:
-            names[agency] = None
+    names = dict.fromkeys(filter(None, map(itemgetter("funded_agency"), activities)))
+    names.update(dict.fromkeys(chain.from_iterable(map(itemgetter("lead_agencies"), activities))))
     return list(names)
 
 

@@ -15,6 +15,7 @@ import operator
 import os
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,10 +82,8 @@ def tell_apart(returns: list[ReturnFile]) -> None:
                     finding.file = ret.display
             if ret.plan is not None:
                 for table in ("plan", "monitoring"):
-                    for row in ret.plan.rows(table):
-                        if row["file"] == old:
-                            row["file"] = ret.display
-                    ret.plan.changed(table)
+                    ret.plan.set_column(table, "file", [ret.display if file == old else file
+                                                        for file in ret.plan.column(table, "file")])
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, Finding]]]:
@@ -299,10 +298,9 @@ def _match_agency(result: ReturnFile, plan: Plan, registry: Registry) -> None:
         result.agency, result.matched_by = "Sở Nội vụ", "metadata"
         return
     owner = activity_owners(plan)
-    votes: dict[str, int] = {}
-    codes = [row["code"] for row in result.plan.rows("plan") if not row["proposed"] and row["code"] in owner]
-    for code in codes:
-        votes[owner[code]] = votes.get(owner[code], 0) + 1
+    codes = [code for code, proposed in zip(result.plan.column("plan", "code"), result.plan.column("plan", "proposed"))
+             if not proposed and code in owner]
+    votes = Counter(map(owner.__getitem__, codes))        # agency -> its rows, in the order first met
     by_rows = ""
     if votes:
         agency, count = max(votes.items(), key=lambda kv: kv[1])

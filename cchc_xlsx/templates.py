@@ -75,13 +75,17 @@ def assign_activities(plan: Plan) -> dict[str, list[str]]:
     An activity belongs to its funded agency (the named lead, else the named partner: see
     docs/frames.md), so every funded agency and every named lead (the Sở Tài chính for task 5) gets
     its own; an activity with no named agency at all belongs to no agency's template (only to the
-    Sở Nội vụ's all-rows workbook).
+    Sở Nội vụ's all-rows workbook). Computed once per plan frame (the consolidation asks for it when
+    it matches the returns and again when it merges them): the caller must not edit it.
     """
-    assigned: dict[str, list[str]] = {}
-    for row in plan.rows("plan", "activity"):
-        if row["funded_agency"]:
-            assigned.setdefault(row["funded_agency"], []).append(row["code"])
-    return assigned
+    key = ("assign_activities", plan.version("plan"))
+    if key not in plan._cache:
+        assigned: dict[str, list[str]] = {}
+        for row in plan.rows("plan", "activity"):
+            if row["funded_agency"]:
+                assigned.setdefault(row["funded_agency"], []).append(row["code"])
+        plan._cache[key] = assigned
+    return plan._cache[key]
 
 
 def activity_owners(plan: Plan) -> dict[str, str]:

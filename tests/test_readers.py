@@ -74,6 +74,19 @@ def test_parallel_and_serial_reading_give_the_same_consolidation(synthetic_retur
     assert {"month-invalid", "budget-unit", "formula-no-value"} <= codes
 
 
+def test_returns_of_one_name_in_two_folders_read_on_workers_as_in_this_process(synthetic_returns, tmp_path):
+    """Every agency sends «bao-cao.xlsx», each in a folder of its own: the returns a worker sent back
+    (their rows kept as columns) are told apart as those read here (tell_apart), not refused."""
+    plan_path, agencies, returns = synthetic_returns
+    for i, path in enumerate(sorted(returns.iterdir())):
+        (tmp_path / f"don-vi-{i:02d}").mkdir()
+        shutil.copyfile(path, tmp_path / f"don-vi-{i:02d}" / "bao-cao.xlsx")
+    serial = consolidate([tmp_path], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=1)
+    parallel = consolidate([tmp_path], plan_path, registry=Registry.load(agencies), generated_at=WHEN, workers=2)
+    _same(serial, parallel)
+    assert "don-vi-03/bao-cao.xlsx" in set(parallel.plan.plan["file"])
+
+
 def test_a_worker_killed_mid_way_loses_no_file(synthetic_returns, monkeypatch):
     """A worker process that dies (out of memory, killed, a native abort) does not hang the
     consolidation nor lose a return: what it had not sent back is read again, each file in a

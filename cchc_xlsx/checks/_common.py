@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Callable, TypeVar
 
 import pandas as pd
 
@@ -10,7 +11,10 @@ from ..findings import Finding
 from ..normalise import cell_of, records
 from ..scan import ERROR_TEXTS
 
-__all__ = ["at", "error_or", "dong", "trieu", "LEVEL_WORDS", "records"]
+__all__ = ["at", "error_or", "dong", "trieu", "LEVEL_WORDS", "records", "derived", "by_code", "level_rows", "activity_codes", "month_spans",
+           "missing"]
+
+T = TypeVar("T")
 
 #: (Vietnamese, English) names of the levels, for messages.
 LEVEL_WORDS = {"task": ("nhiệm vụ", "task"), "output": ("kết quả đầu ra", "output"),
@@ -34,8 +38,42 @@ def error_or(code: str, text: object) -> str:
 
 def dong(trieu_value: float) -> int:
     """Million đồng -> whole đồng, so that sums compare exactly (no float drift)."""
+    if type(trieu_value) is float:          # nearly every budget: the same answer, at less cost
+        return 0 if trieu_value != trieu_value else round(trieu_value * 1_000_000)
     return 0 if trieu_value is None or (isinstance(trieu_value, float) and math.isnan(trieu_value)) \
         else round(trieu_value * 1_000_000)
+
+
+def missing(value: object) -> bool:
+    """``pd.isna`` of one value, its common cases (None, an int, a float) at less cost."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is int:
+        return False
+    if kind is float:
+        return value != value
+    return bool(pd.isna(value))
+
+
+def derived(plan, name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
+    """A value several checks need, computed from ``tables`` of ``plan`` once (kept with the plan's
+    other derived values, see Plan.rows, until a table is replaced or edited). Callers must not edit it."""
+    key = (name, *(plan.version(table) for table in tables))
+    cache = plan._cache
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def by_code(plan, table: str) -> dict[str, dict]:
+    """code -> row of ``table`` (the last row of a code)."""
+    return derived(plan, "by_code", (table,), lambda: {row["code"]: row for row in plan.rows(table)})
+
+
+def level_rows(plan, table: str, level: str) -> list[dict]:
+    """``plan.rows(table, level)``, made once for every check that asks."""
+    return derived(plan, f"rows:{level}", (table,), lambda: plan.rows(table, level))
 
 
 def trieu(dong_value: int) -> str:
@@ -43,3 +81,17 @@ def trieu(dong_value: int) -> str:
     text = f"{abs(dong_value) / 1_000_000:,.6f}".rstrip("0").rstrip(".")
     text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     return ("-" if dong_value < 0 else "") + text
+
+
+def activity_codes(plan) -> set[str]:
+    """The codes of the activities of Phụ lục 1 (a row under one is a detail line: hierarchy._levels)."""
+    return derived(plan, "activity_codes", ("plan",), lambda: {row["code"] for row in level_rows(plan, "plan", "activity")})
+
+
+def month_spans(plan) -> list[tuple[dict, int, int]]:
+    """(row, first month, last month) of every Phụ lục 1 row with a month at both ends, in row order;
+    a month counted as year × 12 + month (month_order and frequency_window ask)."""
+    def spans():
+        return [(row, int(row["year_from"]) * 12 + int(row["month_from"]), int(row["year_to"]) * 12 + int(row["month_to"]))
+                for row in plan.rows("plan") if row["from_kind"] == "month" and row["to_kind"] == "month"]
+    return derived(plan, "month_spans", ("plan",), spans)

@@ -8,7 +8,7 @@ from ..findings import Finding
 from ..normalise import MAX_BUDGET, cell_of
 from ..hierarchy import is_named_label
 from ..notation import NotANumber, parse_number
-from ._common import LEVEL_WORDS, error_or, at, dong, trieu
+from ._common import LEVEL_WORDS, activity_codes, by_code, derived, error_or, at, dong, level_rows, trieu
 
 
 def budget_values(plan) -> list[Finding]:
@@ -42,7 +42,7 @@ def budget_no_agency(plan) -> list[Finding]:
     """
     findings = []
     unassigned: dict[tuple[str, str], list[int]] = {}
-    for row in plan.rows("plan", "activity"):
+    for row in level_rows(plan, "plan", "activity"):
         if row["funded_agency"] or row["lead"] or row["budget"] != row["budget"] or row["budget"] <= 0:
             continue
         if cell_of(row, "lead"):
@@ -64,8 +64,8 @@ def _is_number(text: str) -> bool:
 
 def budget_missing(plan) -> list[Finding]:
     """Activities whose budget cell is blank (not 0): the decision must say what they cost."""
-    activities = plan.rows("plan", "activity")
-    codes = {row["code"] for row in activities}
+    activities = level_rows(plan, "plan", "activity")
+    codes = activity_codes(plan)
     # a detail line under an activity that states the money (hierarchy._levels) has no budget of its own;
     # a table without a budget column is said once (grading), not per row
     return [at("budget-missing", row, "budget") for row in activities
@@ -77,9 +77,8 @@ def subtotals(plan) -> list[Finding]:
     its activities, a task of its outputs; any depth in other hierarchies). A child that states no
     budget counts as the sum of its own children, an activity left blank as 0 (it is ``budget-missing``);
     a row whose only children are its detail lines (rows under an activity) is not checked."""
-    rows = plan.rows("plan")
-    stated = {row["code"]: row for row in rows}
-    sums, has_children = _child_sums(rows)
+    stated = by_code(plan, "plan")
+    sums, has_children = _child_sums(plan)
     findings = []
     for code in has_children:
         row = stated.get(code)
@@ -95,28 +94,35 @@ def _states_budget(row: dict) -> bool:
     return row["budget_text"] != "" and row["budget"] == row["budget"]
 
 
-def _child_sums(rows: list[dict]) -> tuple[dict[str, int], set[str]]:
+def _child_sums(plan) -> tuple[dict[str, int], set[str]]:
     """parent code -> the sum of its children in đồng (only parents some child of which carries
     money, directly or below), and every code that has children. Children before parents: a code
-    has one part more than its parent's."""
+    has one part more than its parent's. Computed once per plan (subtotals and grand_total ask)."""
+    return derived(plan, "child_sums", ("plan",), lambda: _sum_children(plan.rows("plan"), by_code(plan, "plan")))
+
+
+def _sum_children(rows: list[dict], by_code: dict[str, dict]) -> tuple[dict[str, int], set[str]]:
     sums: dict[str, int] = {}
     has_children: set[str] = set()
-    levels = {row["code"]: row["level"] for row in rows}
-    for row in sorted(rows, key=lambda r: -r["code"].count(".")):
-        parent = row["parent_code"]
-        if parent is None or parent != parent:
-            continue
-        has_children.add(parent)
-        code = row["code"]
-        if _states_budget(row) or (code not in has_children and row["budget_text"] != ""):
-            value = dong(row["budget"])
-        elif code in sums:
-            value = sums[code]
-        elif row["level"] == "activity" and levels.get(parent) != "activity":
-            value = 0                    # an activity left blank (budget-missing) adds nothing to its output
-        else:
-            continue                     # a detail line of an activity, or a group with no money below it
-        sums[parent] = sums.get(parent, 0) + value
+    by_depth: dict[int, list[dict]] = {}             # deepest first, in row order within a depth: a stable
+    for row in rows:                                 # sort by depth without a key call per row
+        by_depth.setdefault(row["code"].count("."), []).append(row)
+    for depth in sorted(by_depth, reverse=True):
+        for row in by_depth[depth]:
+            parent = row["parent_code"]
+            if parent is None or parent != parent:
+                continue
+            has_children.add(parent)
+            code, text, budget = row["code"], row["budget_text"], row["budget"]
+            if text != "" and (budget == budget or code not in has_children):   # states a budget, or a
+                value = dong(budget)                 # row with no children of its own writes one
+            elif code in sums:
+                value = sums[code]
+            elif row["level"] == "activity" and (parent not in by_code or by_code[parent]["level"] != "activity"):
+                value = 0                # an activity left blank (budget-missing) adds nothing to its output
+            else:
+                continue                 # a detail line of an activity, or a group with no money below it
+            sums[parent] = sums.get(parent, 0) + value
     return sums, has_children
 
 
@@ -134,7 +140,7 @@ def grand_total(plan) -> list[Finding]:
     if plan.stated_total is None:
         return []
     rows = plan.rows("plan")
-    sums, _ = _child_sums(rows)
+    sums, _ = _child_sums(plan)
     expected = 0
     for row in rows:
         parent = row["parent_code"]
@@ -152,7 +158,7 @@ def allocation(plan) -> list[Finding]:
     if not plan.size("allocation"):
         return []
     funded: dict[str, int] = defaultdict(int)
-    for row in plan.rows("plan", "activity"):
+    for row in level_rows(plan, "plan", "activity"):
         if row["funded_agency"]:
             funded[row["funded_agency"]] += dong(row["budget"])
     findings = []

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import error_or, at
-
-
-def _by_code(plan, table: str) -> dict[str, dict]:
-    return {row["code"]: row for row in plan.rows(table)}
+from ._common import by_code as _by_code, derived, error_or, at, level_rows, missing, month_spans
 
 
 def _ancestors(code: str):
@@ -68,15 +62,13 @@ def frequency_window(plan) -> list[Finding]:
     """More collections than the activity has months (quarterly for a January–February activity)."""
     funded = _funded(plan)
     windows = {}
-    for row in plan.rows("plan", "activity"):
-        if row["from_kind"] == "month" and row["to_kind"] == "month":
-            months = (int(row["year_to"]) * 12 + int(row["month_to"])) - (int(row["year_from"]) * 12 + int(row["month_from"])) + 1
-            if months > 0:
-                windows[row["code"]] = months
+    for row, start, end in month_spans(plan):
+        if row["level"] == "activity" and end - start + 1 > 0:
+            windows[row["code"]] = end - start + 1
     findings = []
-    for row in plan.rows("monitoring", "activity"):
+    for row in level_rows(plan, "monitoring", "activity"):
         per_year, months = row["collections_per_year"], windows.get(row["code"])
-        if months is not None and not pd.isna(per_year) and int(per_year) > months:
+        if months is not None and not missing(per_year) and int(per_year) > months:
             findings.append(at("frequency-window", row, "frequency", agency=funded.get(row["code"], ""),
                                found=str(int(per_year)), expected=str(months)))
     return findings
@@ -86,19 +78,30 @@ def collector_missing(plan) -> list[Finding]:
     """A row with no collector, when no row above it and not all rows below it have one."""
     funded = _funded(plan)
     rows = _by_code(plan, "monitoring")
-    children: dict[str, list[str]] = {}
-    for code in rows:
-        parent = code.rsplit(".", 1)[0] if "." in code else None
-        if parent:
-            children.setdefault(parent, []).append(code)
+    children: dict[str, list[str]] | None = None     # made when first needed: most rows are covered from above
 
     def covered_below(code: str) -> bool:
+        nonlocal children
+        if children is None:
+            children = {}
+            for each in rows:
+                parent = each.rsplit(".", 1)[0] if "." in each else None
+                if parent:
+                    children.setdefault(parent, []).append(each)
         kids = children.get(code, [])
         return bool(kids) and all(rows[k]["collector"] or covered_below(k) for k in kids)
 
+    named: dict[str, bool] = {}         # code -> that row or one above it names a collector
+
+    def named_here_or_above(code: str) -> bool:
+        if code not in named:
+            named[code] = bool(code in rows and rows[code]["collector"]) or (
+                "." in code and named_here_or_above(code.rsplit(".", 1)[0]))
+        return named[code]
+
     findings = []
     for code, row in rows.items():
-        if row["collector"] or any(rows[a]["collector"] for a in _ancestors(code) if a in rows):
+        if row["collector"] or ("." in code and named_here_or_above(code.rsplit(".", 1)[0])):
             continue
         if covered_below(code) or not cell_of(row, "collector"):    # no collector column: said once
             continue
@@ -108,4 +111,4 @@ def collector_missing(plan) -> list[Finding]:
 
 def _funded(plan) -> dict[str, str]:
     """code -> funded agency, from Phụ lục 1, for attributing monitoring findings to an agency."""
-    return {row["code"]: row["funded_agency"] for row in plan.rows("plan")}
+    return derived(plan, "funded", ("plan",), lambda: {row["code"]: row["funded_agency"] for row in plan.rows("plan")})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import error_or, at
+from ._common import activity_codes, error_or, at, level_rows, month_spans
 
 _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
          ("to", "month_to", ("tháng kết thúc", "end month")))
@@ -13,7 +13,7 @@ _ENDS = (("from", "month_from", ("tháng bắt đầu", "start month")),
 def month_values(plan) -> list[Finding]:
     findings = []
     for row in plan.rows("plan"):
-        if _period_unread(row):
+        if (row["from_kind"] != "invalid" and row["to_kind"] != "invalid") or _period_unread(row):
             continue
         for end, field, _ in _ENDS:
             if row[f"{end}_kind"] == "invalid":
@@ -24,9 +24,11 @@ def month_values(plan) -> list[Finding]:
 def month_missing(plan) -> list[Finding]:
     """An activity with no start or no end month (``Theo yêu cầu`` is an answer, not a blank)."""
     findings = []
-    activities = plan.rows("plan", "activity")
-    codes = {row["code"] for row in activities}
+    activities = level_rows(plan, "plan", "activity")
+    codes = activity_codes(plan)
     for row in activities:
+        if row["from_kind"] != "missing" and row["to_kind"] != "missing":
+            continue                        # (most rows: asked first)
         if row["parent_code"] in codes:     # a detail line under an activity (hierarchy._levels): its months
             continue
         missing = [(field, words) for end, field, words in _ENDS if row[f"{end}_kind"] == "missing"]
@@ -40,14 +42,8 @@ def month_missing(plan) -> list[Finding]:
 
 
 def month_order(plan) -> list[Finding]:
-    findings = []
-    for row in plan.rows("plan"):
-        if row["from_kind"] == "month" and row["to_kind"] == "month":
-            start = int(row["year_from"]) * 12 + int(row["month_from"])
-            end = int(row["year_to"]) * 12 + int(row["month_to"])
-            if end < start:
-                findings.append(at("month-order", row, "month_to", found=row["to_text"], expected=row["from_text"]))
-    return findings
+    return [at("month-order", row, "month_to", found=row["to_text"], expected=row["from_text"])
+            for row, start, end in month_spans(plan) if end < start]
 
 
 def _period_unread(row: dict) -> bool:
@@ -59,4 +55,5 @@ def _period_unread(row: dict) -> bool:
 
 def period_unread(plan) -> list[Finding]:
     """A single time column (``Thời gian thực hiện``) holding a text that says no months: kept as written."""
-    return [at("period-unread", row, "period", found=row["period"]) for row in plan.rows("plan") if _period_unread(row)]
+    return [at("period-unread", row, "period", found=row["period"]) for row in plan.rows("plan")
+            if row["from_kind"] == "invalid" and _period_unread(row)]
