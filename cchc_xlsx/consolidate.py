@@ -107,13 +107,12 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
             read = returns_reader.matched(plan)                                 # match each to the plan
             returns_reader.close()
             tell_apart(read)                                                    # one name, two folders
-            return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at,
-                           parallel_checks=returns_reader.workers > 1)
+            return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at)
 
 
 def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], registry: Registry,
-            findings: list[Finding], skipped: list, deadline: dt.date | None, generated_at: dt.datetime | None,
-            parallel_checks: bool) -> Consolidation:
+            findings: list[Finding], skipped: list, deadline: dt.date | None,
+            generated_at: dt.datetime | None) -> Consolidation:
     """The rest of :func:`consolidate`, once every return is read and matched: choose, merge, check."""
     used, file_findings = _choose_returns(read, plan)                           # one per agency
     file_findings += _late(used, deadline)
@@ -127,7 +126,7 @@ def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[Retu
     findings += merged.findings
     for ret in used:                                                           # check
         findings += ret.subtotal_findings
-    findings += run_checks(consolidated, parallel=parallel_checks)
+    findings += run_checks(consolidated)
     consolidated.findings = findings
     sources = _sources(plan_file, plan, read + [ReturnFile(path, status="skipped", size=_size(path))
                                                 for path, _ in skipped], merged, findings)

@@ -32,12 +32,12 @@ CHECKS: list[Callable] = [
 ]
 
 
-def run_checks(plan, *, parallel: bool = False) -> list[Finding]:
+def run_checks(plan) -> list[Finding]:
     """All findings of every check on ``plan`` (a :class:`cchc_xlsx.normalise.Plan`), in CHECKS order.
 
-    The checks run in this process, whatever ``parallel`` says (kept for callers): at 63 000 rows
-    they take ~0.3 s, and half of them in a forked process cost more than all of them here (the
-    child's copy-on-write of every page of rows it reads: 0.86 s of CPU, waited for, at N = 500).
+    The checks run in this process: at 63 000 rows they take ~0.3 s, and half of them in a forked
+    process cost more than all of them here (the child's copy-on-write of every page of rows it
+    reads: 0.86 s of CPU, waited for, at N = 500).
     Values several checks need are computed once (see ``_common.derived``).
     """
     return [finding for check in CHECKS for finding in check(plan)]
