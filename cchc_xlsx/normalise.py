@@ -14,7 +14,9 @@ each value came from (see :func:`cell_of`).
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
 from sys import intern
 from functools import lru_cache
 from pathlib import Path
@@ -256,6 +258,30 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     the unit of the first plan table (``unit``: a Unit, ``unit_source``) and ``plan_forms`` (one of
     ``plan``/``budget_list`` per plan table).
     """
+    with _collector_paused():
+        return _normalise(tables, path, plan_year, registry, template)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector held back while records are made.
+
+    A plan's records (a dict and two lists each) are made by the ten thousand and all kept: as
+    they pile up the collector runs again and again over the whole heap (the sheet's rows too),
+    finding nothing to free; on a plan of 60 000 rows that was a third of normalising. Held back,
+    it runs after (what little cyclic garbage normalising leaves is freed then).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registry: Registry | None,
+               template: bool) -> tuple[dict[str, list[dict]], list[Finding], dict]:
     registry = registry or default_registry()
     file = Path(path).name
     records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
@@ -282,33 +308,43 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             findings += _formula_errors(table, file)
         findings += _outside_columns(table, file)
         proposals = []
-        build = _plan_record if table.kind == "plan" else _monitoring_record
-        kept = records[table.kind]
+        kind = table.kind
+        build = _plan_record if kind == "plan" else _monitoring_record
+        kept = records[kind]
+        code_column = table.columns["code"]
+        ambiguous = kind == "plan" and not decided
+        typed_as_text = template and kind == "plan"
         for raw in table.rows:
-            where = {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
-            if raw.role == "proposal":
-                proposals.append((raw, where))
-            elif raw.role == "item":
-                key = (table.kind, raw.label.code)
+            role = raw.role
+            if role == "item":
+                code = raw.label.code
+                key = (kind, code)
                 if key in seen:
                     first_sheet, first_row, first_col = seen[key]
                     findings.append(Finding("duplicate-row", file=file, sheet=sheet,
-                                            cell=cell_ref(raw.row, table.columns["code"]), row_code=raw.label.code,
+                                            cell=cell_ref(raw.row, code_column), row_code=code,
                                             expected=f"{first_sheet}!{cell_ref(first_row, first_col)}",
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
-                seen[key] = (sheet, raw.row, table.columns["code"])
+                seen[key] = (sheet, raw.row, code_column)
                 record = build(raw, plan_year, registry, notation)
-                if table.kind == "plan" and not decided:
+                if ambiguous:
                     findings += _ambiguous_number(raw, table, file, notation)
-                record.update(where)
+                # where it came from (the keys of _where, in its order), set one by one: no dict per row
+                record["file"] = file
+                record["sheet"] = sheet
+                record["row"] = raw.row + 1
+                record["cells"] = cells
                 record["proposed"] = False
                 if rule is not None:
                     rule(record, raw, findings)
-                if template and table.kind == "plan":
+                if typed_as_text:
                     findings += _typed_as_text(raw, record, table, file, notation)
                 kept.append(record)
-            elif raw.role == "allocation":
+            elif role == "proposal":
+                proposals.append((raw, _where(file, sheet, raw, cells)))
+            elif role == "allocation":
+                where = _where(file, sheet, raw, cells)
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
                 record = _allocation_record(raw, registry, unit, notation)
@@ -319,14 +355,14 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                             expected=f"{MAX_AMOUNT_DONG:,.0f}".replace(",", ".") + " đồng"))
                     continue
                 records["allocation"].append(record | where | {"cells": cells_here})
-            elif raw.role == "total" and table.kind == "plan":
+            elif role == "total" and kind == "plan":
                 totals["stated_total_raw"] = raw.values.get("budget")
                 totals["stated_total_unit"] = unit
                 totals["stated_total_at"] = (file, sheet, cell_ref(raw.row, table.columns.get("budget", 0)))
-            elif raw.role == "allocation_total":
+            elif role == "allocation_total":
                 totals["allocation_total_raw"] = raw.values.get("amount")
                 totals["allocation_total_unit"] = unit
-            elif raw.role == "unknown":
+            elif role == "unknown":
                 findings.append(_unknown_row(raw, table, file, sheet))
         first_proposal = len(kept)
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule, notation)
@@ -342,6 +378,11 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
         findings.append(Finding("number-notation", file=file, found=_first_evidence(tables, "en"), expected="en-US"))
     return records, findings, totals
+
+
+def _where(file: str, sheet: str, raw: RawRow, cells: str) -> dict:
+    """A record's provenance: file, sheet, row (1-based) and cells (see :func:`cell_of`)."""
+    return {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
 
 
 def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding:
@@ -565,6 +606,8 @@ def _plain(value: float, lang: str = "") -> str:
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
                       registry: Registry, rule=None, notation: str = "vi") -> list[Finding]:
     """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
+    if not proposals:
+        return []
     findings = []
     taken = {r["code"] for r in records}
     build = _plan_record if table.kind == "plan" else _monitoring_record
@@ -624,39 +667,123 @@ def _number_text(value: object) -> str:
 def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     v = raw.values
     get = v.get
-    month_from = parse_month(get("month_from"), plan_year)
-    month_to = parse_month(get("month_to"), plan_year)
-    period = get("period")
-    if period is not None and month_from.kind == "missing" and month_to.kind == "missing":
-        month_from, month_to = parse_period(period, plan_year)        # Quý II, Tháng 3-6, Cả năm …
+    start, end, period = get("month_from"), get("month_to"), get("period")
+    month_from = _MONTHS[start, plan_year] if type(start) is str else _month_fields(start, plan_year)
+    month_to = _MONTHS[end, plan_year] if type(end) is str else _month_fields(end, plan_year)
+    if period is not None and month_from[2] == "missing" and month_to[2] == "missing":
+        month_from, month_to = _period_fields(period, plan_year, start, end)    # Quý II, Tháng 3-6, Cả năm …
     budget_value = get("budget")
     if budget_value is None and "budget_part_1" in v:
         budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
+    budget, budget_text = (_BUDGETS[budget_value, notation] if type(budget_value) is str
+                           else _budget_fields(budget_value, notation))
+    lead, partners = get("lead"), get("partners")
+    lead_text, lead_named, partners_text, partners_named, funded = _agency_fields(registry, lead, partners)
+    label = raw.label
+    code = label.code
+    return {
+        "level": label.level, "code": code, "parent_code": label.parent,
+        "depth": raw.depth or code.count(".") + 1, "label": _written_label(raw),
+        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
+        "evidence": clean_text(get("evidence")),
+        "month_from": month_from[0], "year_from": month_from[1], "from_kind": month_from[2],
+        "from_text": month_from[3],
+        "month_to": month_to[0], "year_to": month_to[1], "to_kind": month_to[2],
+        "to_text": month_to[3],
+        "period": clean_text(period),
+        "budget": budget, "budget_text": budget_text,
+        "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
+        "lead": lead_text, "lead_agencies": list(lead_named),
+        "partners": partners_text, "partner_agencies": list(partners_named),
+        "funded_agency": funded,
+    }
+
+
+# --------------------------------------------------------------------------- fields derived together
+# A plan repeats a few cell texts many times (months, budgets, agency cells, frequencies): what the
+# parsers derive from each is kept in a memo keyed by the cell's text and whatever else decides it
+# (the plan year, the notation, the registry), so that a repeated cell costs one dict lookup. Only
+# texts are keys: 1 == 1.0 == True in a dict, and these read differently (non-texts take the same
+# functions, unmemoised). Each memo is bounded: cleared when full.
+class _Memo(dict):
+    """``memo[key]`` is ``function(*key)``, computed on first use; at most ``size`` keys kept."""
+
+    __slots__ = ("function", "size")
+
+    def __init__(self, function, size: int = 1 << 16):
+        super().__init__()
+        self.function = function
+        self.size = size
+
+    def __missing__(self, key: tuple):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(*key)
+        return value
+
+
+def _month_fields(value: object, plan_year: int) -> tuple:
+    """A month cell -> (month, year, kind, text as shown) for a record's from_ or to_ fields."""
+    month = parse_month(value, plan_year)
+    return month.month, month.year, month.kind, month.text or clean_text(value)
+
+
+def _period_fields(period: object, plan_year: int, start: object, end: object) -> tuple[tuple, tuple]:
+    """A single time column (both month cells blank) -> the from_ and to_ fields (see _month_fields)."""
+    month_from, month_to = parse_period(period, plan_year)
+    return ((month_from.month, month_from.year, month_from.kind, month_from.text or clean_text(start)),
+            (month_to.month, month_to.year, month_to.kind, month_to.text or clean_text(end)))
+
+
+def _budget_fields(value: object, notation: str) -> tuple[float, str]:
+    """A budget cell -> (budget as written, NaN when blank, not a number or implausible; its text)."""
     try:
-        budget = parse_number(budget_value, notation)
+        budget = parse_number(value, notation)
     except NotANumber:
         budget = None
     if budget is not None and not plausible(budget):
         budget = None               # budget-implausible (checks.budget): missing, never inf in a sum
-    lead = registry.parse_cell(get("lead"))
-    partners = registry.parse_cell(get("partners"))
-    label = raw.label
-    return {
-        "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
-        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
-        "evidence": clean_text(get("evidence")),
-        "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
-        "from_text": month_from.text or clean_text(get("month_from")),
-        "month_to": month_to.month, "year_to": month_to.year, "to_kind": month_to.kind,
-        "to_text": month_to.text or clean_text(get("month_to")),
-        "period": clean_text(period),
-        "budget": math.nan if budget is None else budget, "budget_text": _number_text(budget_value),
-        "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
-        "lead": lead.text, "lead_agencies": list(lead.named),
-        "partners": partners.text, "partner_agencies": list(partners.named),
-        "funded_agency": funded_agency(lead, partners),
-    }
+    return (math.nan if budget is None else budget), _number_text(value)
+
+
+def _agency_cells(registry: Registry, lead: object, partners: object) -> tuple:
+    """The lead and partners cells -> (lead text, its named agencies, partners text, theirs, funded agency)."""
+    lead_cell, partners_cell = registry.parse_cell(lead), registry.parse_cell(partners)
+    return (lead_cell.text, lead_cell.named, partners_cell.text, partners_cell.named,
+            funded_agency(lead_cell, partners_cell))
+
+
+def _agency_fields(registry: Registry, lead: object, partners: object) -> tuple:
+    """:func:`_agency_cells`, memoised per registry for texts (a blank cell, None, reads as "")."""
+    if lead is None:
+        lead = ""
+    if partners is None:
+        partners = ""
+    if type(lead) is not str or type(partners) is not str:
+        return _agency_cells(registry, lead, partners)
+    memo = _AGENCIES_MEMO
+    if memo.registry is not registry:
+        memo.clear()
+        memo.registry = registry
+    fields = memo.get((lead, partners))
+    if fields is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        fields = memo[lead, partners] = _agency_cells(registry, lead, partners)
+    return fields
+
+
+class _RegistryMemo(dict):
+    """A memo of values that depend on a registry: cleared when another registry is used."""
+
+    __slots__ = ("registry",)
+
+
+_MEMO_SIZE = 1 << 16
+_MONTHS = _Memo(_month_fields)
+_BUDGETS = _Memo(_budget_fields)
+_AGENCIES_MEMO = _RegistryMemo()
+_AGENCIES_MEMO.registry = None
 
 
 def _written_label(raw: RawRow) -> str:
@@ -673,17 +800,27 @@ def _written_label(raw: RawRow) -> str:
 
 def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
     get = raw.values.get
-    frequency = parse_frequency(get("frequency"))
+    frequency = get("frequency")
+    text, kind, per_year = _FREQUENCIES[frequency,] if type(frequency) is str else _frequency_fields(frequency)
     label = raw.label
+    code = label.code
     return {
-        "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
+        "level": label.level, "code": code, "parent_code": label.parent,
+        "depth": raw.depth or code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
-        "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,
-        "collections_per_year": frequency.per_year,
+        "frequency": text, "frequency_kind": kind, "collections_per_year": per_year,
         "collector": clean_text(get("collector")), "reporter": clean_text(get("reporter")),
     }
+
+
+def _frequency_fields(value: object) -> tuple[str, str, int | None]:
+    """A frequency cell -> (its text, kind, collections per year)."""
+    frequency = parse_frequency(value)
+    return clean_text(value), frequency.kind, frequency.per_year
+
+
+_FREQUENCIES = _Memo(_frequency_fields)
 
 
 def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU, notation: str = "vi") -> dict | None:
