@@ -312,7 +312,7 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
         build = _plan_record if kind == "plan" else _monitoring_record
         kept = records[kind]
         code_column = table.columns["code"]
-        ambiguous = kind == "plan" and not decided
+        ambiguous = kind == "plan" and not decided and _read_otherwise(table)   # else no row has number-ambiguous
         typed_as_text = template and kind == "plan"
         for raw in table.rows:
             role = raw.role
@@ -338,7 +338,7 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
                 record["proposed"] = False
                 if rule is not None:
                     rule(record, raw, findings)
-                if typed_as_text:
+                if typed_as_text and type(raw.values.get("budget")) is str:    # else none (see _typed_as_text)
                     findings += _typed_as_text(raw, record, table, file, notation)
                 kept.append(record)
             elif role == "proposal":
@@ -369,7 +369,7 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
         if template and table.kind == "plan":
             for (raw, _), record in zip(proposals, kept[first_proposal:]):
                 findings += _typed_as_text(raw, record, table, file, notation)
-        if table.kind == "plan" and not decided:
+        if ambiguous:
             findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
         if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
             findings += _legacy_findings(table, file, sheet, kept, plan_year, registry)
@@ -675,8 +675,10 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
     budget_value = get("budget")
     if budget_value is None and "budget_part_1" in v:
         budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
-    budget, budget_text = (_BUDGETS[budget_value, notation] if type(budget_value) is str
-                           else _budget_fields(budget_value, notation))
+    if type(budget_value) is str or (type(budget_value) is float and budget_value):    # not ±0.0: see _Memo
+        budget, budget_text = _BUDGETS[budget_value, notation]
+    else:
+        budget, budget_text = _budget_fields(budget_value, notation)
     lead, partners = get("lead"), get("partners")
     lead_text, lead_named, partners_text, partners_named, funded = _agency_fields(registry, lead, partners)
     label = raw.label
@@ -703,8 +705,9 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
 # A plan repeats a few cell texts many times (months, budgets, agency cells, frequencies): what the
 # parsers derive from each is kept in a memo keyed by the cell's text and whatever else decides it
 # (the plan year, the notation, the registry), so that a repeated cell costs one dict lookup. Only
-# texts are keys: 1 == 1.0 == True in a dict, and these read differently (non-texts take the same
-# functions, unmemoised). Each memo is bounded: cleared when full.
+# texts (and, for budgets, non-zero floats) are keys: in a dict 1 == 1.0 == True, 10**20 == 1e20 and
+# 0.0 == -0.0, which read differently; a text never equals a number. Other values take the same
+# functions, unmemoised. Each memo is bounded: cleared when full.
 class _Memo(dict):
     """``memo[key]`` is ``function(*key)``, computed on first use; at most ``size`` keys kept."""
 
