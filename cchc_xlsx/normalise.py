@@ -288,7 +288,8 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
     findings: list[Finding] = []
     totals: dict = {}
     seen: dict[tuple[str, str], tuple[str, int, int]] = {}
-    notation, decided = _file_notation(tables)
+    votes = _notation_votes(tables)
+    notation, decided = _file_notation(votes)
     for table in tables:
         sheet = table.sheet.name
         cells = _cells_string(cell_columns(table.columns))
@@ -312,7 +313,8 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
         build = _plan_record if kind == "plan" else _monitoring_record
         kept = records[kind]
         code_column = table.columns["code"]
-        ambiguous = kind == "plan" and not decided and _read_otherwise(table)   # else no row has number-ambiguous
+        # number-ambiguous is looked for only in a table that has such a number
+        ambiguous = kind == "plan" and not decided and votes["ambiguous"] > 0 and _read_otherwise(table)
         typed_as_text = template and kind == "plan"
         for raw in table.rows:
             role = raw.role
@@ -327,15 +329,9 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
                 seen[key] = (sheet, raw.row, code_column)
-                record = build(raw, plan_year, registry, notation)
+                record = build(raw, plan_year, registry, notation, file, sheet, cells)
                 if ambiguous:
                     findings += _ambiguous_number(raw, table, file, notation)
-                # where it came from (the keys of _where, in its order), set one by one: no dict per row
-                record["file"] = file
-                record["sheet"] = sheet
-                record["row"] = raw.row + 1
-                record["cells"] = cells
-                record["proposed"] = False
                 if rule is not None:
                     rule(record, raw, findings)
                 if typed_as_text and type(raw.values.get("budget")) is str:    # else none (see _typed_as_text)
@@ -411,6 +407,8 @@ def _outside_columns(table: RawTable, file: str) -> list[Finding]:
     all have headings."""
     known = set(table.columns.values()) | set(table.extra_columns)
     rows = table.sheet.rows
+    if known.issuperset(range(max(map(len, rows), default=0))):
+        return []                   # every column of the sheet has a heading (our templates')
     unknown_by_width: dict[int, list[int]] = {}
     found: dict[int, list[tuple[int, object]]] = {}
     for raw in table.rows:
@@ -540,18 +538,25 @@ def _budget_texts(table: RawTable):
             yield raw, value
 
 
-def _file_notation(tables: list[RawTable]) -> tuple[str, bool]:
-    """The notation the file's numbers typed as text show: (``vi`` or ``en``, decided?).
-
-    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
-    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
-    not decided (each ambiguous value is then reported: ``number-ambiguous``).
-    """
+def _notation_votes(tables: list[RawTable]) -> dict[str, int]:
+    """How many of the numbers typed as text in the file's plan tables each notation reads (see
+    :func:`cchc_xlsx.notation.number_notation`): ``vi``, ``en``, ``ambiguous``, ``none``."""
     votes = {"vi": 0, "en": 0, "ambiguous": 0, "none": 0}
     for table in tables:
         if table.kind == "plan":
             for _, text in _budget_texts(table):
                 votes[number_notation(text)] += 1
+    return votes
+
+
+def _file_notation(votes: dict[str, int]) -> tuple[str, bool]:
+    """The notation the file's numbers typed as text show (``votes``: :func:`_notation_votes`):
+    (``vi`` or ``en``, decided?).
+
+    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
+    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
+    not decided (each ambiguous value is then reported: ``number-ambiguous``).
+    """
     if votes["en"] and not votes["vi"]:
         return "en", True
     if votes["vi"] and not votes["en"]:
@@ -621,7 +626,7 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
         taken.add(code)
         raw.label = Label("activity", code)
         raw.depth = code.count(".") + 1
-        record = build(raw, plan_year, registry, notation) | where | {"proposed": True}
+        record = build(raw, plan_year, registry, notation, where["file"], where["sheet"], where["cells"], True)
         if rule is not None:
             rule(record, raw, findings)
         records.append(record)
@@ -664,7 +669,9 @@ def _number_text(value: object) -> str:
     return clean_text(value)
 
 
-def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
+def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi", file: str = "",
+                 sheet: str = "", cells: str = "", proposed: bool = False) -> dict:
+    """A Phụ lục 1 row's record, with where it came from (see :func:`_where`) and ``proposed``."""
     v = raw.values
     get = v.get
     start, end, period = get("month_from"), get("month_to"), get("period")
@@ -698,6 +705,7 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
         "lead": lead_text, "lead_agencies": list(lead_named),
         "partners": partners_text, "partner_agencies": list(partners_named),
         "funded_agency": funded,
+        "file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells, "proposed": proposed,
     }
 
 
@@ -801,7 +809,9 @@ def _written_label(raw: RawRow) -> str:
     return clean_text(value)
 
 
-def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
+def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi", file: str = "",
+                       sheet: str = "", cells: str = "", proposed: bool = False) -> dict:
+    """A Phụ lục 2 row's record, with where it came from (see :func:`_where`) and ``proposed``."""
     get = raw.values.get
     frequency = get("frequency")
     text, kind, per_year = _FREQUENCIES[frequency,] if type(frequency) is str else _frequency_fields(frequency)
@@ -814,6 +824,7 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation
         "evidence": clean_text(get("evidence")),
         "frequency": text, "frequency_kind": kind, "collections_per_year": per_year,
         "collector": clean_text(get("collector")), "reporter": clean_text(get("reporter")),
+        "file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells, "proposed": proposed,
     }
 
 
