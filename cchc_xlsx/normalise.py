@@ -675,19 +675,21 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
     v = raw.values
     get = v.get
     start, end, period = get("month_from"), get("month_to"), get("period")
-    month_from = _MONTHS[start, plan_year] if type(start) is str else _month_fields(start, plan_year)
-    month_to = _MONTHS[end, plan_year] if type(end) is str else _month_fields(end, plan_year)
-    if period is not None and month_from[2] == "missing" and month_to[2] == "missing":
-        month_from, month_to = _period_fields(period, plan_year, start, end)    # Quý II, Tháng 3-6, Cả năm …
+    key = (start, end, plan_year)
+    months = _MONTHS.get(key) or _months(key)
+    if period is not None and months[2] == "missing" and months[6] == "missing":
+        months = _period_fields(period, plan_year, start, end)          # Quý II, Tháng 3-6, Cả năm …
     budget_value = get("budget")
     if budget_value is None and "budget_part_1" in v:
         budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
-    if type(budget_value) is str or (type(budget_value) is float and budget_value):    # not ±0.0: see _Memo
-        budget, budget_text = _BUDGETS[budget_value, notation]
+    if type(budget_value) is str or (type(budget_value) is float and budget_value):    # see _budgets
+        key = (budget_value, notation)
+        budget, budget_text = _BUDGETS.get(key) or _budgets(key)
     else:
         budget, budget_text = _budget_fields(budget_value, notation)
-    lead, partners = get("lead"), get("partners")
-    lead_text, lead_named, partners_text, partners_named, funded = _agency_fields(registry, lead, partners)
+    key = (get("lead"), get("partners"))
+    lead_text, lead_named, partners_text, partners_named, funded = (
+        (_AGENCIES.get(key) if _AGENCIES.registry is registry else None) or _agencies(registry, key))
     label = raw.label
     code = label.code
     return {
@@ -695,10 +697,8 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
         "depth": raw.depth or code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
-        "month_from": month_from[0], "year_from": month_from[1], "from_kind": month_from[2],
-        "from_text": month_from[3],
-        "month_to": month_to[0], "year_to": month_to[1], "to_kind": month_to[2],
-        "to_text": month_to[3],
+        "month_from": months[0], "year_from": months[1], "from_kind": months[2], "from_text": months[3],
+        "month_to": months[4], "year_to": months[5], "to_kind": months[6], "to_text": months[7],
         "period": clean_text(period),
         "budget": budget, "budget_text": budget_text,
         "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
@@ -711,26 +711,26 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
 
 # --------------------------------------------------------------------------- fields derived together
 # A plan repeats a few cell texts many times (months, budgets, agency cells, frequencies): what the
-# parsers derive from each is kept in a memo keyed by the cell's text and whatever else decides it
-# (the plan year, the notation, the registry), so that a repeated cell costs one dict lookup. Only
-# texts (and, for budgets, non-zero floats) are keys: in a dict 1 == 1.0 == True, 10**20 == 1e20 and
-# 0.0 == -0.0, which read differently; a text never equals a number. Other values take the same
-# functions, unmemoised. Each memo is bounded: cleared when full.
-class _Memo(dict):
-    """``memo[key]`` is ``function(*key)``, computed on first use; at most ``size`` keys kept."""
+# parsers derive from them is kept in a memo (a plain dict: a lookup is one C call) keyed by the
+# cells and whatever else decides it (the plan year, the notation, the registry), so that a repeated
+# cell costs one dict lookup; the functions below compute a missing entry and keep it. Only texts
+# and None are kept as keys (and, for budgets, non-zero floats, looked up only for such values): in
+# a dict 1 == 1.0 == True, 10**20 == 1e20 and 0.0 == -0.0, which read differently, while a text or
+# None equals no number. Each memo is bounded: emptied when full.
+_MEMO_SIZE = 1 << 16
 
-    __slots__ = ("function", "size")
 
-    def __init__(self, function, size: int = 1 << 16):
-        super().__init__()
-        self.function = function
-        self.size = size
+def _kept(memo: dict, key: tuple, value: tuple) -> tuple:
+    """Keep ``value`` in ``memo`` under ``key`` (emptying the memo when full); give it back."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
-    def __missing__(self, key: tuple):
-        if len(self) >= self.size:
-            self.clear()
-        value = self[key] = self.function(*key)
-        return value
+
+def _texts(*values: object) -> bool:
+    """Whether every value is a text or None: a key made of such values equals no other values."""
+    return all(value is None or type(value) is str for value in values)
 
 
 def _month_fields(value: object, plan_year: int) -> tuple:
@@ -739,11 +739,18 @@ def _month_fields(value: object, plan_year: int) -> tuple:
     return month.month, month.year, month.kind, month.text or clean_text(value)
 
 
-def _period_fields(period: object, plan_year: int, start: object, end: object) -> tuple[tuple, tuple]:
-    """A single time column (both month cells blank) -> the from_ and to_ fields (see _month_fields)."""
+def _months(key: tuple) -> tuple:
+    """(from cell, to cell, plan year) -> the from_ then to_ fields (see :func:`_month_fields`)."""
+    start, end, plan_year = key
+    fields = _month_fields(start, plan_year) + _month_fields(end, plan_year)
+    return _kept(_MONTHS, key, fields) if _texts(start, end) else fields
+
+
+def _period_fields(period: object, plan_year: int, start: object, end: object) -> tuple:
+    """A single time column (both month cells blank) -> the from_ then to_ fields (see :func:`_months`)."""
     month_from, month_to = parse_period(period, plan_year)
-    return ((month_from.month, month_from.year, month_from.kind, month_from.text or clean_text(start)),
-            (month_to.month, month_to.year, month_to.kind, month_to.text or clean_text(end)))
+    return (month_from.month, month_from.year, month_from.kind, month_from.text or clean_text(start),
+            month_to.month, month_to.year, month_to.kind, month_to.text or clean_text(end))
 
 
 def _budget_fields(value: object, notation: str) -> tuple[float, str]:
@@ -757,6 +764,11 @@ def _budget_fields(value: object, notation: str) -> tuple[float, str]:
     return (math.nan if budget is None else budget), _number_text(value)
 
 
+def _budgets(key: tuple) -> tuple[float, str]:
+    """(budget cell: a text or a non-zero float, notation) -> :func:`_budget_fields`, kept."""
+    return _kept(_BUDGETS, key, _budget_fields(*key))
+
+
 def _agency_cells(registry: Registry, lead: object, partners: object) -> tuple:
     """The lead and partners cells -> (lead text, its named agencies, partners text, theirs, funded agency)."""
     lead_cell, partners_cell = registry.parse_cell(lead), registry.parse_cell(partners)
@@ -764,37 +776,25 @@ def _agency_cells(registry: Registry, lead: object, partners: object) -> tuple:
             funded_agency(lead_cell, partners_cell))
 
 
-def _agency_fields(registry: Registry, lead: object, partners: object) -> tuple:
-    """:func:`_agency_cells`, memoised per registry for texts (a blank cell, None, reads as "")."""
-    if lead is None:
-        lead = ""
-    if partners is None:
-        partners = ""
-    if type(lead) is not str or type(partners) is not str:
-        return _agency_cells(registry, lead, partners)
-    memo = _AGENCIES_MEMO
-    if memo.registry is not registry:
-        memo.clear()
-        memo.registry = registry
-    fields = memo.get((lead, partners))
-    if fields is None:
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        fields = memo[lead, partners] = _agency_cells(registry, lead, partners)
-    return fields
+def _agencies(registry: Registry, key: tuple) -> tuple:
+    """(lead cell, partners cell) -> :func:`_agency_cells`, kept for texts with the registry that read them."""
+    if _AGENCIES.registry is not registry:
+        _AGENCIES.clear()
+        _AGENCIES.registry = registry
+    fields = _agency_cells(registry, *key)
+    return _kept(_AGENCIES, key, fields) if _texts(*key) else fields
 
 
 class _RegistryMemo(dict):
-    """A memo of values that depend on a registry: cleared when another registry is used."""
+    """A memo of values read with a registry (``registry``): emptied when another one is used."""
 
     __slots__ = ("registry",)
 
 
-_MEMO_SIZE = 1 << 16
-_MONTHS = _Memo(_month_fields)
-_BUDGETS = _Memo(_budget_fields)
-_AGENCIES_MEMO = _RegistryMemo()
-_AGENCIES_MEMO.registry = None
+_MONTHS: dict[tuple, tuple] = {}
+_BUDGETS: dict[tuple, tuple] = {}
+_AGENCIES = _RegistryMemo()
+_AGENCIES.registry = None
 
 
 def _written_label(raw: RawRow) -> str:
@@ -814,7 +814,7 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation
     """A Phụ lục 2 row's record, with where it came from (see :func:`_where`) and ``proposed``."""
     get = raw.values.get
     frequency = get("frequency")
-    text, kind, per_year = _FREQUENCIES[frequency,] if type(frequency) is str else _frequency_fields(frequency)
+    text, kind, per_year = _FREQUENCIES.get(frequency) or _frequencies(frequency)
     label = raw.label
     code = label.code
     return {
@@ -828,13 +828,14 @@ def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation
     }
 
 
-def _frequency_fields(value: object) -> tuple[str, str, int | None]:
-    """A frequency cell -> (its text, kind, collections per year)."""
+def _frequencies(value: object) -> tuple[str, str, int | None]:
+    """A frequency cell -> (its text, kind, collections per year), kept for a text (see _MEMO_SIZE)."""
     frequency = parse_frequency(value)
-    return clean_text(value), frequency.kind, frequency.per_year
+    fields = clean_text(value), frequency.kind, frequency.per_year
+    return _kept(_FREQUENCIES, value, fields) if _texts(value) else fields
 
 
-_FREQUENCIES = _Memo(_frequency_fields)
+_FREQUENCIES: dict[object, tuple] = {}
 
 
 def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU, notation: str = "vi") -> dict | None:
