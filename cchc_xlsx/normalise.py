@@ -14,9 +14,7 @@ each value came from (see :func:`cell_of`).
 
 from __future__ import annotations
 
-import gc
 import math
-from contextlib import contextmanager
 from sys import intern
 from functools import lru_cache
 from pathlib import Path
@@ -258,36 +256,15 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     the unit of the first plan table (``unit``: a Unit, ``unit_source``) and ``plan_forms`` (one of
     ``plan``/``budget_list`` per plan table).
     """
-    with _collector_paused():
-        return _normalise(tables, path, plan_year, registry, template)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector held back while records are made.
-
-    A plan's records (a dict and two lists each) are made by the ten thousand and all kept: as
-    they pile up the collector runs again and again over the whole heap (the sheet's rows too),
-    finding nothing to free; on a plan of 60 000 rows that was a third of normalising. Held back,
-    it runs after (what little cyclic garbage normalising leaves is freed then).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registry: Registry | None,
-               template: bool) -> tuple[dict[str, list[dict]], list[Finding], dict]:
     registry = registry or default_registry()
     file = Path(path).name
     records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
     findings: list[Finding] = []
     totals: dict = {}
-    seen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    # the first row of each code, per kind of table: its row, and its table's (sheet, code column).
+    # Two dicts of objects made already: a tuple a row would be kept as long, and walked by the collector.
+    first_rows: dict[str, dict[str, int]] = {}
+    first_tables: dict[str, dict[str, tuple[str, int]]] = {}
     votes = _notation_votes(tables)
     notation, decided = _file_notation(votes)
     for table in tables:
@@ -316,19 +293,21 @@ def _normalise(tables: list[RawTable], path: Path | str, plan_year: int, registr
         # number-ambiguous is looked for only in a table that has such a number
         ambiguous = kind == "plan" and not decided and votes["ambiguous"] > 0 and _read_otherwise(table)
         typed_as_text = template and kind == "plan"
+        rows_seen, tables_seen = first_rows.setdefault(kind, {}), first_tables.setdefault(kind, {})
+        this_table = (sheet, code_column)
         for raw in table.rows:
             role = raw.role
             if role == "item":
                 code = raw.label.code
-                key = (kind, code)
-                if key in seen:
-                    first_sheet, first_row, first_col = seen[key]
+                if code in rows_seen:
+                    first_sheet, first_col = tables_seen[code]
                     findings.append(Finding("duplicate-row", file=file, sheet=sheet,
                                             cell=cell_ref(raw.row, code_column), row_code=code,
-                                            expected=f"{first_sheet}!{cell_ref(first_row, first_col)}",
+                                            expected=f"{first_sheet}!{cell_ref(rows_seen[code], first_col)}",
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
-                seen[key] = (sheet, raw.row, code_column)
+                rows_seen[code] = raw.row
+                tables_seen[code] = this_table
                 record = build(raw, plan_year, registry, notation, file, sheet, cells)
                 if ambiguous:
                     findings += _ambiguous_number(raw, table, file, notation)
