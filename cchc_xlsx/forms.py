@@ -166,7 +166,7 @@ def table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[F
                 if value < DONG_THRESHOLD:
                     return TRIEU, findings
                 budgets.append(value)
-    if len(budgets) >= 2:                   # every one at least DONG_THRESHOLD
+    if len(budgets) >= 2 and min(budgets) >= DONG_THRESHOLD:       # (not so when a NaN comes first)
         findings.append(Finding("unit-inferred", file=file, sheet=table.sheet.name,
                                 cell=cell_ref(table.header_rows[0], cell_columns(table.columns)["budget"]),
                                 found=_vn(min(budgets)), params={"table": "Phụ lục 1"}))
