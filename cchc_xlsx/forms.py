@@ -150,7 +150,10 @@ def table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[F
     if table.unit is not None or table.kind != "plan" or not _has_budget(set(table.columns)):
         return table.unit or TRIEU, findings
     # No unit stated: triệu đồng, unless every budget of an activity is as large as a figure in đồng
-    # (one finding for the table, instead of one budget-unit per row).
+    # (one finding for the table, instead of one budget-unit per row). The first smaller one decides:
+    # the rows after it cannot change the answer, and are not read.
+    if template:
+        return TRIEU, findings
     budgets = []
     for raw in table.rows:
         if raw.role == "item" and raw.label.level == "activity":
@@ -160,8 +163,10 @@ def table_unit(table: RawTable, file: str, template: bool) -> tuple[Unit, list[F
             except NotANumber:
                 continue
             if value:
+                if value < DONG_THRESHOLD:
+                    return TRIEU, findings
                 budgets.append(value)
-    if len(budgets) >= 2 and min(budgets) >= DONG_THRESHOLD and not template:
+    if len(budgets) >= 2 and min(budgets) >= DONG_THRESHOLD:       # (not so when a NaN comes first)
         findings.append(Finding("unit-inferred", file=file, sheet=table.sheet.name,
                                 cell=cell_ref(table.header_rows[0], cell_columns(table.columns)["budget"]),
                                 found=_vn(min(budgets)), params={"table": "Phụ lục 1"}))

@@ -279,8 +279,12 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     records: dict[str, list[dict]] = {"plan": [], "monitoring": [], "allocation": []}
     findings: list[Finding] = []
     totals: dict = {}
-    seen: dict[tuple[str, str], tuple[str, int, int]] = {}
-    notation, decided = _file_notation(tables)
+    # the first row of each code, per kind of table: its row, and its table's (sheet, code column).
+    # Two dicts of objects made already: a tuple a row would be kept as long, and walked by the collector.
+    first_rows: dict[str, dict[str, int]] = {}
+    first_tables: dict[str, dict[str, tuple[str, int]]] = {}
+    votes = _notation_votes(tables)
+    notation, decided = _file_notation(votes)
     for table in tables:
         sheet = table.sheet.name
         cells = _cells_string(cell_columns(table.columns))
@@ -300,33 +304,40 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
             findings += _formula_errors(table, file)
         findings += _outside_columns(table, file)
         proposals = []
-        build = _plan_record if table.kind == "plan" else _monitoring_record
-        kept = records[table.kind]
+        kind = table.kind
+        build = _plan_record if kind == "plan" else _monitoring_record
+        kept = records[kind]
+        code_column = table.columns["code"]
+        # number-ambiguous is looked for only in a table that has such a number
+        ambiguous = kind == "plan" and not decided and votes["ambiguous"] > 0 and _read_otherwise(table)
+        typed_as_text = template and kind == "plan"
+        rows_seen, tables_seen = first_rows.setdefault(kind, {}), first_tables.setdefault(kind, {})
+        this_table = (sheet, code_column)
         for raw in table.rows:
-            where = {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
-            if raw.role == "proposal":
-                proposals.append((raw, where))
-            elif raw.role == "item":
-                key = (table.kind, raw.label.code)
-                if key in seen:
-                    first_sheet, first_row, first_col = seen[key]
+            role = raw.role
+            if role == "item":
+                code = raw.label.code
+                if code in rows_seen:
+                    first_sheet, first_col = tables_seen[code]
                     findings.append(Finding("duplicate-row", file=file, sheet=sheet,
-                                            cell=cell_ref(raw.row, table.columns["code"]), row_code=raw.label.code,
-                                            expected=f"{first_sheet}!{cell_ref(first_row, first_col)}",
+                                            cell=cell_ref(raw.row, code_column), row_code=code,
+                                            expected=f"{first_sheet}!{cell_ref(rows_seen[code], first_col)}",
                                             found=clean_text(raw.values.get("content"))[:80]))
                     continue
-                seen[key] = (sheet, raw.row, table.columns["code"])
-                record = build(raw, plan_year, registry, notation)
-                if table.kind == "plan" and not decided:
+                rows_seen[code] = raw.row
+                tables_seen[code] = this_table
+                record = build(raw, plan_year, registry, notation, file, sheet, cells)
+                if ambiguous:
                     findings += _ambiguous_number(raw, table, file, notation)
-                record.update(where)
-                record["proposed"] = False
                 if rule is not None:
                     rule(record, raw, findings)
-                if template and table.kind == "plan":
+                if typed_as_text and type(raw.values.get("budget")) is str:    # else none (see _typed_as_text)
                     findings += _typed_as_text(raw, record, table, file, notation)
                 kept.append(record)
-            elif raw.role == "allocation":
+            elif role == "proposal":
+                proposals.append((raw, _where(file, sheet, raw, cells)))
+            elif role == "allocation":
+                where = _where(file, sheet, raw, cells)
                 cells_here = (f"agency={column_letter(raw.values['agency_col'])},"
                               f"amount={column_letter(raw.values['amount_col'])}")
                 record = _allocation_record(raw, registry, unit, notation)
@@ -337,21 +348,21 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
                                             expected=f"{MAX_AMOUNT_DONG:,.0f}".replace(",", ".") + " đồng"))
                     continue
                 records["allocation"].append(record | where | {"cells": cells_here})
-            elif raw.role == "total" and table.kind == "plan":
+            elif role == "total" and kind == "plan":
                 totals["stated_total_raw"] = raw.values.get("budget")
                 totals["stated_total_unit"] = unit
                 totals["stated_total_at"] = (file, sheet, cell_ref(raw.row, table.columns.get("budget", 0)))
-            elif raw.role == "allocation_total":
+            elif role == "allocation_total":
                 totals["allocation_total_raw"] = raw.values.get("amount")
                 totals["allocation_total_unit"] = unit
-            elif raw.role == "unknown":
+            elif role == "unknown":
                 findings.append(_unknown_row(raw, table, file, sheet))
         first_proposal = len(kept)
         findings += _number_proposals(proposals, table, records[table.kind], plan_year, registry, rule, notation)
         if template and table.kind == "plan":
             for (raw, _), record in zip(proposals, kept[first_proposal:]):
                 findings += _typed_as_text(raw, record, table, file, notation)
-        if table.kind == "plan" and not decided:
+        if ambiguous:
             findings += [f for raw, where in proposals for f in _ambiguous_number(raw, table, file, notation)]
         if encodings.SEEN:      # TCVN3 / VNI text met in this process (clean_text converted it): say where
             findings += _legacy_findings(table, file, sheet, kept, plan_year, registry)
@@ -360,6 +371,11 @@ def normalise(tables: list[RawTable], path: Path | str, plan_year: int,
     if notation == "en" and decided and any(_read_otherwise(t) for t in tables):
         findings.append(Finding("number-notation", file=file, found=_first_evidence(tables, "en"), expected="en-US"))
     return records, findings, totals
+
+
+def _where(file: str, sheet: str, raw: RawRow, cells: str) -> dict:
+    """A record's provenance: file, sheet, row (1-based) and cells (see :func:`cell_of`)."""
+    return {"file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells}
 
 
 def _unknown_row(raw: RawRow, table: RawTable, file: str, sheet: str) -> Finding:
@@ -388,6 +404,8 @@ def _outside_columns(table: RawTable, file: str) -> list[Finding]:
     all have headings."""
     known = set(table.columns.values()) | set(table.extra_columns)
     rows = table.sheet.rows
+    if known.issuperset(range(max(map(len, rows), default=0))):
+        return []                   # every column of the sheet has a heading (our templates')
     unknown_by_width: dict[int, list[int]] = {}
     found: dict[int, list[tuple[int, object]]] = {}
     for raw in table.rows:
@@ -517,18 +535,25 @@ def _budget_texts(table: RawTable):
             yield raw, value
 
 
-def _file_notation(tables: list[RawTable]) -> tuple[str, bool]:
-    """The notation the file's numbers typed as text show: (``vi`` or ``en``, decided?).
-
-    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
-    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
-    not decided (each ambiguous value is then reported: ``number-ambiguous``).
-    """
+def _notation_votes(tables: list[RawTable]) -> dict[str, int]:
+    """How many of the numbers typed as text in the file's plan tables each notation reads (see
+    :func:`cchc_xlsx.notation.number_notation`): ``vi``, ``en``, ``ambiguous``, ``none``."""
     votes = {"vi": 0, "en": 0, "ambiguous": 0, "none": 0}
     for table in tables:
         if table.kind == "plan":
             for _, text in _budget_texts(table):
                 votes[number_notation(text)] += 1
+    return votes
+
+
+def _file_notation(votes: dict[str, int]) -> tuple[str, bool]:
+    """The notation the file's numbers typed as text show (``votes``: :func:`_notation_votes`):
+    (``vi`` or ``en``, decided?).
+
+    Decided when some texts only one notation reads (``1,270.5``, ``12,500,000``: en-US; ``3,4``,
+    ``1.478,4``: Vietnamese) and none only the other reads; else Vietnamese, the decision's own,
+    not decided (each ambiguous value is then reported: ``number-ambiguous``).
+    """
     if votes["en"] and not votes["vi"]:
         return "en", True
     if votes["vi"] and not votes["en"]:
@@ -583,6 +608,8 @@ def _plain(value: float, lang: str = "") -> str:
 def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year: int,
                       registry: Registry, rule=None, notation: str = "vi") -> list[Finding]:
     """Filled spare rows become activities numbered after their output's last one (1.1.3 -> 1.1.4)."""
+    if not proposals:
+        return []
     findings = []
     taken = {r["code"] for r in records}
     build = _plan_record if table.kind == "plan" else _monitoring_record
@@ -596,7 +623,7 @@ def _number_proposals(proposals, table: RawTable, records: list[dict], plan_year
         taken.add(code)
         raw.label = Label("activity", code)
         raw.depth = code.count(".") + 1
-        record = build(raw, plan_year, registry, notation) | where | {"proposed": True}
+        record = build(raw, plan_year, registry, notation, where["file"], where["sheet"], where["cells"], True)
         if rule is not None:
             rule(record, raw, findings)
         records.append(record)
@@ -639,42 +666,137 @@ def _number_text(value: object) -> str:
     return clean_text(value)
 
 
-def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
+def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi", file: str = "",
+                 sheet: str = "", cells: str = "", proposed: bool = False) -> dict:
+    """A Phụ lục 1 row's record, with where it came from (see :func:`_where`) and ``proposed``."""
     v = raw.values
     get = v.get
-    month_from = parse_month(get("month_from"), plan_year)
-    month_to = parse_month(get("month_to"), plan_year)
-    period = get("period")
-    if period is not None and month_from.kind == "missing" and month_to.kind == "missing":
-        month_from, month_to = parse_period(period, plan_year)        # Quý II, Tháng 3-6, Cả năm …
+    start, end, period = get("month_from"), get("month_to"), get("period")
+    key = (start, end, plan_year)
+    months = _MONTHS.get(key) or _months(key)
+    if period is not None and months[2] == "missing" and months[6] == "missing":
+        months = _period_fields(period, plan_year, start, end)          # Quý II, Tháng 3-6, Cả năm …
     budget_value = get("budget")
     if budget_value is None and "budget_part_1" in v:
         budget_value = budget_from_parts(v)                             # NS tỉnh + NS huyện …
+    if type(budget_value) is str or (type(budget_value) is float and budget_value):    # see _budgets
+        key = (budget_value, notation)
+        budget, budget_text = _BUDGETS.get(key) or _budgets(key)
+    else:
+        budget, budget_text = _budget_fields(budget_value, notation)
+    key = (get("lead"), get("partners"))
+    lead_text, lead_named, partners_text, partners_named, funded = (
+        (_AGENCIES.get(key) if _AGENCIES.registry is registry else None) or _agencies(registry, key))
+    label = raw.label
+    code = label.code
+    return {
+        "level": label.level, "code": code, "parent_code": label.parent,
+        "depth": raw.depth or code.count(".") + 1, "label": _written_label(raw),
+        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
+        "evidence": clean_text(get("evidence")),
+        "month_from": months[0], "year_from": months[1], "from_kind": months[2], "from_text": months[3],
+        "month_to": months[4], "year_to": months[5], "to_kind": months[6], "to_text": months[7],
+        "period": clean_text(period),
+        "budget": budget, "budget_text": budget_text,
+        "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
+        "lead": lead_text, "lead_agencies": lead_named,
+        "partners": partners_text, "partner_agencies": partners_named,
+        "funded_agency": funded,
+        "file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells, "proposed": proposed,
+    }
+
+
+# --------------------------------------------------------------------------- fields derived together
+# A plan repeats a few cell texts many times (months, budgets, agency cells, frequencies): what the
+# parsers derive from them is kept in a memo (a plain dict: a lookup is one C call) keyed by the
+# cells and whatever else decides it (the plan year, the notation, the registry), so that a repeated
+# cell costs one dict lookup; the functions below compute a missing entry and keep it. Only texts
+# and None are kept as keys (and, for budgets, non-zero floats, looked up only for such values): in
+# a dict 1 == 1.0 == True, 10**20 == 1e20 and 0.0 == -0.0, which read differently, while a text or
+# None equals no number. Each memo is bounded: emptied when full.
+_MEMO_SIZE = 1 << 16
+
+
+def _kept(memo: dict, key: tuple, value: tuple) -> tuple:
+    """Keep ``value`` in ``memo`` under ``key`` (emptying the memo when full); give it back."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _texts(*values: object) -> bool:
+    """Whether every value is a text or None: a key made of such values equals no other values."""
+    return all(value is None or type(value) is str for value in values)
+
+
+def _month_fields(value: object, plan_year: int) -> tuple:
+    """A month cell -> (month, year, kind, text as shown) for a record's from_ or to_ fields."""
+    month = parse_month(value, plan_year)
+    return month.month, month.year, month.kind, month.text or clean_text(value)
+
+
+def _months(key: tuple) -> tuple:
+    """(from cell, to cell, plan year) -> the from_ then to_ fields (see :func:`_month_fields`)."""
+    start, end, plan_year = key
+    fields = _month_fields(start, plan_year) + _month_fields(end, plan_year)
+    return _kept(_MONTHS, key, fields) if _texts(start, end) else fields
+
+
+def _period_fields(period: object, plan_year: int, start: object, end: object) -> tuple:
+    """A single time column (both month cells blank) -> the from_ then to_ fields (see :func:`_months`)."""
+    month_from, month_to = parse_period(period, plan_year)
+    return (month_from.month, month_from.year, month_from.kind, month_from.text or clean_text(start),
+            month_to.month, month_to.year, month_to.kind, month_to.text or clean_text(end))
+
+
+def _budget_fields(value: object, notation: str) -> tuple[float, str]:
+    """A budget cell -> (budget as written, NaN when blank, not a number or implausible; its text)."""
     try:
-        budget = parse_number(budget_value, notation)
+        budget = parse_number(value, notation)
     except NotANumber:
         budget = None
     if budget is not None and not plausible(budget):
         budget = None               # budget-implausible (checks.budget): missing, never inf in a sum
-    lead = registry.parse_cell(get("lead"))
-    partners = registry.parse_cell(get("partners"))
-    label = raw.label
-    return {
-        "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
-        "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
-        "evidence": clean_text(get("evidence")),
-        "month_from": month_from.month, "year_from": month_from.year, "from_kind": month_from.kind,
-        "from_text": month_from.text or clean_text(get("month_from")),
-        "month_to": month_to.month, "year_to": month_to.year, "to_kind": month_to.kind,
-        "to_text": month_to.text or clean_text(get("month_to")),
-        "period": clean_text(period),
-        "budget": math.nan if budget is None else budget, "budget_text": _number_text(budget_value),
-        "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
-        "lead": lead.text, "lead_agencies": list(lead.named),
-        "partners": partners.text, "partner_agencies": list(partners.named),
-        "funded_agency": funded_agency(lead, partners),
-    }
+    return (math.nan if budget is None else budget), _number_text(value)
+
+
+def _budgets(key: tuple) -> tuple[float, str]:
+    """(budget cell: a text or a non-zero float, notation) -> :func:`_budget_fields`, kept."""
+    return _kept(_BUDGETS, key, _budget_fields(*key))
+
+
+def _agency_cells(registry: Registry, lead: object, partners: object) -> tuple:
+    """The lead and partners cells -> (lead text, its named agencies, partners text, theirs, funded agency).
+
+    The two lists are shared by every record of these cells (a list a row would be as many objects
+    kept, and walked again and again by the garbage collector): a record's ``lead_agencies`` and
+    ``partner_agencies`` are never edited in place, only replaced (see :func:`set_field`).
+    """
+    lead_cell, partners_cell = registry.parse_cell(lead), registry.parse_cell(partners)
+    return (lead_cell.text, list(lead_cell.named), partners_cell.text, list(partners_cell.named),
+            funded_agency(lead_cell, partners_cell))
+
+
+def _agencies(registry: Registry, key: tuple) -> tuple:
+    """(lead cell, partners cell) -> :func:`_agency_cells`, kept for texts with the registry that read them."""
+    if _AGENCIES.registry is not registry:
+        _AGENCIES.clear()
+        _AGENCIES.registry = registry
+    fields = _agency_cells(registry, *key)
+    return _kept(_AGENCIES, key, fields) if _texts(*key) else fields
+
+
+class _RegistryMemo(dict):
+    """A memo of values read with a registry (``registry``): emptied when another one is used."""
+
+    __slots__ = ("registry",)
+
+
+_MONTHS: dict[tuple, tuple] = {}
+_BUDGETS: dict[tuple, tuple] = {}
+_AGENCIES = _RegistryMemo()
+_AGENCIES.registry = None
 
 
 def _written_label(raw: RawRow) -> str:
@@ -689,19 +811,33 @@ def _written_label(raw: RawRow) -> str:
     return clean_text(value)
 
 
-def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi") -> dict:
+def _monitoring_record(raw: RawRow, plan_year: int, registry: Registry, notation: str = "vi", file: str = "",
+                       sheet: str = "", cells: str = "", proposed: bool = False) -> dict:
+    """A Phụ lục 2 row's record, with where it came from (see :func:`_where`) and ``proposed``."""
     get = raw.values.get
-    frequency = parse_frequency(get("frequency"))
+    frequency = get("frequency")
+    text, kind, per_year = _FREQUENCIES.get(frequency) or _frequencies(frequency)
     label = raw.label
+    code = label.code
     return {
-        "level": label.level, "code": label.code, "parent_code": label.parent,
-        "depth": raw.depth or label.code.count(".") + 1, "label": _written_label(raw),
+        "level": label.level, "code": code, "parent_code": label.parent,
+        "depth": raw.depth or code.count(".") + 1, "label": _written_label(raw),
         "content": clean_text(get("content")), "indicator": clean_text(get("indicator")),
         "evidence": clean_text(get("evidence")),
-        "frequency": clean_text(get("frequency")), "frequency_kind": frequency.kind,
-        "collections_per_year": frequency.per_year,
+        "frequency": text, "frequency_kind": kind, "collections_per_year": per_year,
         "collector": clean_text(get("collector")), "reporter": clean_text(get("reporter")),
+        "file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells, "proposed": proposed,
     }
+
+
+def _frequencies(value: object) -> tuple[str, str, int | None]:
+    """A frequency cell -> (its text, kind, collections per year), kept for a text (see _MEMO_SIZE)."""
+    frequency = parse_frequency(value)
+    fields = clean_text(value), frequency.kind, frequency.per_year
+    return _kept(_FREQUENCIES, value, fields) if _texts(value) else fields
+
+
+_FREQUENCIES: dict[object, tuple] = {}
 
 
 def _allocation_record(raw: RawRow, registry: Registry, unit: Unit = TRIEU, notation: str = "vi") -> dict | None:
