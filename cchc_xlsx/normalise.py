@@ -699,8 +699,8 @@ def _plan_record(raw: RawRow, plan_year: int, registry: Registry, notation: str 
         "period": clean_text(period),
         "budget": budget, "budget_text": budget_text,
         "funding_source": clean_text(get("funding_source")), "note": clean_text(get("note")),
-        "lead": lead_text, "lead_agencies": lead_named,
-        "partners": partners_text, "partner_agencies": partners_named,
+        "lead": lead_text, "lead_agencies": list(lead_named),
+        "partners": partners_text, "partner_agencies": list(partners_named),
         "funded_agency": funded,
         "file": file, "sheet": sheet, "row": raw.row + 1, "cells": cells, "proposed": proposed,
     }
@@ -767,14 +767,9 @@ def _budgets(key: tuple) -> tuple[float, str]:
 
 
 def _agency_cells(registry: Registry, lead: object, partners: object) -> tuple:
-    """The lead and partners cells -> (lead text, its named agencies, partners text, theirs, funded agency).
-
-    The two lists are shared by every record of these cells (a list a row would be as many objects
-    kept, and walked again and again by the garbage collector): a record's ``lead_agencies`` and
-    ``partner_agencies`` are never edited in place, only replaced (see :func:`set_field`).
-    """
+    """The lead and partners cells -> (lead text, its named agencies, partners text, theirs, funded agency)."""
     lead_cell, partners_cell = registry.parse_cell(lead), registry.parse_cell(partners)
-    return (lead_cell.text, list(lead_cell.named), partners_cell.text, list(partners_cell.named),
+    return (lead_cell.text, lead_cell.named, partners_cell.text, partners_cell.named,
             funded_agency(lead_cell, partners_cell))
 
 
