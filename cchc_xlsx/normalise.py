@@ -15,7 +15,6 @@ each value came from (see :func:`cell_of`).
 from __future__ import annotations
 
 import math
-from sys import intern
 from functools import lru_cache
 from pathlib import Path
 
@@ -129,9 +128,10 @@ class Plan:
         return frame
 
     # Pickled (sent back by a worker process), a plan of records travels as one list per column,
-    # and stays so: rows() makes the dicts when asked. Its texts are interned on arrival: a text
-    # that many returns repeat (the plan's own texts, agency names, months) is then kept once.
-    # A return kept for the whole consolidation so costs a fraction of the memory of its dicts.
+    # and stays so: rows() makes the dicts when asked. A return kept for the whole consolidation so
+    # costs a fraction of the memory of its dicts. Equal texts of the returns a worker sends at once
+    # arrive as one object (the worker's clean_text gives one object per text, and pickle keeps
+    # that): interning them again on arrival cost 0.5-0.9 ms a return and saved no memory (N = 500).
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_cache"] = {}
@@ -144,10 +144,6 @@ class Plan:
         return state
 
     def __setstate__(self, state: dict) -> None:
-        for columns in state.get("_columns", {}).values():
-            for name, values in columns.items():
-                if values and type(values[0]) is str:
-                    columns[name] = [intern(v) if type(v) is str else v for v in values]
         self.__dict__.update(state)
 
     def _set(self, table: str, frame: pd.DataFrame) -> None:
