@@ -15,6 +15,7 @@ each value came from (see :func:`cell_of`).
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from functools import lru_cache
 from pathlib import Path
 
@@ -139,7 +140,7 @@ class Plan:
             state["_frames"] = {table: (frame if table not in self._records else None)
                                 for table, frame in self._frames.items()}
             state["_records"] = {}
-            state["_columns"] = {table: {name: [row[name] for row in rows] for name in TABLE_COLUMNS[table]}
+            state["_columns"] = {table: _as_columns(rows, tuple(TABLE_COLUMNS[table]))
                                  for table, rows in self._records.items()}
         return state
 
@@ -222,6 +223,13 @@ class Plan:
                 self._cache[key] = records(self._get(table))
             rows = self._cache[key]
         return rows if level is None else [row for row in rows if row["level"] == level]
+
+
+def _as_columns(rows: list[dict], names: tuple[str, ...]) -> dict[str, list]:
+    """Records -> one list per column (``names``, two or more), transposed in C: a tuple per row, zipped."""
+    if not rows:
+        return {name: [] for name in names}
+    return dict(zip(names, map(list, zip(*map(itemgetter(*names), rows)))))
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
