@@ -25,13 +25,14 @@ from .checks.budget import grand_total, subtotals, text_left_out
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
-from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, archive_output_kind, is_leftover_temp
+from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, archive_output_kind, is_leftover_temp, output_kind
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
                         plan_id)
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
-                       is_folder, open_book, open_source, path_exists, read_bytes)
+                       Source, is_folder, is_regular_file, open_book, open_source, path_exists,
+                       read_bytes)
 
 __all__ = ["ReturnFile", "read_return", "read_return_file", "match_return", "collect_files", "saved_at", "tell_apart",
            "parse_timestamp"]
@@ -161,16 +162,17 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result = ReturnFile(path)
     try:
         source = open_source(path)                                     # the bytes, read once
-        kind = (archive_output_kind(source.archive)                    # our own output: known before parsing
-                if path.suffix.lower() in (".xlsx", ".xlsm") and source.archive is not None else "")
+        kind = _own_output_kind(path, source)                          # our own output: known before parsing
         if not kind:
             book = open_book(path, reader=reader, skip=(LISTS_SHEET,),  # hidden sheets too: an agency may hide one
                              heads=(META_SHEET,), source=source)       # of the metadata, its keys (see _metadata)
     except FileProblem as problem:
-        code = "file-skipped" if problem.skipped else "file-unreadable"
-        result.status = "skipped" if problem.skipped else "unreadable"
-        result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
-        return result
+        kind = _own_output_kind(path)      # one of ours, damaged or renamed (~$…): still said as ours
+        if not kind:
+            code = "file-skipped" if problem.skipped else "file-unreadable"
+            result.status = "skipped" if problem.skipped else "unreadable"
+            result.findings.append(Finding(code, file=path.name, params={"reason": (problem.vi, problem.en)}))
+            return result
     if not kind:
         result.size, result.sha256 = book.size, book.sha256
         kind = CONSOLIDATED if _looks_consolidated(book) else ""
@@ -200,6 +202,18 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     except Exception as exc:
         return _failed(result, book, exc)
     return result
+
+
+def _own_output_kind(path: Path, source: Source | None = None) -> str:
+    """Which of our own outputs an .xlsx/.xlsm return is (outputs.output_kind), "" for any other file:
+    from the zip ``source`` has opened, else from the file (whose zip directory zipfile finds even
+    behind bytes that make it no workbook for the reader: such a file of ours is skipped, not
+    unreadable)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    if source is not None and source.archive is not None:
+        return archive_output_kind(source.archive)
+    return output_kind(path) if is_regular_file(path) else ""
 
 
 def _tables_missing(book: Book, plan: Plan) -> list[Finding]:

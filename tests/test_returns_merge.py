@@ -288,6 +288,35 @@ def test_the_consolidated_workbook_in_the_returns_folder_is_not_read_back(folder
     assert same(again) == same(first)
 
 
+def test_a_damaged_consolidated_workbook_is_still_skipped_as_ours(folder, tmp_path):
+    """Our output that no reader takes for a workbook (bytes before the zip, its workbook part
+    renamed, a damaged or oddly compressed properties part) is skipped as ours: never an
+    «unreadable» error on the run, never a traceback."""
+    write_workbook(consolidate([folder]), tmp_path / "tong-hop.xlsx")
+    data = (tmp_path / "tong-hop.xlsx").read_bytes()
+    (folder / "truoc-zip.xlsx").write_bytes(b"XXXX" + data)
+
+    def rewrite(name: str, change) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                dst.writestr(change(info.filename), src.read(info.filename))
+
+    rewrite("khong-workbook.xlsx", lambda name: "xl/workbook2.xml" if name == "xl/workbook.xml" else name)
+    raw = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("docProps/custom.xml")
+    raw[info.header_offset + 8] = 99                                   # compression method 99, local header
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(b"docProps/custom.xml"))
+    raw[central + 10] = 99                                             # … and in the central directory
+    (folder / "nen-la.xlsx").write_bytes(bytes(raw))
+    result = consolidate([folder])
+    status = _used(result)
+    for name in ("truoc-zip.xlsx", "khong-workbook.xlsx"):
+        assert status[name] == "skipped", (name, status)
+    assert status["nen-la.xlsx"] in ("skipped", "unreadable")
+    assert {f.file for f in _of(result, "file-skipped")} >= {"truoc-zip.xlsx", "khong-workbook.xlsx"}
+    assert not [f for f in _of(result, "file-unreadable") if f.file in ("truoc-zip.xlsx", "khong-workbook.xlsx")]
+
+
 def test_a_consolidated_workbook_that_lost_its_properties_is_known_by_its_sheets(folder, tmp_path):
     write_workbook(consolidate([folder]), tmp_path / "tong-hop.xlsx")
     with zipfile.ZipFile(tmp_path / "tong-hop.xlsx") as src, zipfile.ZipFile(folder / "ban-sao.xlsx", "w") as dst:
