@@ -365,8 +365,8 @@ def job_guard(folder: Path, out: Path, files: int = 200, rounds: int = 5) -> dic
 def _guard_searches(paths: list[Path], searches: dict, rounds: int = 7) -> float:
     """The guard's searches alone, per return (best of ``rounds``): timed on the XML the scan looks
     at (every sheet read, the metadata cut to its keys; not the template's own lists). The
-    difference above is the same cost seen through a whole read, where the machine's noise is
-    larger than it; this one is exact."""
+    difference of whole reads with and without them is larger (the reading after the searches is
+    slower too); both are reported."""
     import io
     import zipfile
 
@@ -464,7 +464,7 @@ def report(results: dict, sizes: list[int], repeat: int) -> str:
                          f"return's {guard['with_ms']:.2f} ms = {100 * guard['searches_share']:.1f} %  (target < 5 %)"
                          + _verdict(guard["searches_share"] < 0.05))
             lines.append(f"  N={n:<5}   seen through whole reads: {guard['with_ms']:.2f} ms with it, {guard['without_ms']:.2f} ms "
-                         f"without: {100 * guard['share']:+.1f} % (the machine's noise is of that size)")
+                         f"without: {100 * guard['share']:+.1f} % (more than the searches' own time: the reading after them is slower too)")
     for n in sizes:
         r = ratio(results.get(("naive", n)), results.get(("end_to_end", n)))
         target = "  (target >= 10 at N=500 and 2000)" if n in (500, 2000) else ""
