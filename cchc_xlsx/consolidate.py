@@ -646,12 +646,10 @@ _FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKE
 
 def _in_code_order(rows: dict[str, dict], order: dict[str, tuple[int, ...]]) -> list[dict]:
     """The rows (code -> the row of that code) in code order (1.2 before 1.10), each code's place
-    (``tuple(map(int, code.split(".")))``) computed once in ``order``, from its parent's when known."""
+    computed once in ``order`` (the two appendices share most codes)."""
     for code in rows:
         if code not in order:
-            head, dot, last = code.rpartition(".")
-            order[code] = (order[head] if head in order else tuple(map(int, head.split(".")))) + (int(last),) \
-                if dot else (int(code),)
+            order[code] = tuple(map(int, code.split(".")))
     return [rows[code] for code in sorted(rows, key=order.__getitem__)]
 
 

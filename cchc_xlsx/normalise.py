@@ -18,6 +18,7 @@ import math
 from operator import itemgetter
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,8 @@ from .notation import (CANONICAL_LABELS, TRIEU, Label, NotANumber, Unit, clean_t
 from .tables import RawRow, RawTable
 from .notation import _CANONICAL_LABEL  # noqa: PLC2701  (the labels parse_label takes as they are)
 from .workbook import cell_ref, column_letter
+
+T = TypeVar("T")
 
 __all__ = ["Plan", "normalise", "cell_of", "records", "funded_agency", "plausible", "set_field", "PLAN_COLUMNS",
            "MONITORING_COLUMNS", "ALLOCATION_COLUMNS", "DONG_THRESHOLD", "MAX_BUDGET", "MAX_AMOUNT_DONG"]
@@ -190,6 +193,15 @@ class Plan:
             row[name] = value
         self.changed(table)
 
+    def derived(self, name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """A value computed from ``tables`` once (``compute()``), kept until one of them is replaced or
+        edited (see :meth:`version`, :meth:`changed`): what several checks, the matching and the merge
+        ask again and again. Callers must not edit it."""
+        key = (name, *(self.version(table) for table in tables))
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     def version(self, table: str) -> int:
         """Changes when the table is replaced: the key of values derived from it."""
         for store in (self._records, self._columns):
@@ -217,11 +229,8 @@ class Plan:
             columns = self._columns[table]
             names = tuple(columns)
             rows = [dict(zip(names, values)) for values in zip(*columns.values())]
-        else:
-            key = (table, self.version(table))
-            if key not in self._cache:
-                self._cache[key] = records(self._get(table))
-            rows = self._cache[key]
+        else:                           # kept under (table, version): changed() finds them there
+            rows = self.derived(table, (table,), lambda: records(self._get(table)))
         return rows if level is None else [row for row in rows if row["level"] == level]
 
 

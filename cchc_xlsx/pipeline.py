@@ -7,6 +7,7 @@ import gc
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,7 +171,8 @@ def plan_from_parts(parts: list[PlanPart], path: Path, *, year: int | None = Non
     plan_year = year or titles.year or _most_common_year(sum((part.month_years for part in parts), Counter()))
     if any(part.year != plan_year for part in parts if "plan" in part.kinds):
         return None
-    records = {table: _joined([part.plan.rows(table) for part in parts]) for table in ("plan", "monitoring", "allocation")}
+    records = {table: list(chain.from_iterable(part.plan.rows(table) for part in parts))
+               for table in ("plan", "monitoring", "allocation")}
     _monitoring_levels_as_planned(records)
     totals: dict = {}
     for part in parts:
@@ -238,14 +240,6 @@ def _monitoring_levels_as_planned(records: dict[str, list[dict]]) -> None:
         level = levels.get(row["code"])
         if level is not None and level != row["level"]:
             row["level"] = level
-
-
-def _joined(lists: list[list]) -> list:
-    """The lists one after another, as a new list."""
-    joined: list = []
-    for items in lists:
-        joined.extend(items)
-    return joined
 
 
 def _number_or_none(value: object, notation: str = "vi") -> float | None:

@@ -391,11 +391,9 @@ def _labelled_rows(rows: list[list[object]], r: int, out: list[RawRow], code_col
 
 def _row_reader(columns: tuple[tuple[str, int], ...]) -> Callable[[list[object]], dict[str, object]]:
     """A function giving a row's values, field -> raw cell, for these (field, column) pairs, in their
-    order, for a row that has every column (the fields' cells taken by one ``itemgetter``)."""
+    order, for a row that has every column (the fields' cells taken by one ``itemgetter``; a header
+    names three columns at least, see _header_at)."""
     names = tuple(name for name, _ in columns)
-    if len(columns) == 1:                       # itemgetter of one column gives the value, not a tuple
-        col = columns[0][1]
-        return lambda raw: {names[0]: raw[col]}
     getter = itemgetter(*(c for _, c in columns))
     return lambda raw: dict(zip(names, getter(raw)))
 

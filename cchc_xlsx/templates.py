@@ -78,22 +78,19 @@ def assign_activities(plan: Plan) -> dict[str, list[str]]:
     Sở Nội vụ's all-rows workbook). Computed once per plan frame (the consolidation asks for it when
     it matches the returns and again when it merges them): the caller must not edit it.
     """
-    key = ("assign_activities", plan.version("plan"))
-    if key not in plan._cache:
+    def assign() -> dict[str, list[str]]:
         assigned: dict[str, list[str]] = {}
         for row in plan.rows("plan", "activity"):
             if row["funded_agency"]:
                 assigned.setdefault(row["funded_agency"], []).append(row["code"])
-        plan._cache[key] = assigned
-    return plan._cache[key]
+        return assigned
+    return plan.derived("assign_activities", ("plan",), assign)
 
 
 def activity_owners(plan: Plan) -> dict[str, str]:
     """activity code -> the agency that answers for it (see :func:`assign_activities`), computed once per plan."""
-    key = ("activity_owners", plan.version("plan"))
-    if key not in plan._cache:
-        plan._cache[key] = {code: agency for agency, codes in assign_activities(plan).items() for code in codes}
-    return plan._cache[key]
+    return plan.derived("activity_owners", ("plan",),
+                        lambda: {code: agency for agency, codes in assign_activities(plan).items() for code in codes})
 
 
 def slug(text: str) -> str:
@@ -114,10 +111,7 @@ def plan_id(plan: Plan) -> str:
 
     Computed once per plan frame (every return of a consolidation asks for it).
     """
-    key = ("plan_id", plan.version("plan"))
-    if key not in plan._cache:
-        plan._cache[key] = _plan_id(plan)
-    return plan._cache[key]
+    return plan.derived("plan_id", ("plan",), lambda: _plan_id(plan))
 
 
 def _plan_id(plan: Plan) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Callable, TypeVar
 
 import pandas as pd
 
@@ -11,10 +10,8 @@ from ..findings import Finding
 from ..normalise import cell_of, records
 from ..scan import ERROR_TEXTS
 
-__all__ = ["at", "error_or", "dong", "trieu", "LEVEL_WORDS", "records", "derived", "by_code", "level_rows", "activity_codes", "month_spans",
+__all__ = ["at", "error_or", "dong", "trieu", "LEVEL_WORDS", "records", "by_code", "level_rows", "activity_codes", "month_spans",
            "missing"]
-
-T = TypeVar("T")
 
 #: (Vietnamese, English) names of the levels, for messages.
 LEVEL_WORDS = {"task": ("nhiệm vụ", "task"), "output": ("kết quả đầu ra", "output"),
@@ -56,24 +53,14 @@ def missing(value: object) -> bool:
     return bool(pd.isna(value))
 
 
-def derived(plan, name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
-    """A value several checks need, computed from ``tables`` of ``plan`` once (kept with the plan's
-    other derived values, see Plan.rows, until a table is replaced or edited). Callers must not edit it."""
-    key = (name, *(plan.version(table) for table in tables))
-    cache = plan._cache
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 def by_code(plan, table: str) -> dict[str, dict]:
     """code -> row of ``table`` (the last row of a code)."""
-    return derived(plan, "by_code", (table,), lambda: {row["code"]: row for row in plan.rows(table)})
+    return plan.derived("by_code", (table,), lambda: {row["code"]: row for row in plan.rows(table)})
 
 
 def level_rows(plan, table: str, level: str) -> list[dict]:
     """``plan.rows(table, level)``, made once for every check that asks."""
-    return derived(plan, f"rows:{level}", (table,), lambda: plan.rows(table, level))
+    return plan.derived(f"rows:{level}", (table,), lambda: plan.rows(table, level))
 
 
 def trieu(dong_value: int) -> str:
@@ -85,7 +72,7 @@ def trieu(dong_value: int) -> str:
 
 def activity_codes(plan) -> set[str]:
     """The codes of the activities of Phụ lục 1 (a row under one is a detail line: hierarchy._levels)."""
-    return derived(plan, "activity_codes", ("plan",), lambda: {row["code"] for row in level_rows(plan, "plan", "activity")})
+    return plan.derived("activity_codes", ("plan",), lambda: {row["code"] for row in level_rows(plan, "plan", "activity")})
 
 
 def month_spans(plan) -> list[tuple[dict, int, int]]:
@@ -94,4 +81,4 @@ def month_spans(plan) -> list[tuple[dict, int, int]]:
     def spans():
         return [(row, int(row["year_from"]) * 12 + int(row["month_from"]), int(row["year_to"]) * 12 + int(row["month_to"]))
                 for row in plan.rows("plan") if row["from_kind"] == "month" and row["to_kind"] == "month"]
-    return derived(plan, "month_spans", ("plan",), spans)
+    return plan.derived("month_spans", ("plan",), spans)

@@ -8,7 +8,7 @@ from ..findings import Finding
 from ..normalise import MAX_BUDGET, cell_of
 from ..hierarchy import is_named_label
 from ..notation import NotANumber, parse_number
-from ._common import LEVEL_WORDS, activity_codes, by_code, derived, error_or, at, dong, level_rows, trieu
+from ._common import LEVEL_WORDS, activity_codes, by_code, error_or, at, dong, level_rows, trieu
 
 
 def budget_values(plan) -> list[Finding]:
@@ -98,7 +98,7 @@ def _child_sums(plan) -> tuple[dict[str, int], set[str]]:
     """parent code -> the sum of its children in đồng (only parents some child of which carries
     money, directly or below), and every code that has children. Children before parents: a code
     has one part more than its parent's. Computed once per plan (subtotals and grand_total ask)."""
-    return derived(plan, "child_sums", ("plan",), lambda: _sum_children(plan.rows("plan"), by_code(plan, "plan")))
+    return plan.derived("child_sums", ("plan",), lambda: _sum_children(plan.rows("plan"), by_code(plan, "plan")))
 
 
 def _sum_children(rows: list[dict], by_code: dict[str, dict]) -> tuple[dict[str, int], set[str]]:

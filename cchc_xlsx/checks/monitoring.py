@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Finding
 from ..normalise import cell_of
-from ._common import by_code as _by_code, derived, error_or, at, level_rows, missing, month_spans
+from ._common import by_code as _by_code, error_or, at, level_rows, missing, month_spans
 
 
 def _ancestors(code: str):
@@ -111,4 +111,4 @@ def collector_missing(plan) -> list[Finding]:
 
 def _funded(plan) -> dict[str, str]:
     """code -> funded agency, from Phụ lục 1, for attributing monitoring findings to an agency."""
-    return derived(plan, "funded", ("plan",), lambda: {row["code"]: row["funded_agency"] for row in plan.rows("plan")})
+    return plan.derived("funded", ("plan",), lambda: {row["code"]: row["funded_agency"] for row in plan.rows("plan")})
