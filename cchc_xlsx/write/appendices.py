@@ -44,7 +44,9 @@ def _year(layout: Layout, lang: str) -> str:
     return messages.text("p.year", lang, year=layout.year) if layout.year else ""
 
 
-def _titles(ws, book: Book, last_col: int, heading: str, subtitle: str, pager: Pager) -> None:
+def title_rows(ws, book: Book, last_col: int, heading: str, subtitle: str, pager: Pager) -> None:
+    """The sheet's heading on row 0 (bold, 13 pt, centred over columns 0 to ``last_col``) and, when
+    given, its subtitle on row 1; both rows counted by ``pager``. Also Lịch theo dõi's and Tiến độ's heading."""
     ws.set_row(0, 21)
     pager.add(0, 21)
     ws.merge_range(0, 0, 0, last_col, heading, book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
@@ -155,7 +157,7 @@ def write_plan_sheet(book: Book, ws, consolidation, layout: Layout,
     last = col["funded_agency"]
     t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
     pager = _pager(widths, hidden=("level",))
-    _titles(ws, book, last, t("p1.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
+    title_rows(ws, book, last, t("p1.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
     ws.merge_range(2, col["lead"], 2, last, t("p1.unit"), book.fmt(italic=True, align="right"))
     headers = {name: t(f"p1.header.{name}") for name in P1_HEADERS}
 
@@ -357,7 +359,7 @@ def write_monitoring_sheet(book: Book, ws, consolidation, layout: Layout,
         ws.set_column(i, i, widths[name])
     t = lambda key, **values: messages.text(key, lang, **values)  # noqa: E731
     pager = _pager(widths)
-    _titles(ws, book, len(P2_COLUMNS) - 1, t("p2.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
+    title_rows(ws, book, len(P2_COLUMNS) - 1, t("p2.title", year=_year(layout, lang)), issued_with(plan, lang), pager)
     top = P2_FIRST_ROW - 2
     headers = {name: t(f"p2.header.{name}") for name in P2_HEADERS}
     if layout.year:

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import messages
 from ..periods import FULL_YEAR, activity_window, collection_months
 from ..periods import effective_frequencies as _effective_frequencies
-from .appendices import label_width
+from .appendices import label_width, title_rows
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths, measure, units_for
 from .layout import Layout
@@ -198,10 +198,7 @@ def write_calendar_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
 
     pager = Pager([widths["code"], widths["content"], widths["frequency"], widths["window"]]
                   + [widths["month"]] * 12 + [widths["count"]])
-    ws.set_row(0, 21)
-    pager.add(0, 21)
-    ws.merge_range(0, 0, 0, count_col, messages.text("calendar.title", lang, year=year),
-                   book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
+    title_rows(ws, book, count_col, messages.text("calendar.title", lang, year=year), "", pager)
     note = book.fmt(italic=True, text_wrap=True, font_size=10)
     for r, text in enumerate(rules(lang), start=1):
         height = row_height([(text, sum(widths.values()) + 11 * widths["month"])], font_size=10)

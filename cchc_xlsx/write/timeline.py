@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 
 from .. import messages
-from .appendices import label_width
+from .appendices import label_width, title_rows
 from .book import Book, RowFit, labels_of, row_height, stt_label
 from .fit import balance_widths
 from .layout import Layout
@@ -119,10 +119,7 @@ def write_timeline_sheet(book: Book, ws, consolidation, layout: Layout, lang: st
         ws.set_column(c, c, width)
     last = len(widths) - 1
     pager = Pager(widths)
-    ws.set_row(0, 21)
-    pager.add(0, 21)
-    ws.merge_range(0, 0, 0, last, messages.text("timeline.title", lang, year=year),
-                   book.fmt(bold=True, font_size=13, align="center", valign="vcenter"))
+    title_rows(ws, book, last, messages.text("timeline.title", lang, year=year), "", pager)
     ws.merge_range(1, 0, 1, last, messages.text("timeline.explain", lang), book.fmt(italic=True, font_size=10))
     head = 3
     pager.add(1, None)
