@@ -41,8 +41,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import messages
 from .advice import advice
 from .findings import SEVERITIES, Finding
-from .outputs import (FEEDBACK, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers, temp_prefix,
-                      written_stamp)
+from .outputs import (FEEDBACK, FEEDBACK_SHEET_NAMES, OUTPUT_PROPERTY, TEMP_SUFFIX, WRITTEN_PROPERTY, clean_leftovers,
+                      temp_prefix, written_stamp)
 from .write.book import TRIEU, row_height, sheet_ref
 from .write.findings_sheet import MAX_LINKS
 from .write.marks import COMMENT_AUTHOR, FILL_COLORS, comment_size, comment_text, severity_word
@@ -52,7 +52,7 @@ __all__ = ["write_feedback", "FEEDBACK_SHEET", "COMMENT_AUTHOR", "FILL_COLORS", 
 
 #: Every label of the list sheet, in Vietnamese and English (the language of ``write_feedback``).
 LABELS = {
-    "feedback.sheet": ("Kết quả kiểm tra", "Check results"),
+    "feedback.sheet": FEEDBACK_SHEET_NAMES,
     "feedback.instruction": ("Sửa các ô được tô màu trong tệp rồi gửi lại Sở Nội vụ.",
                              "Correct the coloured cells of the file and send it back to the Sở Nội vụ."),
     "feedback.instruction_list": ("Sửa tệp theo các nội dung dưới đây rồi gửi lại Sở Nội vụ.",

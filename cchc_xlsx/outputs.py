@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "PROGRESS", "output_kind", "archive_output_kind", "is_leftover_temp",
+__all__ = ["OUTPUT_PROPERTY", "WRITTEN_PROPERTY", "CONSOLIDATED", "FEEDBACK", "DIFF", "PROGRESS", "FEEDBACK_SHEET_NAMES", "output_kind", "archive_output_kind", "is_leftover_temp",
            "temp_prefix", "TEMP_SUFFIX", "clean_leftovers", "written_stamp"]
 
 OUTPUT_PROPERTY = "cchc-xlsx-output"
@@ -30,6 +30,9 @@ CONSOLIDATED = "consolidated"
 FEEDBACK = "feedback"
 DIFF = "diff"                  # the comparison workbook of `cchc-xlsx diff`
 PROGRESS = "progress"          # the progress workbook of `cchc-xlsx progress`
+#: The list sheet a feedback copy begins with (vi, en: the language it was written in). The agency
+#: corrects the copy and sends it back as its return: this sheet is ours, and not read as the return's.
+FEEDBACK_SHEET_NAMES = ("Kết quả kiểm tra", "Check results")
 TEMP_SUFFIX = ".tmp"           # a temporary output: ``.{stem}.{random}.tmp{suffix}``
 #: A feedback copy saved this long after it was written has been edited by a person.
 _EDITED_AFTER = dt.timedelta(seconds=120)

@@ -25,7 +25,8 @@ from .checks.budget import grand_total, subtotals, text_left_out
 from .findings import Finding
 from .glossary import FIELD_LABELS
 from .normalise import Plan, cell_of, plausible, set_field
-from .outputs import CONSOLIDATED, DIFF, FEEDBACK, PROGRESS, archive_output_kind, is_leftover_temp, output_kind
+from .outputs import (CONSOLIDATED, DIFF, FEEDBACK, FEEDBACK_SHEET_NAMES, PROGRESS, archive_output_kind, is_leftover_temp,
+                      output_kind)
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
@@ -164,8 +165,9 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
         source = open_source(path)                                     # the bytes, read once
         kind = _own_output_kind(path, source)                          # our own output: known before parsing
         if not kind:
-            book = open_book(path, reader=reader, skip=(LISTS_SHEET,),  # hidden sheets too: an agency may hide one
-                             heads=(META_SHEET,), source=source)       # of the metadata, its keys (see _metadata)
+            book = open_book(path, reader=reader, skip=(LISTS_SHEET, *FEEDBACK_SHEET_NAMES),   # our own sheets
+                             heads=(META_SHEET,), source=source)       # (hidden ones are read: an agency may hide
+                                                                       # one); of the metadata, its keys (_metadata)
     except FileProblem as problem:
         kind = _own_output_kind(path)      # one of ours, damaged or renamed (~$…): still said as ours
         if not kind:

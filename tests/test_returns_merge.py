@@ -346,6 +346,30 @@ def test_a_feedback_copy_is_skipped_until_the_agency_saves_it_again(folder, tmp_
     assert _used(result)[copy.name] == "used"
 
 
+def test_a_corrected_feedback_copy_reads_as_the_return_it_came_from(folder, tmp_path):
+    """The agency corrects its feedback copy and sends it back: the copy's own list sheet (its header
+    row has «STT», «Nội dung») is not read as a table of the return; the return's rows and findings
+    are those of the file the copy was made from."""
+    source = folder / "merged-months-vertical.xlsx"
+    original = consolidate([source])
+    copy = write_feedback(source, original.findings, tmp_path / "gop-y")
+    later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    data = io.BytesIO()
+    with zipfile.ZipFile(copy) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":     # saved again by the agency: no longer our copy
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + later, content)
+            dst.writestr(info, content)
+    copy.write_bytes(data.getvalue())
+    corrected = consolidate([copy])
+    assert _used(corrected)[copy.name] == "used"
+    assert not [f for f in corrected.findings if f.sheet in ("Kết quả kiểm tra", "Check results")]
+    seen = lambda r: sorted((f.code, f.sheet, f.cell, f.row_code) for f in r.findings)  # noqa: E731
+    assert seen(corrected) == seen(original)
+    assert corrected.plan.plan["budget"].sum() == original.plan.plan["budget"].sum()
+
+
 def test_a_half_written_temporary_file_is_ignored_and_cleaned(corpus, folder):
     (leftover,) = corpus["leftover-temp-file"]
     shutil.copy(leftover, folder / leftover.name)
