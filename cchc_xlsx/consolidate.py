@@ -50,7 +50,7 @@ from .messages import register, text
 from .normalise import Plan, cell_of
 from .notation import fold
 from .cache import cached_plan
-from .pipeline import bundled_plan_path, collector_skips_what_lives, read_plan_file
+from .pipeline import bundled_plan_path, collector_paused, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file, tell_apart
@@ -99,15 +99,15 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
     files, skipped = collect_files(returns)                                     # find the files
     findings = [finding for _, finding in skipped]
     plan_file = _PlanFile.before(plan_path)
-    with _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
+    with collector_paused(), \
+            _Reader(files, registry, progress, workers, reader) as returns_reader:  # read the returns …
         plan = cached_plan(plan_path, registry, reader,                         # … and the plan (kept
                            lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
         plan_file.check_unchanged()
-        with collector_skips_what_lives():                                      # (its objects: pipeline)
-            read = returns_reader.matched(plan)                                 # match each to the plan
-            returns_reader.close()
-            tell_apart(read)                                                    # one name, two folders
-            return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at)
+        read = returns_reader.matched(plan)                                     # match each to the plan
+        returns_reader.close()
+        tell_apart(read)                                                        # one name, two folders
+        return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at)
 
 
 def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], registry: Registry,
@@ -181,10 +181,8 @@ class _Reader:
         if self.workers > 1:
             global _SHARED
             _SHARED = (self.registry, self.reader)
-            # gc.freeze at a worker's start: its collections leave alone what it inherits from this
-            # process (modules, the registry …) and walk only what it makes (a third of the cost)
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=gc.freeze)
+                                            initializer=_worker_started)
             size = max(1, min(32, len(self.files) // (self.workers * 8)))
             self.chunks = [self.files[start:start + size] for start in range(0, len(self.files), size)]
             self._feed(self.workers - 1)             # one core for the plan, read meanwhile
@@ -265,7 +263,17 @@ def reading_workers(files: int) -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
+def _worker_started() -> None:
+    """A reading worker's collector: what it inherits from this process (modules, the registry …)
+    left alone for good (``gc.freeze``), and no collection while a chunk is read (its grids, rows
+    and records live to the chunk's end and hold no cycles): :func:`_read_in_worker` collects once
+    at the start of each chunk, when the last one is sent, walking only what that one left."""
+    gc.freeze()
+    gc.disable()
+
+
 def _read_in_worker(paths: list[Path]) -> list[ReturnFile]:
+    gc.collect()
     registry, reader = _SHARED
     read = []
     for path in paths:

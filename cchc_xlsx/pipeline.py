@@ -82,7 +82,10 @@ def collector_paused() -> Iterator[None]:
     Reading a plan's sheet makes a few hundred thousand objects that live on (cells, rows, records)
     and no reference cycles; meanwhile each full collection walks every object alive, the sheet's
     cells included: about a fifth of the CPU of reading a plan of 126 000 rows, for nothing.
-    Objects are still freed as usual (by reference counting); only cycles wait for the resume.
+    A consolidation is paused as a whole (:func:`cchc_xlsx.consolidate.consolidate`: the plan, the
+    returns received from the workers, the merge and the checks are millions of objects alive to
+    its end). Objects are still freed as usual (by reference counting); only cycles wait for the
+    resume, and the readers make none that hold cells (see ``workbook._openpyxl_sheets``).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -91,22 +94,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextmanager
-def collector_skips_what_lives() -> Iterator[None]:
-    """Python's cyclic garbage collector told to leave alone every object alive now (``gc.freeze``)
-    and, at the end, to look at them again (``gc.unfreeze``).
-
-    For what follows a large read: a plan of 126 000 rows leaves a few million objects alive, and
-    each full collection while the returns are matched, merged and checked would walk them all
-    again, for nothing (they hold no cycles). Objects are still freed by reference counting.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def plan_from_book(book: Book, *, year: int | None = None, registry: Registry | None = None,

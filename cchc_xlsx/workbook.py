@@ -361,6 +361,13 @@ def _openpyxl_sheets(path: Path, data: bytes, sheets: list[str] | None, hidden: 
             yield Sheet(ws.title, [] if rows == [[None]] else rows, state == "visible", merged, state)
     finally:
         workbook.close()
+        # each openpyxl cell points back to its sheet: a cycle per cell, which only the cyclic
+        # collector frees, and a consolidation pauses it (pipeline.collector_paused). Let go of
+        # the cells (and of the merged ranges, which hold their first cell) here, so that they
+        # are freed at once whatever the collector does.
+        for ws in workbook.worksheets:
+            ws._cells.clear()
+            ws.merged_cells.ranges.clear()
 
 
 def _as_calamine(row: tuple) -> list[object]:

@@ -193,6 +193,31 @@ def test_no_workbook_is_kept_alive_after_it_is_read():
     assert len(result.extra["returns_read"]) >= 8     # the returns read are kept, as rows
 
 
+def test_a_consolidation_leaves_the_collector_as_it_found_it_and_openpyxl_cells_go_at_once():
+    """The cyclic collector is paused while a consolidation runs (its objects live to its end) and
+    resumed after; what a reader leaves behind is freed without it: an openpyxl cell points back to
+    its sheet (a cycle), so the cells are let go by the reader itself."""
+    import gc
+
+    from openpyxl.cell.cell import Cell
+
+    from cchc_xlsx.workbook import open_book
+
+    assert gc.isenabled()
+    consolidate([SAMPLES], generated_at=WHEN, workers=1, reader="openpyxl")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        consolidate([SAMPLES], generated_at=WHEN, workers=1)
+        assert not gc.isenabled()                  # a caller's own pause is kept
+        gc.collect()
+        book = open_book(SAMPLES / sorted(p.name for p in SAMPLES.glob("*.xlsx"))[0], reader="openpyxl")
+        assert book.sheets and any(any(v not in (None, "") for v in row) for s in book.sheets for row in s.rows)
+        assert [o for o in gc.get_objects() if isinstance(o, Cell)] == []
+    finally:
+        gc.enable()
+
+
 def test_with_many_files_the_summary_names_only_those_that_need_attention(synthetic_returns, tmp_path):
     """A province's communes send hundreds of files: the command line lists the ones not used."""
     from cchc_xlsx.report import MAX_LISTED, consolidation_summary, render_consolidation
