@@ -35,11 +35,11 @@ from concurrent.futures.process import BrokenProcessPool
 import os
 import sys
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 import pandas as pd
 
@@ -54,7 +54,7 @@ from .pipeline import bundled_plan_path, collector_paused, read_plan_file
 from .result import (RETURN_COLUMNS, SOURCE_COLUMNS, Consolidation, consolidation_from_plan, expected_agencies,
                      file_sha256)
 from .returns import ReturnFile, collect_files, match_return, read_return_file, tell_apart
-from .templates import activity_owners, assign_activities
+from .templates import activity_owners, assign_activities, plan_id
 
 __all__ = ["consolidate", "check_files", "PLAN_VALUE_FIELDS", "MONITORING_VALUE_FIELDS"]
 
@@ -104,21 +104,21 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         plan = cached_plan(plan_path, registry, reader,                         # … and the plan (kept
                            lambda: read_plan_file(plan_path, registry=registry, reader=reader))  # for re-runs)
         plan_file.check_unchanged()
-        read = returns_reader.matched(plan)                                     # match each to the plan
-        returns_reader.close()
+        returns_reader.plan_read()                                              # every worker reads now
+        merged = _Merge(plan, registry, files)
+        read = returns_reader.matched(plan, merged.early)                       # match each to the plan
+        returns_reader.close()                                                  # (and merge it, if it can be)
         tell_apart(read)                                                        # one name, two folders
-        return _merged(plan, plan_path, plan_file, read, registry, findings, skipped, deadline, generated_at)
+        return _merged(plan, plan_path, plan_file, read, merged, findings, skipped, deadline, generated_at)
 
 
-def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], registry: Registry,
+def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], merged: "_Merge",
             findings: list[Finding], skipped: list, deadline: dt.date | None,
             generated_at: dt.datetime | None) -> Consolidation:
     """The rest of :func:`consolidate`, once every return is read and matched: choose, merge, check."""
-    used, file_findings = _choose_returns(read, plan)                           # one per agency
+    used, file_findings = _choose_returns(read, merged.expected)                # one per agency
     file_findings += _late(used, deadline)
-    merged = _Merge(plan, registry)
-    for ret in used:
-        merged.add(ret)                                                        # normalise into the plan
+    merged.add_all(used)                                                       # normalise into the plan
     consolidated = merged.plan(plan_path)
     findings += file_findings + list(plan.findings)
     for ret in read:
@@ -221,11 +221,16 @@ class _Reader:
             self.bar.update(len(future.result()))
             self._feed()
 
-    def matched(self, plan: Plan) -> list[ReturnFile]:
-        """Every return, matched to the plan, in the order of the files."""
-        read: list[ReturnFile] = []
+    def plan_read(self) -> None:
+        """The plan is read: every worker reads."""
         if self.pool is not None:
-            self._feed(self.workers)                 # the plan is read: every worker reads
+            self._feed(self.workers)
+
+    def matched(self, plan: Plan, then: Callable[[ReturnFile], None] = lambda ret: None) -> list[ReturnFile]:
+        """Every return, matched to the plan, in the order of the files; ``then`` is given each as soon
+        as it is matched (while the workers read the rest)."""
+        read: list[ReturnFile] = []
+        self.plan_read()
         for i, paths in enumerate(self.chunks):
             with self.lock:
                 future = self.pending[i][0] if i < len(self.pending) else None
@@ -243,9 +248,11 @@ class _Reader:
                 if ret.plan is not None:
                     ret.plan.registry = self.registry
                 read.append(match_return(ret, plan, self.registry, reader=self.reader))
+                then(read[-1])
         for path in self.files[len(read):]:
             ret = read_return_file(path, self.registry, year=plan.year, reader=self.reader)
             read.append(match_return(ret, plan, self.registry, reader=self.reader))
+            then(read[-1])
             self.bar.update()
         return read
 
@@ -315,9 +322,9 @@ def _sha256_or_blank(path: Path) -> str:
         return ""
 
 
-def _choose_returns(read: list[ReturnFile], plan: Plan) -> tuple[list[ReturnFile], list[Finding]]:
-    """One return per agency (the one saved last); findings for the others and for who sent nothing."""
-    expected = expected_agencies(plan)
+def _choose_returns(read: list[ReturnFile], expected: list[str]) -> tuple[list[ReturnFile], list[Finding]]:
+    """One return per agency (the one saved last); findings for the others and for who sent nothing
+    (``expected``: :func:`expected_agencies` of the plan as read)."""
     by_agency: dict[str, list[ReturnFile]] = defaultdict(list)
     findings: list[Finding] = []
     for ret in read:
@@ -354,9 +361,18 @@ class _Merge:
 
     The rows are the plan's own, updated in place (a copy would double the memory of a large
     plan): after the merge, ``plan`` holds the consolidated values.
+
+    The returns used (one per agency, see :func:`_choose_returns`) are added in the order of the
+    agencies (:attr:`expected`): a proposed row's number depends on the proposals before it. Most
+    returns are merged before that, as soon as each is read (:meth:`early`, while the workers read
+    the rest): those whose merge nothing another return does can change, nor changes anything
+    another return's merge reads (see :meth:`_stands_alone`). Such a merge is undone if another
+    return of its agency is used instead (or, seldom, if a return added at the end reads rows
+    another agency's return writes: see :meth:`_reaches_others`); :meth:`add_all` adds the rest, in
+    the order of the agencies. The result is the one adding every return used in that order gives.
     """
 
-    def __init__(self, plan: Plan, registry: Registry):
+    def __init__(self, plan: Plan, registry: Registry, files: list[Path] = ()):
         self.source = plan
         self.registry = registry
         self.rows = {row["code"]: row for row in plan.rows("plan")}
@@ -364,10 +380,92 @@ class _Merge:
         self.plan_has_monitoring = bool(self.monitoring)   # a plan without Phụ lục 2 takes the returns' rows
         self.assigned = assign_activities(plan)
         self.owner = activity_owners(plan)
-        self.findings: list[Finding] = []
+        self.expected = expected_agencies(plan)           # as read: a merged lead may list its agencies otherwise
+        self.expected_set = set(self.expected)
+        self.findings: list[Finding] = []                 # every return's, in the order of the agencies (add_all)
+        self.said: list[Finding] = []                     # the findings of the return being added
+        self.said_by: dict[int, list[Finding]] = {}       # id(return) -> its findings
         self.used: dict[str, int] = defaultdict(int)      # file -> rows used
+        self.merged_early: dict[int, tuple[ReturnFile, list[tuple[dict, dict]]]] = {}  # id -> (it, rows it overwrote)
+        self.agencies_seen: set[str] = set()
+        names = Counter(path.name for path in files)      # a name two files share is changed (tell_apart)
+        self.unique_names = {name for name, n in names.items() if n == 1}
+        if files and self.plan_has_monitoring:
+            plan_id(plan)      # of the plan as read (matching a return asks for it; a merge may edit a content)
+
+    def early(self, ret: ReturnFile) -> None:
+        """Merge a return as soon as it is matched, when it is the first of its agency and stands alone
+        (:meth:`_stands_alone`); what it overwrote is kept, to undo it (:meth:`add_all`)."""
+        first = ret.agency not in self.agencies_seen
+        self.agencies_seen.add(ret.agency)
+        if not (first and self._stands_alone(ret)):
+            return
+        overwritten = []
+        for code in self.assigned.get(ret.agency, ()):    # the only rows its merge writes
+            for rows in (self.rows, self.monitoring):
+                row = rows.get(code)
+                if row is not None:
+                    overwritten.append((row, dict(row)))
+        self.add(ret)
+        self.merged_early[id(ret)] = (ret, overwritten)
+
+    def _stands_alone(self, ret: ReturnFile) -> bool:
+        """Whether merging ``ret`` before the returns of the agencies before it gives what merging it in
+        its turn gives, whichever of them are used: a return of an expected agency, of the template of one
+        agency (not the all-rows workbook, which writes task and output rows), with a file name no other
+        file has (tell_apart would rename it), proposing nothing (a proposal's number depends on those
+        before it), every row's code in the plan (never a row another return proposed) and a task or
+        output row only where the plan has one (so it writes only its agency's activities, and reads
+        only those and the rows no return but the all-rows workbook writes). A plan without Phụ lục 2
+        takes the returns' rows: none is merged early then."""
+        if not (self.plan_has_monitoring and ret.status == "read" and ret.plan is not None
+                and ret.agency in self.expected_set
+                and ret.path.name in self.unique_names and ret.meta.get("scope") != "all"):
+            return False
+        for table, targets in (("plan", self.rows), ("monitoring", self.monitoring)):
+            columns = (ret.plan.column(table, name) for name in ("code", "proposed", "level"))
+            for code, proposed, level in zip(*columns):
+                target = targets.get(code)
+                if proposed or target is None or (level != "activity" and target["level"] == "activity"):
+                    return False
+        return True
+
+    def _reaches_others(self, ret: ReturnFile) -> bool:
+        """Whether adding ``ret`` may read or write another agency's activities: the all-rows workbook
+        (it writes task and output rows of Phụ lục 2), or a row the return says is a task or output
+        where the plan has an activity (it reads that activity's row). A return merged early before
+        such a one is undone and added again in its turn."""
+        if ret.plan is None or ret.meta.get("scope") == "all":
+            return ret.plan is not None
+        for table, targets in (("plan", self.rows), ("monitoring", self.monitoring)):
+            columns = (ret.plan.column(table, name) for name in ("code", "proposed", "level"))
+            for code, proposed, level in zip(*columns):
+                if not proposed and level != "activity" and code in targets and targets[code]["level"] == "activity":
+                    return True
+        return False
+
+    def add_all(self, used: list[ReturnFile]) -> None:
+        """Merge every return ``used`` (in the order of the agencies): keep those merged early that may
+        stay (see the class), undo the others, add the rest in order; ``findings``, every return's in order."""
+        chosen = {id(ret) for ret in used}
+        late = [ret for ret in used if id(ret) not in self.merged_early]
+        if self.merged_early and any(self._reaches_others(ret) for ret in late):
+            chosen = set()
+        for key, (ret, overwritten) in list(self.merged_early.items()):
+            if key not in chosen:
+                for row, before in overwritten:
+                    row.clear()
+                    row.update(before)
+                self.used.pop(ret.name, None)
+                del self.merged_early[key], self.said_by[key]
+        for ret in used:
+            if id(ret) not in self.merged_early:
+                self.add(ret)
+        self.findings = [finding for ret in used for finding in self.said_by[id(ret)]]
 
     def add(self, ret: ReturnFile) -> None:
+        """Merge one return: its values into the plan's rows, its findings to ``said_by``."""
+        self.said = self.said_by[id(ret)] = []
         agency, name = ret.agency, ret.name
         proposals: list[tuple[dict, str]] = []       # (the return's Phụ lục 1 proposal, its code here)
         seen_plan: set[str] = set()
@@ -415,7 +513,7 @@ class _Merge:
         for code in self.assigned.get(agency, []):
             for seen, sheet in ((seen_plan, "Phụ lục 1"), (seen_monitoring, "Phụ lục 2"))[:2 if self.plan_has_monitoring else 1]:
                 if code not in seen:
-                    self.findings.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
+                    self.said.append(Finding("missing-row", agency=agency, file=name, sheet=sheet, row_code=code))
 
     def _rows_to_compare(self, ret: ReturnFile, table: str, seen: set[str]) -> Iterator[dict]:
         """The rows of a return's table that the rules of :meth:`add` must look at, as dicts.
@@ -489,13 +587,13 @@ class _Merge:
                 continue              # the return has no such column: missing-column says so, nothing was edited
             changed.add(key)
             shown = _LOCKED_TEXT.get(key, key)
-            self.findings.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
+            self.said.append(Finding("locked-cell-changed", agency=ret.agency, file=ret.name,
                                          sheet=row["sheet"], cell=cell_of(row, key), row_code=row["code"],
                                          field=key, expected=target[shown], found=row[shown]))
         return changed
 
     def _unknown(self, row: dict, ret: ReturnFile, vi: str, en: str) -> None:
-        self.findings.append(Finding("unknown-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+        self.said.append(Finding("unknown-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
                                      cell=cell_of(row, "code"), row_code=row["code"], found=vi))
 
     def _propose(self, row: dict, ret: ReturnFile) -> str:
@@ -507,7 +605,7 @@ class _Merge:
         lead = self.registry.parse_cell(row["lead"])
         self.rows[code] = dict(row) | {"code": code, "funded_agency": lead.named[0] if lead.named else ret.agency}
         self.used[ret.name] += 1
-        self.findings.append(Finding("proposed-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+        self.said.append(Finding("proposed-row", agency=ret.agency, file=ret.name, sheet=row["sheet"],
                                      cell=cell_of(row, "content"), row_code=code, field="content",
                                      expected=parent, found=row["content"][:120]))
         return code
@@ -523,7 +621,7 @@ class _Merge:
             proposals.remove(paired)
             self.monitoring[code] = dict(row) | {"code": code}
             self.used[ret.name] += 1
-            self.findings.append(Finding("proposed-row-monitoring", agency=ret.agency, file=ret.name,
+            self.said.append(Finding("proposed-row-monitoring", agency=ret.agency, file=ret.name,
                                          sheet=row["sheet"], cell=cell_of(row, "content"), row_code=code,
                                          field="content", expected=row["parent_code"], found=found,
                                          params={"reason": how}))
@@ -534,7 +632,7 @@ class _Merge:
         code = f"{parent}.{n}"
         self.monitoring[code] = dict(row) | {"code": code}
         self.used[ret.name] += 1
-        self.findings.append(Finding("proposal-unpaired", agency=ret.agency, file=ret.name, sheet=row["sheet"],
+        self.said.append(Finding("proposal-unpaired", agency=ret.agency, file=ret.name, sheet=row["sheet"],
                                      cell=cell_of(row, "content"), row_code=code, field="content",
                                      expected=parent, found=found))
 

@@ -90,3 +90,56 @@ def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path) -> None:
         assert finished, "the workers stopped before every chunk was read"
         assert len(reader.chunks) > 3
         assert 1 <= max(busy) <= 2, busy       # three workers: two chunks at most while the plan is read
+
+
+@pytest.mark.parametrize("later_first", [True, False])
+def test_a_return_merged_while_the_others_are_read_is_undone_when_a_later_one_comes(
+        tmp_path: Path, bundled_path: Path, monkeypatch, later_first: bool) -> None:
+    """A return is merged as soon as it is read when it can be (consolidate._Merge.early); a return
+    of the same agency saved later, read after it, supersedes it: the result is the one merging only
+    in the end gives, whichever of the two is read first, on one process or two."""
+    folder = _returns(tmp_path / "returns", copies=0)
+    for path in folder[0].parent.iterdir():      # other agencies' returns, again: enough files for chunks
+        if path.name.startswith("cchc-2018-so-noi-vu") or path.suffix not in (".xlsx", ".ods"):
+            continue
+        for i in range(6):
+            shutil.copyfile(path, path.with_name(f"{path.stem}-lai-{i}{path.suffix}"))
+    earlier, later = folder[0].parent / "cchc-2018-so-noi-vu.xlsx", folder[0].parent / "cchc-2018-so-noi-vu-ban-sua.xlsx"
+    first, second = ("a-dau", "z-cuoi") if later_first else ("z-cuoi", "a-dau")
+    _blank_row(later, "Phụ lục 1", "Hoạt động 7.2.1")     # the earlier one's 150 must not stay: the plan's 160
+    later.rename(later.with_name(f"{first}-{later.name}"))
+    earlier.rename(earlier.with_name(f"{second}-{earlier.name}"))
+    files = sorted(folder[0].parent.iterdir())
+    assert len(files) >= 32
+
+    early: list[str] = []
+    add_all = consolidate_module._Merge.add_all
+
+    def add_all_seen(self, used):
+        early.extend(ret.name for ret, _ in self.merged_early.values())
+        add_all(self, used)
+
+    monkeypatch.setattr(consolidate_module._Merge, "add_all", add_all_seen)
+    results = [consolidate(files, bundled_path, generated_at=WHEN, workers=workers) for workers in (2, 1)]
+    assert files[0].name.startswith("a-dau-cchc-2018-so-noi-vu") and files[0].name in early
+    monkeypatch.setattr(consolidate_module._Merge, "_stands_alone", lambda self, ret: False)
+    at_the_end = consolidate(files, bundled_path, generated_at=WHEN, workers=2)
+    for result in results:
+        assert _seen(result) == _seen(at_the_end)
+        assert [f.code for f in result.findings] == [f.code for f in at_the_end.findings]
+        status = dict(zip(result.sources["file"], result.sources["status"]))
+        assert status[f"{first}-cchc-2018-so-noi-vu-ban-sua.xlsx"] == "used"
+        assert result.plan.plan.set_index("code").loc["7.2.1", "budget"] == 160
+        assert ("missing-row", "7.2.1") in {(f.code, f.row_code) for f in result.findings}
+
+
+def _blank_row(path: Path, sheet: str, first_cell: str) -> None:
+    """The row of ``sheet`` whose first cell reads ``first_cell`` emptied (the agency deleted it)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for row in book[sheet].iter_rows():
+        if row[0].value == first_cell:
+            for cell in row:
+                cell.value = None
+    book.save(path)
