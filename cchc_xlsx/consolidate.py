@@ -147,7 +147,8 @@ def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[Retu
                                                 for path, _ in skipped], merged, findings)
     result = Consolidation(consolidated, findings, sources, pd.DataFrame(columns=RETURN_COLUMNS), generated_at,
                            plan_file=plan_path.name, extra={"returns_read": read})
-    result.returns = _returns_frame(plan, read, used, findings, deadline, result.findings_by_agency())
+    expected = expected_agencies(plan) if merged.leads_rewritten else merged.expected    # of the merged plan
+    result.returns = _returns_frame(expected, read, used, findings, deadline, result.findings_by_agency())
     return result
 
 
@@ -397,6 +398,7 @@ class _Merge:
         self.owner = activity_owners(plan)
         self.expected = expected_agencies(plan)           # as read: a merged lead may list its agencies otherwise
         self.expected_set = set(self.expected)
+        self.leads_rewritten = False                      # whether a merge gave a row's lead_agencies otherwise
         self.findings: list[Finding] = []                 # every return's, in the order of the agencies (add_all)
         self.said: list[Finding] = []                     # the findings of the return being added
         self.said_by: dict[int, list[Finding]] = {}       # id(return) -> its findings
@@ -497,6 +499,8 @@ class _Merge:
             changed = self._compare_locked(row, target, ret, ("content", "lead"))
             # the row now comes from the return: its texts too, where they say what the plan says
             # (the template writes agencies the registry's way), so that every value matches its cell
+            if "lead" not in changed and row["lead_agencies"] != target["lead_agencies"]:
+                self.leads_rewritten = True          # (the same agencies, in another order)
             if not changed:
                 _take(target, row, _ALL_PLAN_KEYS, _TAKE_PLAN)
             else:
@@ -779,17 +783,25 @@ def _recompute_subtotals(rows: list[dict]) -> None:
     depth in other hierarchies), in whole đồng; a task or output with no rows is 0."""
     from .words import format_trieu
 
+    by_depth: dict[int, list[dict]] = {}         # deepest first, in row order within a depth: a stable
+    for row in rows:                             # sort by depth without a key call per row
+        by_depth.setdefault(row["code"].count("."), []).append(row)
     sums: dict[str, int] = defaultdict(int)
-    for row in sorted(rows, key=lambda r: -r["code"].count(".")):      # children before parents
-        parent = row["parent_code"]
-        if parent:
-            own = sums[row["code"]] if row["level"] != "activity" else (
-                0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
-            sums[parent] += own
-    for row in rows:
-        if row["level"] in ("task", "output") and (row["code"] in sums or row["budget"] == row["budget"]):
-            row["budget"] = sums.get(row["code"], 0) / 1_000_000
-            row["budget_text"] = format_trieu(row["budget"])
+    texts: dict[float, str] = {}                 # budget -> its text (many subtotals are alike)
+    for depth in sorted(by_depth, reverse=True):     # children before parents
+        for row in by_depth[depth]:
+            parent, level = row["parent_code"], row["level"]
+            if parent:
+                own = sums[row["code"]] if level != "activity" else (
+                    0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
+                sums[parent] += own
+            # its sum is whole: every row below it came before it (nothing adds to it after)
+            if (level == "task" or level == "output") and (row["code"] in sums or row["budget"] == row["budget"]):
+                budget = row["budget"] = sums.get(row["code"], 0) / 1_000_000
+                text = texts.get(budget)
+                if text is None:
+                    text = texts[budget] = format_trieu(budget)
+                row["budget_text"] = text
 
 
 # --------------------------------------------------------------------------- bookkeeping
@@ -848,9 +860,10 @@ def _late(used: list[ReturnFile], deadline: dt.date | None) -> list[Finding]:
                     expected=f"{deadline:%d/%m/%Y}") for ret in used if ret.saved and ret.saved.date() > deadline]
 
 
-def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding],
+def _returns_frame(expected: list[str], read: list[ReturnFile], used: list[ReturnFile], findings: list[Finding],
                    deadline: dt.date | None, per_agency: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
-    """One row per agency expected to send a return, then each file of an agency outside the plan.
+    """One row per agency expected to send a return (``expected``: :func:`expected_agencies` of the
+    merged plan), then each file of an agency outside the plan.
 
     ``errors`` and ``warnings`` are the agency's findings by the one rule (``per_agency``:
     Consolidation.findings_by_agency): the plan's own defects are the plan's, not the agency's whose
@@ -861,7 +874,7 @@ def _returns_frame(plan: Plan, read: list[ReturnFile], used: list[ReturnFile], f
         per_file[(f.file, f.severity)] += 1
     none = dict.fromkeys(SEVERITIES, 0)
     rows = []
-    for agency in expected_agencies(plan):
+    for agency in expected:
         ret = chosen.get(agency)
         mine = per_agency.get(("agency", agency), none)
         if ret is None:             # its missing-return is an error of its own
