@@ -32,14 +32,12 @@ def plan_monitoring_rows(plan) -> list[Finding]:
 
 def frequency_values(plan) -> list[Finding]:
     """A frequency cell holding something else (the seed's task 1 holds an agency's name)."""
-    funded = _funded(plan)
-    return [at(error_or("frequency-invalid", row["frequency"]), row, "frequency", agency=funded.get(row["code"], ""), found=row["frequency"])
+    return [at(error_or("frequency-invalid", row["frequency"]), row, "frequency", agency=_funded(plan, row["code"]), found=row["frequency"])
             for row in plan.rows("monitoring") if row["frequency_kind"] == "invalid"]
 
 
 def frequency_missing(plan) -> list[Finding]:
     """A blank frequency. Where a row above has one, the row inherits it: said, and only ``info``."""
-    funded = _funded(plan)
     rows = _by_code(plan, "monitoring")
     findings = []
     for code, row in rows.items():
@@ -47,7 +45,7 @@ def frequency_missing(plan) -> list[Finding]:
             continue
         parent = next((rows[a] for a in _ancestors(code)
                        if a in rows and rows[a]["frequency_kind"] not in ("missing", "invalid")), None)
-        finding = at("frequency-missing", row, "frequency", agency=funded.get(code, ""))
+        finding = at("frequency-missing", row, "frequency", agency=_funded(plan, code))
         if parent is not None:
             finding.severity = "info"
             finding.expected = parent["frequency"]
@@ -60,23 +58,26 @@ def frequency_missing(plan) -> list[Finding]:
 
 def frequency_window(plan) -> list[Finding]:
     """More collections than the activity has months (quarterly for a January–February activity)."""
-    funded = _funded(plan)
     windows = {}
     for row, start, end in month_spans(plan):
-        if row["level"] == "activity" and end - start + 1 > 0:
-            windows[row["code"]] = end - start + 1
+        months = end - start + 1
+        if months > 0 and row["level"] == "activity":
+            windows[row["code"]] = months
     findings = []
     for row in level_rows(plan, "monitoring", "activity"):
-        per_year, months = row["collections_per_year"], windows.get(row["code"])
-        if months is not None and not missing(per_year) and int(per_year) > months:
-            findings.append(at("frequency-window", row, "frequency", agency=funded.get(row["code"], ""),
+        per_year = row["collections_per_year"]
+        if per_year is None:               # missing: nothing to compare (asked first: the cheapest)
+            continue
+        months = windows.get(row["code"])
+        if months is not None and (per_year > months if type(per_year) is int      # the common case, at less cost
+                                   else not missing(per_year) and int(per_year) > months):
+            findings.append(at("frequency-window", row, "frequency", agency=_funded(plan, row["code"]),
                                found=str(int(per_year)), expected=str(months)))
     return findings
 
 
 def collector_missing(plan) -> list[Finding]:
     """A row with no collector, when no row above it and not all rows below it have one."""
-    funded = _funded(plan)
     rows = _by_code(plan, "monitoring")
     children: dict[str, list[str]] | None = None     # made when first needed: most rows are covered from above
 
@@ -105,10 +106,12 @@ def collector_missing(plan) -> list[Finding]:
             continue
         if covered_below(code) or not cell_of(row, "collector"):    # no collector column: said once
             continue
-        findings.append(at("collector-missing", row, "collector", agency=funded.get(code, "")))
+        findings.append(at("collector-missing", row, "collector", agency=_funded(plan, code)))
     return findings
 
 
-def _funded(plan) -> dict[str, str]:
-    """code -> funded agency, from Phụ lục 1, for attributing monitoring findings to an agency."""
-    return plan.derived("funded", ("plan",), lambda: {row["code"]: row["funded_agency"] for row in plan.rows("plan")})
+def _funded(plan, code: str) -> str:
+    """The funded agency of ``code`` in Phụ lục 1 ("" without such a row), for attributing a monitoring
+    finding to an agency (read from by_code, which other checks make anyway: no pass of its own)."""
+    row = _by_code(plan, "plan").get(code)
+    return "" if row is None else row["funded_agency"]
