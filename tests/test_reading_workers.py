@@ -143,3 +143,47 @@ def _blank_row(path: Path, sheet: str, first_cell: str) -> None:
             for cell in row:
                 cell.value = None
     book.save(path)
+
+
+def test_the_all_rows_workbook_undoes_what_was_merged_early(tmp_path: Path, bundled_path: Path, monkeypatch) -> None:
+    """The Sở Nội vụ's all-rows workbook writes the frequency of task and output rows of Phụ lục 2,
+    which the agencies after it compare their own with: every return merged early is undone and
+    each added in its turn, as merging only in the end does."""
+    import openpyxl
+
+    from cchc_xlsx.pipeline import read_plan_file
+    from cchc_xlsx.templates import TemplateOptions, write_templates
+
+    paths = [path for path in write_templates(read_plan_file(bundled_path), tmp_path / "returns",
+                                              TemplateOptions(generated_at=WHEN))
+             if not path.name.endswith("so-noi-vu.xlsx")]      # the Sở Nội vụ's return: the all-rows workbook
+    all_rows = next(path for path in paths if path.name.endswith("toan-bo-ke-hoach.xlsx"))
+    book = openpyxl.load_workbook(all_rows)
+    for row in book["Phụ lục 2"].iter_rows():
+        if str(row[0].value or "").startswith(("NHIỆM VỤ", "Kết quả đầu ra")) and row[4].value:
+            row[4].value = "Hàng tháng"
+    book.save(all_rows)
+
+    kept: list[int] = []
+    add_all = consolidate_module._Merge.add_all
+
+    def add_all_seen(self, used):
+        add_all(self, used)
+        kept.append(len(self.merged_early))
+
+    monkeypatch.setattr(consolidate_module._Merge, "add_all", add_all_seen)
+    result = consolidate(paths, bundled_path, generated_at=WHEN, workers=2)
+    assert kept == [0]
+    monkeypatch.setattr(consolidate_module._Merge, "_stands_alone", lambda self, ret: False)
+    at_the_end = consolidate(paths, bundled_path, generated_at=WHEN, workers=2)
+    assert _seen(result) == _seen(at_the_end)
+    assert [f.code for f in result.findings] == [f.code for f in at_the_end.findings]
+    assert "locked-cell-changed" in {f.code for f in result.findings}
+
+
+def test_chunks_are_large_first_and_small_last() -> None:
+    files = [Path(f"{i}.xlsx") for i in range(500)]
+    chunks = consolidate_module._chunks(files, 2)
+    assert [path for chunk in chunks for path in chunk] == files
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] <= 64 and min(sizes[:-1]) >= 4
