@@ -39,7 +39,7 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import pandas as pd
 
@@ -424,6 +424,9 @@ class _Merge:
         self.unique_names = {name for name, n in names.items() if n == 1}
         if files and self.plan_has_monitoring:
             plan_id(plan)      # of the plan as read (matching a return asks for it; a merge may edit a content)
+        self.order: dict[str, tuple[int, ...]] = {}       # code -> its place (see plan): the plan's, made
+        _place_codes(self.rows, self.order)               # while the workers read (the appendices share
+        _place_codes(self.monitoring, self.order)         # most codes; proposals are placed at the end)
 
     def early(self, ret: ReturnFile) -> None:
         """Merge a return as soon as it is matched, when it is the first of its agency and stands alone
@@ -674,10 +677,9 @@ class _Merge:
                                      expected=parent, found=found))
 
     def plan(self, plan_path: Path) -> Plan:
-        order: dict[str, tuple[int, ...]] = {}         # code -> its place (the appendices share most codes)
-        rows = _in_code_order(self.rows, order)
+        rows = _in_code_order(self.rows, self.order)
         _recompute_subtotals(rows)
-        monitoring = _in_code_order(self.monitoring, order)
+        monitoring = _in_code_order(self.monitoring, self.order)
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -789,11 +791,16 @@ _FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKE
 
 def _in_code_order(rows: dict[str, dict], order: dict[str, tuple[int, ...]]) -> list[dict]:
     """The rows (code -> the row of that code) in code order (1.2 before 1.10), each code's place
-    computed once in ``order`` (the two appendices share most codes)."""
-    for code in rows:
+    computed once in ``order`` (see :func:`_place_codes`)."""
+    _place_codes(rows, order)
+    return [rows[code] for code in sorted(rows, key=order.__getitem__)]
+
+
+def _place_codes(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> None:
+    """``order[code]``, the place of each code in code order (its parts as numbers), where not known yet."""
+    for code in codes:
         if code not in order:
             order[code] = tuple(map(int, code.split(".")))
-    return [rows[code] for code in sorted(rows, key=order.__getitem__)]
 
 
 def _recompute_subtotals(rows: list[dict]) -> None:
