@@ -115,7 +115,8 @@ def _sum_children(rows: list[dict], by_code: dict[str, dict]) -> tuple[dict[str,
             has_children.add(parent)
             code, text, budget = row["code"], row["budget_text"], row["budget"]
             if text != "" and (budget == budget or code not in has_children):   # states a budget, or a
-                value = dong(budget)                 # row with no children of its own writes one
+                value = round(budget * 1_000_000) if type(budget) is float and budget == budget \
+                    else dong(budget)                # row with no children of its own writes one (dong, inlined)
             elif code in sums:
                 value = sums[code]
             elif row["level"] == "activity" and (parent not in by_code or by_code[parent]["level"] != "activity"):
@@ -159,8 +160,11 @@ def allocation(plan) -> list[Finding]:
         return []
     funded: dict[str, int] = defaultdict(int)
     for row in level_rows(plan, "plan", "activity"):
-        if row["funded_agency"]:
-            funded[row["funded_agency"]] += dong(row["budget"])
+        agency = row["funded_agency"]
+        if agency:
+            budget = row["budget"]
+            funded[agency] += round(budget * 1_000_000) if type(budget) is float and budget == budget \
+                else dong(budget)                    # (dong, inlined for the common case)
     findings = []
     allocated = set()
     for row in plan.rows("allocation"):
