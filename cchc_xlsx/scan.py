@@ -29,7 +29,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-__all__ = ["SheetScan", "scan_xlsx", "scan_ods", "FAR_CELLS_SHOWN", "DENSE_CELLS"]
+__all__ = ["SheetScan", "Inflated", "scan_xlsx", "scan_ods", "formula_without_value", "FAR_CELLS_SHOWN", "DENSE_CELLS"]
 
 #: A sheet is read whole when its rectangle (rows × columns) holds at most this many cells, or at
 #: most CELLS_PER_VALUE times the cells it really has: ~40 bytes a cell in calamine, ~160 MB.
@@ -57,6 +57,7 @@ class SheetScan:
     far_spans: list[tuple[int, int]] = field(default_factory=list, repr=False)   # byte spans to take out
     head: bytes | None = field(default=None, repr=False)     # the sheet's XML cut after its head (head_rows)
     xml: bytes | None = field(default=None, repr=False)      # the sheet's XML as inflated, kept for the reader
+    formulas: bool | None = None       # a formula saved without its value in it (None: not looked, see Inflated)
 
 
 # --------------------------------------------------------------------------- .xlsx / .xlsm
@@ -90,6 +91,10 @@ _REFERENCE_NOT_FIRST = re.compile(rb'<c (?!r=")')
 _ERROR_MARK = re.compile(rb't="e"')
 _HIDDEN_MARK = re.compile(rb'hidden="')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
+#: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``;
+#: looked for only where a formula is (``<f``, the quick test).
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_MARK = re.compile(rb"<f")
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
 
@@ -131,7 +136,10 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
 
     ``heads``: sheets of which only the first rows are wanted (see :func:`head_rows`); when such a
     sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head``, and scans only them:
-    the rest of the sheet is read by no one, a far cell there included."""
+    the rest of the sheet is read by no one, a far cell there included.
+
+    A sheet whose XML is not kept (a large plan's) is also looked at, while it is inflated, for a
+    formula saved without its value (``SheetScan.formulas``, see :class:`Inflated`)."""
     try:
         members = sheet_members(archive)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -143,9 +151,12 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
         if wanted is not None and not wanted(name, state):
             continue
         scan = SheetScan(name, member)
-        if archive.getinfo(member).file_size > STREAM_ABOVE and not _worth_reading(archive, member):
-            scans[name] = scan            # a large ordinary sheet: looked at a block at a time, nothing found
-            continue
+        if archive.getinfo(member).file_size > STREAM_ABOVE:
+            worth, formulas = _look_at_blocks(archive, member)
+            if not worth:                 # a large ordinary sheet: looked at a block at a time, nothing found
+                scan.formulas = False if not formulas else None    # (with formulas: looked at whole if asked)
+                scans[name] = scan
+                continue
         data = archive.read(member)
         if name in heads and state != "visible":
             scan.head = head_rows(data)
@@ -154,6 +165,8 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
         if scan.head is None and kept + len(data) <= KEEP_AT_MOST:
             scan.xml = data                # handed to the reader as it is (with_members): inflated once
             kept += len(data)
+        elif scan.head is None:            # not kept: what is asked of it later is looked for now
+            scan.formulas = formula_without_value(data)
         if _NOT_ORDINARY.search(data):
             unusual = _REFERENCE_NOT_FIRST.search(data) is not None
             row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
@@ -193,19 +206,51 @@ STREAM_ABOVE = 16 << 20
 _BLOCK = 8 << 20
 
 
-def _worth_reading(archive: zipfile.ZipFile, member: str) -> bool:
+def _look_at_blocks(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
     """Whether a large sheet has anything the scan acts on (a far reference, an error, a hidden
-    row), looked for a block at a time (blocks overlap, so that no pattern is cut)."""
+    row), looked for a block at a time (blocks overlap, so that no pattern is cut); and, when it has
+    not (the whole sheet looked at), whether it holds a formula (``<f``)."""
     tail = b""
+    formulas = False
     with archive.open(member) as stream:
         while True:
             block = stream.read(_BLOCK)
             if not block:
-                return False
+                return False, formulas
             text = tail + block
             if _NOT_ORDINARY.search(text) or _ERROR_MARK.search(text) or _HIDDEN_MARK.search(text):
-                return True
+                return True, formulas
+            formulas = formulas or _FORMULA_MARK.search(text) is not None
             tail = block[-64:]
+
+
+def formula_without_value(xml: bytes) -> bool:
+    """Whether a worksheet's XML holds a formula saved without its value (every reader reads such a
+    cell as blank): a cheap search, before the full one (:func:`cchc_xlsx.workbook.formulas_without_values`)."""
+    return _FORMULA_MARK.search(xml) is not None and _NO_VALUE.search(xml) is not None
+
+
+class Inflated:
+    """The worksheets of an .xlsx as its scan left them, so that looking for formulas saved without
+    their values (a return's or a plan's, after it is read) inflates no sheet a second time: the XML
+    the scan kept (a small file's sheets), and for the sheets it did not keep whether they hold such
+    a formula (``SheetScan.formulas``). Any other member is read from ``archive``, as it would be
+    without this. Only for a zip whose member names are all different (each name one member)."""
+
+    def __init__(self, archive: zipfile.ZipFile, scans: dict[str, SheetScan]):
+        self.archive = archive
+        self.xml = {s.member: s.xml for s in scans.values() if s.xml is not None}
+        self.marks = {s.member: s.formulas for s in scans.values() if s.formulas is not None}
+
+    def read(self, member: str) -> bytes:
+        """The member's content, inflated (once)."""
+        xml = self.xml.get(member)
+        return xml if xml is not None else self.archive.read(member)
+
+    def formula_without_value(self, member: str) -> bool:
+        """:func:`formula_without_value` of the member."""
+        mark = self.marks.get(member)
+        return mark if mark is not None else formula_without_value(self.read(member))
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
