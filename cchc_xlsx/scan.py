@@ -105,12 +105,37 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+def read_member(archive: zipfile.ZipFile, member: str, data: bytes | None = None) -> bytes:
+    """``archive.read(member)``, inflated straight from ``data`` (the zip's bytes) when the member is
+    plainly deflated: zipfile's stream machinery costs as much as the inflating itself for the small
+    members of a return. The same bytes, checked the same way (header, name, size, CRC-32); on any
+    doubt (no ``data``, encrypted or other flags, another method, a header not where the directory
+    says, a stream that does not inflate to the size and CRC stated) ``archive.read``, which gives
+    or raises what it always has."""
+    if data is not None:
+        info = archive.getinfo(member)
+        at = info.header_offset
+        if (info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & ~0x080E and len(data) >= at + 30
+                and data[at:at + 4] == b"PK\x03\x04" and info.orig_filename.isascii()):
+            name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+            if data[at + 30:at + 30 + name_length] == info.orig_filename.encode("ascii"):
+                start = at + 30 + name_length + extra_length
+                try:
+                    with memoryview(data) as view:
+                        content = zlib.decompress(view[start:start + info.compress_size], -15)
+                except zlib.error:
+                    content = None
+                if content is not None and len(content) == info.file_size and zlib.crc32(content) == info.CRC:
+                    return content
+    return archive.read(member)
+
+
+def sheet_members(archive: zipfile.ZipFile, data: bytes | None = None) -> dict[str, tuple[str, str]]:
     """sheet name -> (its zip member, its state: visible, hidden, veryHidden), from
-    xl/workbook.xml and its relationships."""
+    xl/workbook.xml and its relationships (``data``: the zip's bytes, see :func:`read_member`)."""
     names = set(archive.namelist())
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    workbook = read_member(archive, "xl/workbook.xml", data)
+    rels = read_member(archive, "xl/_rels/workbook.xml.rels", data) if "xl/_rels/workbook.xml.rels" in names else b""
     targets = {}
     for attrs in _REL.findall(rels):
         rid, target = re.search(rb'\bId="([^"]+)"', attrs), re.search(rb'\bTarget="([^"]+)"', attrs)
@@ -130,18 +155,20 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return members
 
 
-def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()) -> dict[str, SheetScan]:
+def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = (),
+              zipped: bytes | None = None) -> dict[str, SheetScan]:
     """Scan the worksheets of an .xlsx/.xlsm (those ``wanted(name, state)`` accepts: the ones to be
     read); {} when its parts cannot be found (the reader then says why).
 
     ``heads``: sheets of which only the first rows are wanted (see :func:`head_rows`); when such a
     sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head``, and scans only them:
-    the rest of the sheet is read by no one, a far cell there included.
+    the rest of the sheet is read by no one, a far cell there included. ``zipped``: the zip's bytes,
+    its members then inflated from them (:func:`read_member`).
 
     A sheet whose XML is not kept (a large plan's) is also looked at, while it is inflated, for a
     formula saved without its value (``SheetScan.formulas``, see :class:`Inflated`)."""
     try:
-        members = sheet_members(archive)
+        members = sheet_members(archive, zipped)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return {}
     scans = {}
@@ -157,7 +184,7 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
                 scan.formulas = False if not formulas else None    # (with formulas: looked at whole if asked)
                 scans[name] = scan
                 continue
-        data = archive.read(member)
+        data = read_member(archive, member, zipped)
         if name in heads and state != "visible":
             scan.head = head_rows(data)
             if scan.head is not None:
@@ -378,13 +405,18 @@ def head_rows(xml: bytes) -> bytes | None:
         expected += 1
     if cut is None or xml.count(b"<row", start, cut) != expected - 1:
         return None
-    rows = xml.count(b"<row", cut, end)
-    rest = _ROW_REF.findall(xml, cut, end)                  # the usual form, found fast
-    if len(rest) != rows:
+    rest = _ROW_TAG.findall(xml, cut, end)        # every "<row", with its number when in the usual form
+    rows = len(rest)
+    if b"" in rest:                               # one not in the usual form: the general pattern
         rest = _ROW_REF_ANY.findall(xml, cut, end)
     if len(rest) != rows or min(map(int, rest)) <= expected:
         return None
     return xml[:cut] + xml[end:]
+
+
+#: Each ``<row`` (as ``bytes.count`` counts them), with its number when it is in the usual form
+#: (``_ROW_REF``), else b"": one pass for both.
+_ROW_TAG = re.compile(rb'<row(?: r="([0-9]+)")?')
 
 
 def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],

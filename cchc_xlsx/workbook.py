@@ -219,7 +219,7 @@ def _read_sheets(source: Source, sheets: list[str] | None, hidden: tuple[str, ..
     try:
         if source.kind == "xlsx":
             archive = source.archive
-            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip), heads)
+            scans = scan.scan_xlsx(archive, lambda name, state: not _skip(name, state, sheets, hidden, skip), heads, data)
             if any(s.far_spans for s in scans.values()):
                 data = scan.without_far_cells(data, archive, scans)
             else:                         # the sheets already inflated are not inflated again by the reader
@@ -671,7 +671,7 @@ def document_saved(data: bytes, archive: zipfile.ZipFile | None = None) -> dt.da
         archive = archive or zipfile.ZipFile(io.BytesIO(data))
         for member, pattern in (("docProps/core.xml", _CORE_MODIFIED), ("meta.xml", _ODS_DATE)):
             if member in archive.NameToInfo:
-                match = pattern.search(archive.read(member)[:1 << 20])
+                match = pattern.search(scan.read_member(archive, member, data)[:1 << 20])
                 if match:
                     return _timestamp(match.group(1).decode("ascii", "replace").strip())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
