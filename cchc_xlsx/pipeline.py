@@ -63,15 +63,19 @@ def read_plan_file(path: str | Path, *, year: int | None = None, registry: Regis
     """
     registry = registry or default_registry()
     parts = []
+    inflated = None                   # the file's sheets as the scan left them (Book.inflated)
     with collector_paused():
         for book in each_sheet(path, reader=reader):
             parts.append(plan_part(book, year=year, registry=registry))
+            inflated = book.inflated
             del book                  # its cells go before the next sheet is read
     plan = plan_from_parts(parts, Path(path), year=year, registry=registry)
     if plan is None:
-        plan = plan_from_book(open_book(path, reader=reader), year=year, registry=registry)
+        book = open_book(path, reader=reader)
+        plan, inflated = plan_from_book(book, year=year, registry=registry), book.inflated
+        del book
     from .returns import plan_formulas      # returns reads with this module: imported when used
-    plan.findings.extend(plan_formulas(plan, Path(path), registry))   # formulas saved without a value
+    plan.findings.extend(plan_formulas(plan, Path(path), registry, inflated))   # formulas saved without a value
     return plan
 
 

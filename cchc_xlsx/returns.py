@@ -29,6 +29,7 @@ from .outputs import (CONSOLIDATED, DIFF, FEEDBACK, FEEDBACK_SHEET_NAMES, PROGRE
                       output_kind)
 from .notation import NotANumber, clean_text, parse_number
 from .pipeline import plan_from_book
+from .scan import Inflated, formula_without_value
 from .templates import (LISTS_SHEET, META_SHEET, SHEET_MONITORING, SHEET_PLAN, TEMPLATE_VERSION, activity_owners,
                         plan_id)
 from .workbook import (SUPPORTED_SUFFIXES, Book, FileProblem, column_index, document_saved, formulas_without_values,
@@ -198,7 +199,7 @@ def read_return_file(path: Path, registry: Registry, *, year: int | None = None,
     result.findings.extend(result.plan.findings)
     result.findings.extend(_tables_missing(book, result.plan))
     try:
-        _recompute_formulas(result, path, registry)
+        _recompute_formulas(result, path, registry, book.inflated)
         result.subtotal_findings = text_left_out(result.plan, subtotals(result.plan) + own_total(result.plan),
                                                  result.findings)
     except Exception as exc:
@@ -535,7 +536,8 @@ _FIELD_NAMES = {name: (label, name.replace("_", " ")) for name, label in FIELD_L
 }
 
 
-def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> None:
+def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry,
+                        inflated: Inflated | None = None) -> None:
     """Cells of the fields read (indicator, evidence, months, budget, partners, frequency, collector,
     reporter, content, lead) that hold a formula saved without its result: they read as blank.
 
@@ -546,7 +548,8 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
     Only .xlsx/.xlsm files, and only when a field read is blank somewhere. A program that saves
     formulas without their values (openpyxl, some scripts) does so for every formula, our
     template's subtotals too, whose budgets then read blank: a template whose subtotals kept their
-    values is not scanned. So an ordinary file costs one pass over its rows.
+    values is not scanned. So an ordinary file costs one pass over its rows. ``inflated``: the
+    file's sheets as reading it left them (:attr:`cchc_xlsx.workbook.Book.inflated`), not inflated again.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return
@@ -555,9 +558,9 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
         return  # a formula saved without its value reads as a blank: no blank, nothing to look for
     if result.meta and all(row["budget_text"] for row in tables["plan"]):
         return  # our template's subtotal formulas kept their values: so did the program that saved it
-    if not any(row["budget_text"] == "" for row in tables["plan"]) and not _has_formula_without_value(path):
+    if not any(row["budget_text"] == "" for row in tables["plan"]) and not _has_formula_without_value(path, inflated):
         return  # not our template: one search of each sheet's XML says whether any formula lost its value
-    missing = formulas_without_values(path)
+    missing = formulas_without_values(path, inflated)
     if not missing:
         return
     for table, rows in tables.items():
@@ -583,32 +586,35 @@ def _recompute_formulas(result: ReturnFile, path: Path, registry: Registry) -> N
             result.plan.changed(table)
 
 
-def plan_formulas(plan: Plan, path: Path, registry: Registry) -> list[Finding]:
+def plan_formulas(plan: Plan, path: Path, registry: Registry, inflated: Inflated | None = None) -> list[Finding]:
     """The findings of :func:`_recompute_formulas` on a plan file (``read``, ``consolidate --plan``):
     a formula saved without its value in a field read is computed where it is simple and said, else
-    named (``formula-no-value``), never read as a blank cell without a word."""
+    named (``formula-no-value``), never read as a blank cell without a word. ``inflated``: the file's
+    sheets as reading it left them (a large sheet is then not inflated again)."""
     result = ReturnFile(Path(path), plan=plan)
-    _recompute_formulas(result, Path(path), registry)
+    _recompute_formulas(result, Path(path), registry, inflated)
     return result.findings
 
 
-#: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``.
-_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
-
-
-def _has_formula_without_value(path: Path) -> bool:
+def _has_formula_without_value(path: Path, inflated: Inflated | None = None) -> bool:
     """Whether a worksheet of the file holds a formula saved without its value: a cheap search of
-    each sheet's XML (the full scan, :func:`formulas_without_values`, runs only when one does)."""
+    each sheet's XML (the full scan, :func:`formulas_without_values`, runs only when one does); of
+    the XML ``inflated`` holds, or what its scan found, when it is given."""
     try:
+        if inflated is not None:
+            return any(inflated.formula_without_value(info.filename) for info in inflated.archive.infolist()
+                       if _is_worksheet(info.filename))
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    data = archive.read(info)
-                    if b"<f" in data and _NO_VALUE.search(data):
-                        return True
+                if _is_worksheet(info.filename) and formula_without_value(archive.read(info)):
+                    return True
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
         return False
     return False
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _formula_value(result: ReturnFile, row: dict, table: str, name: str, ref: str, formula: str,

@@ -29,7 +29,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-__all__ = ["SheetScan", "scan_xlsx", "scan_ods", "FAR_CELLS_SHOWN", "DENSE_CELLS"]
+__all__ = ["SheetScan", "Inflated", "scan_xlsx", "scan_ods", "formula_without_value", "FAR_CELLS_SHOWN", "DENSE_CELLS"]
 
 #: A sheet is read whole when its rectangle (rows × columns) holds at most this many cells, or at
 #: most CELLS_PER_VALUE times the cells it really has: ~40 bytes a cell in calamine, ~160 MB.
@@ -57,6 +57,7 @@ class SheetScan:
     far_spans: list[tuple[int, int]] = field(default_factory=list, repr=False)   # byte spans to take out
     head: bytes | None = field(default=None, repr=False)     # the sheet's XML cut after its head (head_rows)
     xml: bytes | None = field(default=None, repr=False)      # the sheet's XML as inflated, kept for the reader
+    formulas: bool | None = None       # a formula saved without its value in it (None: not looked, see Inflated)
 
 
 # --------------------------------------------------------------------------- .xlsx / .xlsm
@@ -90,6 +91,10 @@ _REFERENCE_NOT_FIRST = re.compile(rb'<c (?!r=")')
 _ERROR_MARK = re.compile(rb't="e"')
 _HIDDEN_MARK = re.compile(rb'hidden="')
 _REL = re.compile(rb'<Relationship\b([^>]*)>')
+#: A formula cell closed without a value: ``<f>…</f></c>``, ``<f …/><v/></c>``, ``<f>…</f><v></v></c>``;
+#: looked for only where a formula is (``<f``, the quick test).
+_NO_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_MARK = re.compile(rb"<f")
 _EMPTY_ROW = re.compile(rb'<row\b[^>]*?(?:/>|>\s*</row>)')
 
 
@@ -100,12 +105,37 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+def read_member(archive: zipfile.ZipFile, member: str, data: bytes | None = None) -> bytes:
+    """``archive.read(member)``, inflated straight from ``data`` (the zip's bytes) when the member is
+    plainly deflated: zipfile's stream machinery costs as much as the inflating itself for the small
+    members of a return. The same bytes, checked the same way (header, name, size, CRC-32); on any
+    doubt (no ``data``, encrypted or other flags, another method, a header not where the directory
+    says, a stream that does not inflate to the size and CRC stated) ``archive.read``, which gives
+    or raises what it always has."""
+    if data is not None:
+        info = archive.getinfo(member)
+        at = info.header_offset
+        if (info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & ~0x080E and len(data) >= at + 30
+                and data[at:at + 4] == b"PK\x03\x04" and info.orig_filename.isascii()):
+            name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+            if data[at + 30:at + 30 + name_length] == info.orig_filename.encode("ascii"):
+                start = at + 30 + name_length + extra_length
+                try:
+                    with memoryview(data) as view:
+                        content = zlib.decompress(view[start:start + info.compress_size], -15)
+                except zlib.error:
+                    content = None
+                if content is not None and len(content) == info.file_size and zlib.crc32(content) == info.CRC:
+                    return content
+    return archive.read(member)
+
+
+def sheet_members(archive: zipfile.ZipFile, data: bytes | None = None) -> dict[str, tuple[str, str]]:
     """sheet name -> (its zip member, its state: visible, hidden, veryHidden), from
-    xl/workbook.xml and its relationships."""
+    xl/workbook.xml and its relationships (``data``: the zip's bytes, see :func:`read_member`)."""
     names = set(archive.namelist())
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    workbook = read_member(archive, "xl/workbook.xml", data)
+    rels = read_member(archive, "xl/_rels/workbook.xml.rels", data) if "xl/_rels/workbook.xml.rels" in names else b""
     targets = {}
     for attrs in _REL.findall(rels):
         rid, target = re.search(rb'\bId="([^"]+)"', attrs), re.search(rb'\bTarget="([^"]+)"', attrs)
@@ -125,15 +155,20 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return members
 
 
-def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()) -> dict[str, SheetScan]:
+def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = (),
+              zipped: bytes | None = None) -> dict[str, SheetScan]:
     """Scan the worksheets of an .xlsx/.xlsm (those ``wanted(name, state)`` accepts: the ones to be
     read); {} when its parts cannot be found (the reader then says why).
 
     ``heads``: sheets of which only the first rows are wanted (see :func:`head_rows`); when such a
     sheet is hidden, its scan keeps those rows' XML in ``SheetScan.head``, and scans only them:
-    the rest of the sheet is read by no one, a far cell there included."""
+    the rest of the sheet is read by no one, a far cell there included. ``zipped``: the zip's bytes,
+    its members then inflated from them (:func:`read_member`).
+
+    A sheet whose XML is not kept (a large plan's) is also looked at, while it is inflated, for a
+    formula saved without its value (``SheetScan.formulas``, see :class:`Inflated`)."""
     try:
-        members = sheet_members(archive)
+        members = sheet_members(archive, zipped)
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return {}
     scans = {}
@@ -143,10 +178,13 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
         if wanted is not None and not wanted(name, state):
             continue
         scan = SheetScan(name, member)
-        if archive.getinfo(member).file_size > STREAM_ABOVE and not _worth_reading(archive, member):
-            scans[name] = scan            # a large ordinary sheet: looked at a block at a time, nothing found
-            continue
-        data = archive.read(member)
+        if archive.getinfo(member).file_size > STREAM_ABOVE:
+            worth, formulas = _look_at_blocks(archive, member)
+            if not worth:                 # a large ordinary sheet: looked at a block at a time, nothing found
+                scan.formulas = False if not formulas else None    # (with formulas: looked at whole if asked)
+                scans[name] = scan
+                continue
+        data = read_member(archive, member, zipped)
         if name in heads and state != "visible":
             scan.head = head_rows(data)
             if scan.head is not None:
@@ -154,6 +192,8 @@ def scan_xlsx(archive: zipfile.ZipFile, wanted=None, heads: tuple[str, ...] = ()
         if scan.head is None and kept + len(data) <= KEEP_AT_MOST:
             scan.xml = data                # handed to the reader as it is (with_members): inflated once
             kept += len(data)
+        elif scan.head is None:            # not kept: what is asked of it later is looked for now
+            scan.formulas = formula_without_value(data)
         if _NOT_ORDINARY.search(data):
             unusual = _REFERENCE_NOT_FIRST.search(data) is not None
             row_ref, far_row, wide_col = (_ROW_REF_ANY, _FAR_ROW_ANY, _WIDE_COL_ANY) if unusual else \
@@ -193,19 +233,51 @@ STREAM_ABOVE = 16 << 20
 _BLOCK = 8 << 20
 
 
-def _worth_reading(archive: zipfile.ZipFile, member: str) -> bool:
+def _look_at_blocks(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
     """Whether a large sheet has anything the scan acts on (a far reference, an error, a hidden
-    row), looked for a block at a time (blocks overlap, so that no pattern is cut)."""
+    row), looked for a block at a time (blocks overlap, so that no pattern is cut); and, when it has
+    not (the whole sheet looked at), whether it holds a formula (``<f``)."""
     tail = b""
+    formulas = False
     with archive.open(member) as stream:
         while True:
             block = stream.read(_BLOCK)
             if not block:
-                return False
+                return False, formulas
             text = tail + block
             if _NOT_ORDINARY.search(text) or _ERROR_MARK.search(text) or _HIDDEN_MARK.search(text):
-                return True
+                return True, formulas
+            formulas = formulas or _FORMULA_MARK.search(text) is not None
             tail = block[-64:]
+
+
+def formula_without_value(xml: bytes) -> bool:
+    """Whether a worksheet's XML holds a formula saved without its value (every reader reads such a
+    cell as blank): a cheap search, before the full one (:func:`cchc_xlsx.workbook.formulas_without_values`)."""
+    return _FORMULA_MARK.search(xml) is not None and _NO_VALUE.search(xml) is not None
+
+
+class Inflated:
+    """The worksheets of an .xlsx as its scan left them, so that looking for formulas saved without
+    their values (a return's or a plan's, after it is read) inflates no sheet a second time: the XML
+    the scan kept (a small file's sheets), and for the sheets it did not keep whether they hold such
+    a formula (``SheetScan.formulas``). Any other member is read from ``archive``, as it would be
+    without this. Only for a zip whose member names are all different (each name one member)."""
+
+    def __init__(self, archive: zipfile.ZipFile, scans: dict[str, SheetScan]):
+        self.archive = archive
+        self.xml = {s.member: s.xml for s in scans.values() if s.xml is not None}
+        self.marks = {s.member: s.formulas for s in scans.values() if s.formulas is not None}
+
+    def read(self, member: str) -> bytes:
+        """The member's content, inflated (once)."""
+        xml = self.xml.get(member)
+        return xml if xml is not None else self.archive.read(member)
+
+    def formula_without_value(self, member: str) -> bool:
+        """:func:`formula_without_value` of the member."""
+        mark = self.marks.get(member)
+        return mark if mark is not None else formula_without_value(self.read(member))
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -333,13 +405,18 @@ def head_rows(xml: bytes) -> bytes | None:
         expected += 1
     if cut is None or xml.count(b"<row", start, cut) != expected - 1:
         return None
-    rows = xml.count(b"<row", cut, end)
-    rest = _ROW_REF.findall(xml, cut, end)                  # the usual form, found fast
-    if len(rest) != rows:
+    rest = _ROW_TAG.findall(xml, cut, end)        # every "<row", with its number when in the usual form
+    rows = len(rest)
+    if b"" in rest:                               # one not in the usual form: the general pattern
         rest = _ROW_REF_ANY.findall(xml, cut, end)
     if len(rest) != rows or min(map(int, rest)) <= expected:
         return None
     return xml[:cut] + xml[end:]
+
+
+#: Each ``<row`` (as ``bytes.count`` counts them), with its number when it is in the usual form
+#: (``_ROW_REF``), else b"": one pass for both.
+_ROW_TAG = re.compile(rb'<row(?: r="([0-9]+)")?')
 
 
 def with_members(data: bytes, archive: zipfile.ZipFile, replaced: dict[str, bytes],

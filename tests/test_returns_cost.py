@@ -133,3 +133,34 @@ def test_an_encrypted_member_is_never_copied_and_the_file_goes_as_it_is():
     archive = zipfile.ZipFile(io.BytesIO(data))
     archive.infolist()[0].flag_bits |= 1
     assert scan.with_members(data, archive, {"xl/workbook.xml": b"x"}) is data
+
+
+def test_a_member_inflated_from_the_bytes_is_the_one_zipfile_reads():
+    data = SAMPLE.read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        assert scan.read_member(archive, info.filename, data) == archive.read(info.filename)
+
+
+@pytest.mark.parametrize("damage", ["crc", "stream", "name", "truncated"])
+def test_a_damaged_member_fails_as_zipfile_says(damage):
+    """Any doubt about a member (its CRC, its deflated stream, its local header, a file cut short):
+    zipfile reads it, and raises what it always has."""
+    data = bytearray(SAMPLE.read_bytes())
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))          # its directory, read before the damage
+    info = archive.getinfo(scan.sheet_members(archive)["Phụ lục 1"][0])
+    start = info.header_offset + 30 + len(info.orig_filename.encode()) + len(info.extra)
+    if damage == "crc":
+        info.CRC ^= 1
+    elif damage == "stream":
+        data[start + 5: start + 40] = bytes(35)
+    elif damage == "name":
+        data[info.header_offset + 30] ^= 0x20
+    else:
+        del data[start + 100:]
+    archive.fp = io.BytesIO(bytes(data))
+    with pytest.raises(Exception) as expected:
+        archive.read(info.filename)
+    with pytest.raises(type(expected.value)) as got:
+        scan.read_member(archive, info.filename, bytes(data))
+    assert str(got.value) == str(expected.value)
