@@ -435,22 +435,28 @@ def _kind(columns: dict[str, int]) -> str:
 
 
 def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> RawRow | None:
+    """The row's role (a RawRow), or None for a blank row or a template's spare row left empty. Its
+    values (field -> cell) are made only for a row that keeps them: a template's spare rows are
+    most of the rows a return's tables have besides its items."""
     raw = sheet.rows[r]
-    values = {name: (raw[c] if c < len(raw) else None) for name, c in table.columns.items()}
-    label = parse_label(values.get("code"))
+    columns = table.columns
+    code_col = columns["code"]                   # a header names the STT column (_header_at)
+    code = raw[code_col] if code_col < len(raw) else None
+    label = parse_label(code)
     if label is not None and not in_allocation:
-        return RawRow("item", r, values, label)
+        return RawRow("item", r, _values(raw, columns), label)
     texts = list(map(clean_text, raw))
-    if not any(texts):
+    filled = len(texts) - texts.count("")        # clean_text gives texts: "" is a blank cell
+    if not filled:
         return None
     first = next(t for t in texts if t)
-    proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))
+    proposal = _PROPOSAL.fullmatch(fold(clean_text(code)))
     if proposal and not in_allocation:
-        prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
-        if not any(t for c, t in enumerate(texts) if c not in prefilled):
-            return None  # a spare row left empty
+        prefilled = {code_col, columns.get("lead")}   # the template fills these
+        if filled == sum(1 for c in prefilled if c is not None and c < len(texts) and texts[c]):
+            return None  # a spare row left empty: no cell filled but those
         parent = (proposal.group(1) or "").replace(" ", ".")
-        return RawRow("proposal", r, values, Label("activity", parent), text=first)
+        return RawRow("proposal", r, _values(raw, columns), Label("activity", parent), text=first)
     folded = fold(first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
@@ -458,9 +464,10 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
         if in_allocation:
             return RawRow("allocation_total", r, {"amount": _last_number(raw)[0]}, text=first)
         table.closed = True
-        return RawRow("total", r, values, text=first)
+        return RawRow("total", r, _values(raw, columns), text=first)
     if folded.startswith(_TITLE_STARTS):
         return RawRow("title", r, {}, text=first)
+    values = _values(raw, columns)
     if not in_allocation and not table.closed:
         item = _marked_row(r, values)
         if item is not None:
@@ -474,6 +481,11 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
             return RawRow("allocation", r, {"agency": agency_text, "amount": amount, "agency_col": name_col,
                                             "amount_col": col}, text=" ".join(t for t in texts if t))
     return RawRow("unknown", r, values, text=" | ".join(t for t in texts if t))
+
+
+def _values(raw: list[object], columns: dict[str, int]) -> dict[str, object]:
+    """A row's values: field -> its cell (None where the row is shorter)."""
+    return {name: (raw[c] if c < len(raw) else None) for name, c in columns.items()}
 
 
 def _marked_row(r: int, values: dict[str, object]) -> RawRow | None:
