@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Callable
 
 from .hierarchy import Mark, mark_in_content, parse_mark, place
-from .notation import clean_text, fold, parse_label, parse_number, parse_unit, unit_in_text, NotANumber, Label, Unit
+from .notation import CANONICAL_LABELS, clean_text, fold, parse_label, parse_number, parse_unit, unit_in_text, NotANumber, Label, Unit
 from .workbook import Book, Sheet
 
 __all__ = ["RawRow", "RawTable", "find_tables", "header_field", "Titles", "title_lines",
@@ -100,6 +100,9 @@ class RawTable:
     unit_source: str = ""          # where: "header" (the budget column's title) or "line" (ĐVT: above)
     unit_conflict: tuple[Unit, Unit] | None = None   # (header, line) when they disagree
     closed: bool = False           # its Tổng cộng row has been read: no more rows by marks alone
+    # every item row is written as the decision writes labels (see _canonical_form): kept by
+    # _tables_in_sheet as it reads the rows, so that place_rows need not walk them again; None: not known
+    canonical: bool | None = None
 
 
 def find_tables(book: Book) -> list[RawTable]:
@@ -119,8 +122,10 @@ def find_tables(book: Book) -> list[RawTable]:
 def place_rows(table: RawTable) -> None:
     """Give each item row of the table its level, code and depth from the order of its marks
     (hierarchy.place): ``I / 1 / a / -``, ``1, 2, 3``, the Đắk Lắk form's named labels alike."""
+    if table.canonical:
+        return                        # what _canonical_form says of its items, known as they were read
     items = [row for row in table.rows if row.role == "item"]
-    if _canonical_form(items):
+    if table.canonical is None and _canonical_form(items):
         return
     marks = []
     for row in items:
@@ -145,15 +150,16 @@ def _canonical_form(items: list[RawRow]) -> bool:
     its rows are the labels' own (parse_label), each as deep as its code is long (``depth`` left 0,
     ``mark`` None: normalise reads them so). Checked first and cheaply, since a large plan has a row
     of its own text for every activity."""
-    canonical = _CANONICAL_SCHEMES
-    for row in items:
-        label, text = row.label, row.values.get("code")
-        if label is None or row.mark is not None or type(text) is not str:
-            return False
-        code = label.code
-        if not text.endswith(code) or text[:-len(code)] not in canonical:
-            return False
-    return True
+    return all(map(_written_canonically, items))
+
+
+def _written_canonically(row: RawRow) -> bool:
+    """Whether an item row is written as the decision writes labels (see _canonical_form)."""
+    label, text = row.label, row.values.get("code")
+    if label is None or row.mark is not None or type(text) is not str:
+        return False
+    code = label.code
+    return text.endswith(code) and text[:-len(code)] in _CANONICAL_SCHEMES
 
 
 def _mark_of_label(label: Label, text: str) -> Mark:
@@ -336,7 +342,7 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
     table_end = 0                                                # the first row after the last table
     while r < len(rows):
         if table is not None and not in_allocation and width > last_col:
-            r = _labelled_rows(rows, r, table.rows, code_col, read, width)
+            r = _labelled_rows(rows, r, table, code_col, read, width)
             if r == len(rows):
                 break
         header = _header_at(sheet, r)
@@ -348,7 +354,8 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
             else:
                 if table is not None:
                     table_end = (table.rows[-1].row if table.rows else table.header_rows[-1]) + 1
-                table = RawTable(kind, sheet, columns, list(range(r, r + depth)), extra, headers=headers)
+                table = RawTable(kind, sheet, columns, list(range(r, r + depth)), extra, headers=headers,
+                                 canonical=True)
                 table.unit, table.unit_source, table.unit_conflict = _table_unit(sheet, r, headers, table_end)
                 tables.append(table)
                 in_allocation = False
@@ -365,37 +372,57 @@ def _tables_in_sheet(sheet: Sheet) -> list[RawTable]:
                     pass
                 else:
                     table.rows.append(row)
+                    if row.role == "item" and table.canonical:
+                        table.canonical = _written_canonically(row)
         r += 1
     return tables
 
 
-def _labelled_rows(rows: list[list[object]], r: int, out: list[RawRow], code_col: int,
-                   read: Callable[[list[object]], dict[str, object]], width: int) -> int:
+def _labelled_rows(rows: list[list[object]], r: int, table: RawTable, code_col: int,
+                   read: tuple[tuple[str, ...], Callable[[list[object]], tuple] | None], width: int) -> int:
     """Read the rows from r on whose code cell parse_label reads (most rows of a table: its tasks,
-    outputs and activities; such a row is never a header) as items into ``out``; the first row
+    outputs and activities; such a row is never a header) as items of the table; the first row
     that is not one. What _classify gives them, taken quickly: calamine's grids are rectangular,
-    so a row as wide as the sheet has every column of the table (``read``: see _row_reader)."""
+    so a row as wide as the sheet has every column of the table (``read``: see _row_reader).
+
+    ``table.canonical`` is kept as the rows are read: a cell found in parse_label's memo of labels
+    written as the decision writes them (CANONICAL_LABELS, looked up first, as parse_label does) is
+    one, with that label; any other row is looked at (_written_canonically)."""
     end = len(rows)
+    out = table.rows
     append = out.append
+    known = CANONICAL_LABELS.get
+    canonical = table.canonical
+    names, cells = read
     while r < end:
         raw = rows[r]
         if len(raw) != width:
-            return r
-        label = parse_label(raw[code_col])
+            break
+        code = raw[code_col]
+        label = known(code) if type(code) is str else None
         if label is None:
-            return r
-        append(RawRow("item", r, read(raw), label))
+            label = parse_label(code)
+            if label is None:
+                break
+            append(RawRow("item", r, dict(zip(names, raw if cells is None else cells(raw))), label))
+            if canonical and not (type(code) is str and known(code) is label):   # in the memo now if canonical
+                canonical = _written_canonically(out[-1])
+        else:
+            append(RawRow("item", r, dict(zip(names, raw if cells is None else cells(raw))), label))
         r += 1
+    table.canonical = canonical
     return r
 
 
-def _row_reader(columns: tuple[tuple[str, int], ...]) -> Callable[[list[object]], dict[str, object]]:
-    """A function giving a row's values, field -> raw cell, for these (field, column) pairs, in their
-    order, for a row that has every column (the fields' cells taken by one ``itemgetter``; a header
-    names three columns at least, see _header_at)."""
+def _row_reader(columns: tuple[tuple[str, int], ...]) -> tuple[tuple[str, ...], Callable[[list[object]], tuple] | None]:
+    """How _labelled_rows gives a row's values, field -> raw cell, for these (field, column) pairs, in
+    their order, for a row that has every column: (the fields' names, an ``itemgetter`` of their
+    cells; None when they are the row's first cells in order, as in the decision's and our
+    templates' tables: zipped with the row as it is). A header names three columns at least (see
+    _header_at), so an itemgetter gives a tuple."""
     names = tuple(name for name, _ in columns)
-    getter = itemgetter(*(c for _, c in columns))
-    return lambda raw: dict(zip(names, getter(raw)))
+    cols = tuple(c for _, c in columns)
+    return names, (None if cols == tuple(range(len(cols))) else itemgetter(*cols))
 
 
 def _kind(columns: dict[str, int]) -> str:
@@ -408,22 +435,28 @@ def _kind(columns: dict[str, int]) -> str:
 
 
 def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> RawRow | None:
+    """The row's role (a RawRow), or None for a blank row or a template's spare row left empty. Its
+    values (field -> cell) are made only for a row that keeps them: a template's spare rows are
+    most of the rows a return's tables have besides its items."""
     raw = sheet.rows[r]
-    values = {name: (raw[c] if c < len(raw) else None) for name, c in table.columns.items()}
-    label = parse_label(values.get("code"))
+    columns = table.columns
+    code_col = columns["code"]                   # a header names the STT column (_header_at)
+    code = raw[code_col] if code_col < len(raw) else None
+    label = parse_label(code)
     if label is not None and not in_allocation:
-        return RawRow("item", r, values, label)
+        return RawRow("item", r, _values(raw, columns), label)
     texts = list(map(clean_text, raw))
-    if not any(texts):
+    filled = len(texts) - texts.count("")        # clean_text gives texts: "" is a blank cell
+    if not filled:
         return None
     first = next(t for t in texts if t)
-    proposal = _PROPOSAL.fullmatch(fold(clean_text(values.get("code"))))
+    proposal = _PROPOSAL.fullmatch(fold(clean_text(code)))
     if proposal and not in_allocation:
-        prefilled = {table.columns.get("code"), table.columns.get("lead")}   # the template fills these
-        if not any(t for c, t in enumerate(texts) if c not in prefilled):
-            return None  # a spare row left empty
+        prefilled = {code_col, columns.get("lead")}   # the template fills these
+        if filled == sum(1 for c in prefilled if c is not None and c < len(texts) and texts[c]):
+            return None  # a spare row left empty: no cell filled but those
         parent = (proposal.group(1) or "").replace(" ", ".")
-        return RawRow("proposal", r, values, Label("activity", parent), text=first)
+        return RawRow("proposal", r, _values(raw, columns), Label("activity", parent), text=first)
     folded = fold(first)
     if folded.startswith("trong do"):
         return RawRow("start_allocation", r, {})
@@ -431,9 +464,10 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
         if in_allocation:
             return RawRow("allocation_total", r, {"amount": _last_number(raw)[0]}, text=first)
         table.closed = True
-        return RawRow("total", r, values, text=first)
+        return RawRow("total", r, _values(raw, columns), text=first)
     if folded.startswith(_TITLE_STARTS):
         return RawRow("title", r, {}, text=first)
+    values = _values(raw, columns)
     if not in_allocation and not table.closed:
         item = _marked_row(r, values)
         if item is not None:
@@ -447,6 +481,11 @@ def _classify(sheet: Sheet, r: int, table: RawTable, in_allocation: bool) -> Raw
             return RawRow("allocation", r, {"agency": agency_text, "amount": amount, "agency_col": name_col,
                                             "amount_col": col}, text=" ".join(t for t in texts if t))
     return RawRow("unknown", r, values, text=" | ".join(t for t in texts if t))
+
+
+def _values(raw: list[object], columns: dict[str, int]) -> dict[str, object]:
+    """A row's values: field -> its cell (None where the row is shorter)."""
+    return {name: (raw[c] if c < len(raw) else None) for name, c in columns.items()}
 
 
 def _marked_row(r: int, values: dict[str, object]) -> RawRow | None:
