@@ -109,22 +109,7 @@ def consolidate(returns: list[Path], plan_path: Path | None = None, *, registry:
         read = returns_reader.matched(plan, merged.early)                       # match each to the plan
         returns_reader.close()                                                  # (and merge it, if it can be)
         tell_apart(read)                                                        # one name, two folders
-        result = _merged(plan, plan_path, plan_file, read, merged, findings, skipped, deadline, generated_at)
-        _to_oldest_generation()
-        return result
-
-
-def _to_oldest_generation() -> None:
-    """Every object the collector tracks moved to its oldest generation, before it resumes.
-
-    Everything made while it was paused is in its youngest generation: the first collection after the
-    resume would walk it all (the plan, the returns, the findings: ~0.3 s at N = 500, on the critical
-    path), and the next generation's would walk the survivors again. Moved at once (``gc.freeze``
-    then ``gc.unfreeze``: two list splices), they are walked by the next full collection only, as
-    they would be in the end anyway: nothing that becomes garbage is kept from the collector.
-    """
-    gc.freeze()
-    gc.unfreeze()
+        return _merged(plan, plan_path, plan_file, read, merged, findings, skipped, deadline, generated_at)
 
 
 def _merged(plan: Plan, plan_path: Path, plan_file: "_PlanFile", read: list[ReturnFile], merged: "_Merge",
