@@ -229,9 +229,8 @@ class _Reader:
 
     def matched(self, plan: Plan, then: Callable[[ReturnFile], None] = lambda ret: None) -> list[ReturnFile]:
         """Every return, matched to the plan, in the order of the files; ``then`` is given each as soon
-        as it is matched (while the workers read the rest)."""
+        as it is matched (while the workers read the rest). Called after :meth:`plan_read`."""
         read: list[ReturnFile] = []
-        self.plan_read()
         for i, paths in enumerate(self.chunks):
             with self.lock:
                 future = self.pending[i][0] if i < len(self.pending) else None
