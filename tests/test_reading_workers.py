@@ -72,13 +72,27 @@ def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path, bundled_path: Pa
     assert result.plan.plan.to_csv(index=False) == alone.plan.plan.to_csv(index=False)
 
 
-def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path) -> None:
-    """While the plan is read (before matched()), the workers read one chunk fewer at once than
-    there are workers; they still read every chunk, one after the other."""
+def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path, monkeypatch) -> None:
+    """While the plan is read (before plan_read()), one worker waits and the others read every chunk,
+    one after the other; one chunk more than they read waits its turn, so that a worker never waits
+    for this process between two chunks."""
     files = _returns(tmp_path / "returns", copies=3)
+    log = tmp_path / "read.log"
+    read = consolidate_module.read_return_file
+
+    def read_and_say(path, *args, **kwargs):
+        start = time.monotonic()
+        try:
+            return read(path, *args, **kwargs)
+        finally:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()} {start} {time.monotonic()}\n")
+
+    monkeypatch.setattr(consolidate_module, "read_return_file", read_and_say)
     busy: list[int] = []
     reader = consolidate_module._Reader(files, consolidate_module.default_registry(), False, workers=3)
     with reader:
+        folder = Path(reader.folder)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with reader.lock:
@@ -88,8 +102,51 @@ def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path) -> None:
                 break
             time.sleep(0.001)
         assert finished, "the workers stopped before every chunk was read"
-        assert len(reader.chunks) > 3
-        assert 1 <= max(busy) <= 2, busy       # three workers: two chunks at most while the plan is read
+        read_back = [ret for future, _ in reader.pending for ret in consolidate_module._received(future.result())]
+    assert len(reader.chunks) > 3
+    assert [ret.path for ret in read_back] == files
+    assert max(busy) == 3, busy                # two read, one more waits its turn
+    lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(files)
+    assert len({pid for pid, _, _ in lines}) == 2     # the third worker waited for the plan all along
+    assert folder.name.startswith("cchc-xlsx-reading-") and not folder.exists()   # removed by close()
+
+
+def test_the_returns_a_worker_leaves_in_a_file_are_read_back_once(tmp_path: Path) -> None:
+    """A worker writes a chunk's returns to a file of the reader's folder; they are read back and
+    the file removed. A folder it cannot write to: the returns come back themselves; a file that
+    cannot be read back: BrokenProcessPool (matched() then reads those returns alone)."""
+    returns = [consolidate_module.ReturnFile(tmp_path / f"{i}.xlsx", status="read") for i in range(3)]
+    folder = tmp_path / "reading"
+    folder.mkdir()
+    sent = consolidate_module._sent(returns, str(folder))
+    assert isinstance(sent, consolidate_module._Sent) and Path(sent.path).parent == folder
+    assert [ret.path for ret in consolidate_module._received(sent)] == [ret.path for ret in returns]
+    assert not list(folder.iterdir())
+    assert consolidate_module._sent(returns, str(tmp_path / "gone")) is returns
+    with pytest.raises(consolidate_module.BrokenProcessPool):
+        consolidate_module._received(sent)
+
+
+def test_returns_that_cannot_be_read_back_are_read_again_alone(tmp_path: Path, bundled_path: Path,
+                                                               monkeypatch) -> None:
+    files = _returns(tmp_path / "returns", copies=3)
+    alone = consolidate(files, bundled_path, generated_at=WHEN, workers=1)
+    received = consolidate_module._received
+    calls = []
+
+    def lost_once(result):
+        calls.append(result)
+        if len(calls) == 2:
+            os.unlink(result.path)               # the file gone (a cleaner of the temporary folder)
+        return received(result)
+
+    monkeypatch.setattr(consolidate_module, "_received", lost_once)
+    monkeypatch.setattr(consolidate_module.tempfile, "tempdir", str(tmp_path))
+    several = consolidate(files, bundled_path, generated_at=WHEN, workers=2)
+    assert len(calls) > 2
+    assert _seen(several) == _seen(alone)
+    assert not list(tmp_path.glob("cchc-xlsx-reading-*"))
 
 
 @pytest.mark.parametrize("later_first", [True, False])
