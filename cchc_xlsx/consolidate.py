@@ -484,9 +484,11 @@ class _Merge:
         self.unique_names = {name for name, n in names.items() if n == 1}
         if files and self.plan_has_monitoring:
             plan_id(plan)      # of the plan as read (matching a return asks for it; a merge may edit a content)
-        self.order: dict[str, tuple[int, ...]] = {}       # code -> its place (see plan): the plan's, made
-        _place_codes(self.rows, self.order)               # while the workers read (the appendices share
-        _place_codes(self.monitoring, self.order)         # most codes; proposals are placed at the end)
+        self.order: dict[str, tuple[int, ...]] = {}       # code -> its place (see plan): the plan's codes
+        self.plan_codes = _code_order(self.rows, self.order)              # in code order, and the plan's
+        self.monitoring_codes = _code_order(self.monitoring, self.order)  # deepest first, made while the
+        self.deepest_first = _deepest_first(self.plan_codes)              # workers read (a merge only adds
+        #                                                                   rows, proposals: see plan)
 
     def early(self, ret: ReturnFile) -> None:
         """Merge a return as soon as it is matched, when it is the first of its agency and stands alone
@@ -737,9 +739,13 @@ class _Merge:
                                      expected=parent, found=found))
 
     def plan(self, plan_path: Path) -> Plan:
-        rows = _in_code_order(self.rows, self.order)
-        _recompute_subtotals(rows)
-        monitoring = _in_code_order(self.monitoring, self.order)
+        added = len(self.rows) != len(self.plan_codes)          # (none: the orders made before hold)
+        codes = _code_order(self.rows, self.order) if added else self.plan_codes
+        _recompute_subtotals([self.rows[code] for code in (_deepest_first(codes) if added else self.deepest_first)])
+        rows = [self.rows[code] for code in codes]
+        codes = (_code_order(self.monitoring, self.order) if len(self.monitoring) != len(self.monitoring_codes)
+                 else self.monitoring_codes)
+        monitoring = [self.monitoring[code] for code in codes]
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -849,11 +855,20 @@ _FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKE
          "monitoring": _FastPath.of(_ALL_MONITORING_KEYS, ("content",), CONTEXT_LOCKED_MONITORING)}
 
 
-def _in_code_order(rows: dict[str, dict], order: dict[str, tuple[int, ...]]) -> list[dict]:
-    """The rows (code -> the row of that code) in code order (1.2 before 1.10), each code's place
-    computed once in ``order`` (see :func:`_place_codes`)."""
-    _place_codes(rows, order)
-    return [rows[code] for code in sorted(rows, key=order.__getitem__)]
+def _code_order(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> list[str]:
+    """The codes in code order (1.2 before 1.10), each code's place computed once in ``order`` (see
+    :func:`_place_codes`)."""
+    _place_codes(codes, order)
+    return sorted(codes, key=order.__getitem__)
+
+
+def _deepest_first(codes: list[str]) -> list[str]:
+    """The codes, those of most parts first, each depth in the order given (children before parents:
+    a stable sort by depth, without a key call per code)."""
+    by_depth: dict[int, list[str]] = {}
+    for code in codes:
+        by_depth.setdefault(code.count("."), []).append(code)
+    return [code for depth in sorted(by_depth, reverse=True) for code in by_depth[depth]]
 
 
 def _place_codes(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> None:
@@ -863,30 +878,27 @@ def _place_codes(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> Non
             order[code] = tuple(map(int, code.split(".")))
 
 
-def _recompute_subtotals(rows: list[dict]) -> None:
+def _recompute_subtotals(deepest_first: list[dict]) -> None:
     """Every row with child rows sums them (outputs their activities, tasks their outputs, at any
-    depth in other hierarchies), in whole đồng; a task or output with no rows is 0."""
+    depth in other hierarchies), in whole đồng; a task or output with no rows is 0. The rows come
+    deepest first, in row order within a depth (see :func:`_deepest_first`)."""
     from .words import format_trieu
 
-    by_depth: dict[int, list[dict]] = {}         # deepest first, in row order within a depth: a stable
-    for row in rows:                             # sort by depth without a key call per row
-        by_depth.setdefault(row["code"].count("."), []).append(row)
     sums: dict[str, int] = defaultdict(int)
     texts: dict[float, str] = {}                 # budget -> its text (many subtotals are alike)
-    for depth in sorted(by_depth, reverse=True):     # children before parents
-        for row in by_depth[depth]:
-            parent, level = row["parent_code"], row["level"]
-            if parent:
-                own = sums[row["code"]] if level != "activity" else (
-                    0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
-                sums[parent] += own
-            # its sum is whole: every row below it came before it (nothing adds to it after)
-            if (level == "task" or level == "output") and (row["code"] in sums or row["budget"] == row["budget"]):
-                budget = row["budget"] = sums.get(row["code"], 0) / 1_000_000
-                text = texts.get(budget)
-                if text is None:
-                    text = texts[budget] = format_trieu(budget)
-                row["budget_text"] = text
+    for row in deepest_first:                    # children before parents
+        parent, level = row["parent_code"], row["level"]
+        if parent:
+            own = sums[row["code"]] if level != "activity" else (
+                0 if row["budget"] != row["budget"] else round(row["budget"] * 1_000_000))
+            sums[parent] += own
+        # its sum is whole: every row below it came before it (nothing adds to it after)
+        if (level == "task" or level == "output") and (row["code"] in sums or row["budget"] == row["budget"]):
+            budget = row["budget"] = sums.get(row["code"], 0) / 1_000_000
+            text = texts.get(budget)
+            if text is None:
+                text = texts[budget] = format_trieu(budget)
+            row["budget_text"] = text
 
 
 # --------------------------------------------------------------------------- bookkeeping
