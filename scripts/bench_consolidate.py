@@ -332,6 +332,7 @@ def job_guard(folder: Path, out: Path, files: int = 200, rounds: int = 9) -> dic
     over the rounds). Whole passes are compared too, with and without, and with and with again:
     the difference of two passes that do the same work shows what a whole-pass comparison is worth
     on this machine."""
+    import gc
     import re
 
     from cchc_xlsx import scan
@@ -358,10 +359,15 @@ def job_guard(folder: Path, out: Path, files: int = 200, rounds: int = 9) -> dic
         for name, pattern in searches.items():
             setattr(scan, name, pattern if guard else fails_at_once)
         in_scan[0] = 0.0
-        start = time.process_time()
-        for path in paths:
-            read_return_file(path, registry)
-        return (time.process_time() - start) / len(paths), in_scan[0] / len(paths)
+        gc.collect()                             # no collection in a pass: each would land in one kind
+        gc.disable()
+        try:
+            start = time.process_time()
+            for path in paths:
+                read_return_file(path, registry)
+            return (time.process_time() - start) / len(paths), in_scan[0] / len(paths)
+        finally:
+            gc.enable()
 
     scan.scan_xlsx = timed_scan
     try:
@@ -455,6 +461,12 @@ def report(results: dict, sizes: list[int], repeat: int) -> str:
                      + (_verdict(r is not None and r <= 2) if n in (500, 2000) and r is not None else ""))
     for n in sizes:
         a, b = results.get(("read_check", n)), results.get(("floor_read", n))
+        if a and b and len(a["runs"]) == len(b["runs"]) > 1:
+            paired = [x["seconds"] / y["seconds"] for x, y in zip(a["runs"], b["runs"])]
+            lines.append(f"  N={n:<5} the same, run by run (each round runs the floor right after): median "
+                         f"{statistics.median(paired):.2f}, from {min(paired):.2f} to {max(paired):.2f}")
+    for n in sizes:
+        a, b = results.get(("read_check", n)), results.get(("floor_read", n))
         if a and b and a.get("cpu") and b.get("cpu"):
             lines.append(f"  N={n:<5} the same in CPU seconds (a loaded machine slows the wall clock, less the CPU): "
                          f"{a['cpu']:.2f} / {b['cpu']:.2f} s = {a['cpu'] / b['cpu']:.2f}")
@@ -538,32 +550,34 @@ def main(argv: list[str] | None = None) -> int:
         raw: list = []
         for n in sizes:
             folder = ensure_set(cache, n)
-            for job in jobs:
-                if job == "naive" and args.skip_naive_above is not None and n > args.skip_naive_above:
-                    continue
-                runs = []
+            here = [job for job in jobs
+                    if not (job == "naive" and args.skip_naive_above is not None and n > args.skip_naive_above)]
+            for job in here:
                 if job in RERUN_JOBS:
                     run_job_child(job, folder)      # fills the plan cache; not counted
-                for i in range(repeat):
+            runs: dict[str, list[dict]] = {job: [] for job in here}
+            for i in range(repeat):                 # the jobs in turn, round after round: a machine whose
+                for job in here:                    # speed drifts weighs on every job alike
                     run = run_job_child(job, folder)
-                    runs.append(run)
+                    runs[job].append(run)
                     print(f"N={n} {job} run {i + 1}/{repeat}: {run['seconds']:.2f} s"
                           + (f" (CPU {run['cpu_seconds']:.2f} s)" if "cpu_seconds" in run else "")
                           + f", {run['rss_mb']:.0f} MB"
                           + "".join(f", {k}={run[k]}" for k in ("files", "rows", "findings", "mismatches", "codes")
                                     if k in run)
-                      + (f", {run['with_ms']} ms with the guard ({run['scan_with_ms']} in the scan), {run['without_ms']} ms "
-                         f"without ({run['scan_without_ms']})" if job == "guard" else ""),
-                      file=sys.stderr, flush=True)
-                results[(job, n)] = {"median": statistics.median(r["seconds"] for r in runs),
-                                     "rss": max(r["rss_mb"] for r in runs)}
+                          + (f", {run['with_ms']} ms with the guard ({run['scan_with_ms']} in the scan), "
+                             f"{run['without_ms']} ms without ({run['scan_without_ms']})" if job == "guard" else ""),
+                          file=sys.stderr, flush=True)
+            for job in here:
+                results[(job, n)] = {"median": statistics.median(r["seconds"] for r in runs[job]),
+                                     "rss": max(r["rss_mb"] for r in runs[job]), "runs": runs[job]}
                 if job == "guard":
                     for key in ("with_ms", "without_ms", "scan_with_ms", "scan_without_ms", "rest_with_ms",
                                 "rest_without_ms", "share", "whole_share", "control_share"):
-                        results[(job, n)][key] = statistics.median(r[key] for r in runs)
-                if all("cpu_seconds" in r for r in runs):
-                    results[(job, n)]["cpu"] = statistics.median(r["cpu_seconds"] for r in runs)
-                raw.append({"job": job, "n": n, "runs": runs})
+                        results[(job, n)][key] = statistics.median(r[key] for r in runs[job])
+                if all("cpu_seconds" in r for r in runs[job]):
+                    results[(job, n)]["cpu"] = statistics.median(r["cpu_seconds"] for r in runs[job])
+                raw.append({"job": job, "n": n, "runs": runs[job]})
         print(f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}, {ACTIVITIES} activities per return, "
               f"cache {cache}")
         print(report(results, sizes, repeat))
