@@ -32,6 +32,6 @@ def test_bench_consolidate_quick(tmp_path: Path) -> None:
     assert "read+normalise+check / bare calamine read" in out
     assert "naive peer / consolidate end to end" in out
     assert "peak RSS of our path" in out
-    assert "the far-cell guard on ordinary returns, in place" in out and "two passes that both have the guard" in out
+    assert "the far-cell guard (item 1) on ordinary returns: in place" in out and "two passes that do the same work" in out
     # the generated set is cached: a second look finds it complete
     assert (tmp_path / "cache" / "n5" / "manifest.json").exists()
