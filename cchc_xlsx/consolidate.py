@@ -156,8 +156,8 @@ class _Reader:
 
     The worker processes are forked at the start and do the part of reading that needs no plan
     (open, find the tables, normalise, check the return's own subtotals: see
-    :func:`read_return_file`); each sends back its returns' row records as columns, never a
-    workbook. :meth:`matched` then matches each to the plan, in the order of the files. The result
+    :func:`read_return_file`); each gives back its returns' row records as columns, never a
+    workbook (in a file: see below). :meth:`matched` then matches each to the plan, in the order of the files. The result
     does not depend on the number of workers.
 
     Everything after the reading waits for the plan, so while the caller reads it one core is left
@@ -189,20 +189,30 @@ class _Reader:
         self.busy_at_most = 0                                  # chunks given and not read yet, at most
         self.lock = threading.RLock()                          # a chunk's end feeds the next from another thread
         self.folder: str | None = None                         # where the workers leave what they read
-        self.plan_is_read = None                               # the event a worker waits for (_wait_for_plan)
+        self.plan_is_read = None                               # what a worker waits for (_wait_for_plan)
+        self.released = False                                  # whether plan_is_read was released
 
     def __enter__(self) -> "_Reader":
         if self.workers > 1:
             global _SHARED
             _SHARED = (self.registry, self.reader)
             context = multiprocessing.get_context("fork")
-            self.plan_is_read = context.Event()
-            self.folder = tempfile.mkdtemp(prefix="cchc-xlsx-reading-")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_started,
-                                            initargs=(self.plan_is_read,))
-            self.pool.submit(_wait_for_plan)         # one core for the plan, read meanwhile
-            self.chunks = _chunks(self.files, self.workers)
-            self._feed(self.workers)                 # the others read, and one chunk waits its turn
+            # a semaphore, not an Event: Event.set() waits until every process waiting has woken,
+            # and a worker killed while waiting (the pool kills them all when one dies) never does
+            self.plan_is_read = context.Semaphore(0)
+            try:
+                self.folder = tempfile.mkdtemp(prefix="cchc-xlsx-reading-")
+            except OSError:                          # no temporary folder to write to: the returns
+                self.folder = None                   # come back through the pool's pipe, slower
+            try:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_started,
+                                                initargs=(self.plan_is_read,))
+                self.pool.submit(_wait_for_plan)     # one core for the plan, read meanwhile
+                self.chunks = _chunks(self.files, self.workers)
+                self._feed(self.workers)             # the others read, and one chunk waits its turn
+            except BaseException:
+                self.close()
+                raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -211,7 +221,7 @@ class _Reader:
     def close(self) -> None:
         """The workers stopped (every chunk read, or the rest cancelled) and the bar gone."""
         if self.pool is not None:
-            self.plan_is_read.set()                  # (the plan not read: an error) the waiting worker ends
+            self._release()                          # (the plan not read: an error) the waiting worker ends
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         if self.folder is not None:
@@ -246,8 +256,14 @@ class _Reader:
         """The plan is read: every worker reads, and one chunk more waits its turn (a worker that ends
         one starts the next without waiting for this process, busy matching and merging)."""
         if self.pool is not None:
-            self.plan_is_read.set()
+            self._release()
             self._feed(self.workers + 1)
+
+    def _release(self) -> None:
+        """The worker waiting for the plan reads from now on (released once; never waits itself)."""
+        if not self.released:
+            self.released = True
+            self.plan_is_read.release()
 
     def matched(self, plan: Plan, then: Callable[[ReturnFile], None] = lambda ret: None) -> list[ReturnFile]:
         """Every return, matched to the plan, in the order of the files; ``then`` is given each as soon
@@ -262,8 +278,9 @@ class _Reader:
                 chunk = _received(future.result())
             except BrokenProcessPool:
                 # A worker died (killed, out of memory, a native abort in a reading library): the
-                # pool is gone. Each file not read yet is read in a process of its own, never
-                # here: the file that killed the worker becomes a finding, the run goes on.
+                # pool is gone; or what a worker read could not be read back (see _received).
+                # Each of those files is read in a process of its own, never here: a file that
+                # kills the worker becomes a finding, the run goes on.
                 chunk = [_read_alone(path) for path in paths]
                 self.bar.update(len(paths))
             for ret in chunk:
@@ -283,9 +300,8 @@ def _chunks(files: list[Path], workers: int) -> list[list[Path]]:
     """The files in chunks, one per task of a worker: each a quarter of what is left per worker (at
     most 64 files, at least 4), so large first and small last.
 
-    A chunk's end costs its worker a wait (its returns sent, the next chunk given): up to ~0.1 s while
-    the plan is read, this process holding the interpreter's lock for long stretches (chunks of 31
-    waited 7 times so at N = 500). Small chunks at the end keep the workers ending together."""
+    Large chunks first make fewer files and fewer sends; small chunks at the end keep the workers
+    ending together (a worker no longer waits between chunks: see :class:`_Reader`)."""
     chunks, start = [], 0
     while start < len(files):
         size = max(4, min(64, -(-(len(files) - start) // (workers * 4))))
@@ -312,19 +328,19 @@ def _worker_started(plan_is_read=None) -> None:
     left alone for good (``gc.freeze``), and no collection while a chunk is read (its grids, rows
     and records live to the chunk's end and hold no cycles): :func:`_read_in_worker` collects once
     at the start of each chunk, when the last one is sent, walking only what that one left.
-    ``plan_is_read``: the event :func:`_wait_for_plan` waits for."""
+    ``plan_is_read``: the semaphore :func:`_wait_for_plan` waits for."""
     global _PLAN_IS_READ
     _PLAN_IS_READ = plan_is_read
     gc.freeze()
     gc.disable()
 
 
-_PLAN_IS_READ = None        # in a worker: the event set once the plan is read (see _Reader)
+_PLAN_IS_READ = None        # in a worker: the semaphore released once the plan is read (see _Reader)
 
 
 def _wait_for_plan() -> None:
     """A worker's first task while the plan is read: to wait until it is (see :class:`_Reader`)."""
-    _PLAN_IS_READ.wait()
+    _PLAN_IS_READ.acquire()
 
 
 class _Sent(NamedTuple):
@@ -373,8 +389,8 @@ def _received(result: "list[ReturnFile] | _Sent") -> list[ReturnFile]:
     try:
         with open(result.path, "rb") as f:
             return pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError) as exc:
-        raise BrokenProcessPool(f"the returns a worker read could not be read back ({exc})") from exc
+    except Exception as exc:        # gone, cut short, not what a worker wrote: read those returns again
+        raise BrokenProcessPool(f"the returns a worker read could not be read back ({exc!r})") from exc
     finally:
         try:
             os.unlink(result.path)

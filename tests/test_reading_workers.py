@@ -72,6 +72,48 @@ def test_a_worker_that_dies_loses_only_its_file(tmp_path: Path, bundled_path: Pa
     assert result.plan.plan.to_csv(index=False) == alone.plan.plan.to_csv(index=False)
 
 
+_DIES_WHILE_THE_PLAN_IS_READ = """
+import json, os, sys, time, tempfile
+from pathlib import Path
+from cchc_xlsx import consolidate as module
+files = [Path(p) for p in json.loads(sys.argv[1])]
+tempfile.tempdir = sys.argv[2]
+parent, read, cached_plan = os.getpid(), module.read_return_file, module.cached_plan
+
+def read_or_die(path, *args, **kwargs):
+    if path == files[0] and os.getpid() != parent:
+        os._exit(70)                           # the first file read kills its worker
+    return read(path, *args, **kwargs)
+
+def slow_plan(*args, **kwargs):
+    time.sleep(1.5)                            # the worker is dead before the plan is read
+    return cached_plan(*args, **kwargs)
+
+module.read_return_file, module.cached_plan = read_or_die, slow_plan
+result = module.consolidate(files, Path(sys.argv[3]), workers=2)
+print(json.dumps([f.file for f in result.findings if f.code == "file-unreadable"]))
+"""
+
+
+def test_a_worker_that_dies_while_the_plan_is_read_stops_nothing(tmp_path: Path, bundled_path: Path) -> None:
+    """The pool kills every worker when one dies, the one waiting for the plan too: the plan read,
+    the run goes on (the waiting worker is released without waiting for it), and the files not
+    read are each read alone. Run in a process of its own, so that a hang fails the test."""
+    import json
+    import subprocess
+    import sys
+
+    files = _returns(tmp_path / "returns", copies=3)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.run([sys.executable, "-c", _DIES_WHILE_THE_PLAN_IS_READ, json.dumps([str(p) for p in files]),
+                           str(temp), str(bundled_path)], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT, env=dict(os.environ, CCHC_XLSX_CACHE="off"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [files[0].name]
+    assert not list(temp.iterdir())            # the reading folder removed
+
+
 def test_the_plan_keeps_a_core_while_the_workers_read(tmp_path: Path, monkeypatch) -> None:
     """While the plan is read (before plan_read()), one worker waits and the others read every chunk,
     one after the other; one chunk more than they read waits its turn, so that a worker never waits
@@ -126,6 +168,19 @@ def test_the_returns_a_worker_leaves_in_a_file_are_read_back_once(tmp_path: Path
     assert consolidate_module._sent(returns, str(tmp_path / "gone")) is returns
     with pytest.raises(consolidate_module.BrokenProcessPool):
         consolidate_module._received(sent)
+
+
+def test_no_temporary_folder_sends_the_returns_through_the_pipe(tmp_path: Path, bundled_path: Path,
+                                                                 monkeypatch) -> None:
+    files = _returns(tmp_path / "returns", copies=3)
+    alone = consolidate(files, bundled_path, generated_at=WHEN, workers=1)
+
+    def no_folder(*args, **kwargs):
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(consolidate_module.tempfile, "mkdtemp", no_folder)
+    several = consolidate(files, bundled_path, generated_at=WHEN, workers=2)
+    assert _seen(several) == _seen(alone)
 
 
 def test_returns_that_cannot_be_read_back_are_read_again_alone(tmp_path: Path, bundled_path: Path,
