@@ -351,7 +351,8 @@ class _Sent(NamedTuple):
 
 def _read_in_worker(paths: list[Path], folder: str | None = None) -> "list[ReturnFile] | _Sent":
     """Read ``paths`` (in a worker); the returns, or, with a ``folder``, where they are (:func:`_sent`)."""
-    gc.collect()
+    gc.collect()        # what the last chunk left; what lives on (the memos of texts read) is then
+    gc.freeze()         # left alone: each chunk's collection walks only what the chunk before made
     registry, reader = _SHARED
     read = []
     for path in paths:
