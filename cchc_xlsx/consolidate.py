@@ -157,8 +157,8 @@ class _Reader:
     The worker processes are forked at the start and do the part of reading that needs no plan
     (open, find the tables, normalise, check the return's own subtotals: see
     :func:`read_return_file`); each gives back its returns' row records as columns, never a
-    workbook (in a file: see below). :meth:`matched` then matches each to the plan, in the order of the files. The result
-    does not depend on the number of workers.
+    workbook (in a file: see below). :meth:`matched` then matches each to the plan, in the order of
+    the files. The result does not depend on the number of workers.
 
     Everything after the reading waits for the plan, so while the caller reads it one core is left
     to it: one worker waits (:func:`_wait_for_plan`) and the others read, and every worker reads
