@@ -400,15 +400,14 @@ def _labelled_rows(rows: list[list[object]], r: int, table: RawTable, code_col: 
             break
         code = raw[code_col]
         label = known(code) if type(code) is str else None
-        if label is None:
+        parsed = label is None
+        if parsed:
             label = parse_label(code)
             if label is None:
                 break
-            append(RawRow("item", r, dict(zip(names, raw if cells is None else cells(raw))), label))
-            if canonical and not (type(code) is str and known(code) is label):   # in the memo now if canonical
-                canonical = _written_canonically(out[-1])
-        else:
-            append(RawRow("item", r, dict(zip(names, raw if cells is None else cells(raw))), label))
+        append(RawRow("item", r, dict(zip(names, raw if cells is None else cells(raw))), label))
+        if parsed and canonical and not (type(code) is str and known(code) is label):   # in the memo now
+            canonical = _written_canonically(out[-1])                                   # if canonical
         r += 1
     table.canonical = canonical
     return r
