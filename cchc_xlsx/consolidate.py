@@ -755,14 +755,16 @@ class _Merge:
                                      cell=cell_of(row, "content"), row_code=code, field="content",
                                      expected=parent, found=found))
 
+    def _in_order(self, rows: dict[str, dict], made: list[str]) -> list[str]:
+        """The codes of ``rows`` in code order: ``made`` (the plan's, in __init__) when no row was added."""
+        return made if len(rows) == len(made) else _code_order(rows, self.order)
+
     def plan(self, plan_path: Path) -> Plan:
-        added = len(self.rows) != len(self.plan_codes)          # (none: the orders made before hold)
-        codes = _code_order(self.rows, self.order) if added else self.plan_codes
-        _recompute_subtotals([self.rows[code] for code in (_deepest_first(codes) if added else self.deepest_first)])
+        codes = self._in_order(self.rows, self.plan_codes)
+        deepest_first = self.deepest_first if codes is self.plan_codes else _deepest_first(codes)
+        _recompute_subtotals([self.rows[code] for code in deepest_first])
         rows = [self.rows[code] for code in codes]
-        codes = (_code_order(self.monitoring, self.order) if len(self.monitoring) != len(self.monitoring_codes)
-                 else self.monitoring_codes)
-        monitoring = [self.monitoring[code] for code in codes]
+        monitoring = [self.monitoring[code] for code in self._in_order(self.monitoring, self.monitoring_codes)]
         source = self.source
         return Plan.from_records({"plan": rows, "monitoring": monitoring, "allocation": source.rows("allocation")},
                                  year=source.year, province=source.province, decision=source.decision,
@@ -873,9 +875,11 @@ _FAST = {"plan": _FastPath.of(_ALL_PLAN_KEYS, ("content", "lead"), CONTEXT_LOCKE
 
 
 def _code_order(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> list[str]:
-    """The codes in code order (1.2 before 1.10), each code's place computed once in ``order`` (see
-    :func:`_place_codes`)."""
-    _place_codes(codes, order)
+    """The codes in code order (1.2 before 1.10), each code's place (its parts as numbers) computed
+    once in ``order`` (the two appendices share most codes)."""
+    for code in codes:
+        if code not in order:
+            order[code] = tuple(map(int, code.split(".")))
     return sorted(codes, key=order.__getitem__)
 
 
@@ -886,13 +890,6 @@ def _deepest_first(codes: list[str]) -> list[str]:
     for code in codes:
         by_depth.setdefault(code.count("."), []).append(code)
     return [code for depth in sorted(by_depth, reverse=True) for code in by_depth[depth]]
-
-
-def _place_codes(codes: Iterable[str], order: dict[str, tuple[int, ...]]) -> None:
-    """``order[code]``, the place of each code in code order (its parts as numbers), where not known yet."""
-    for code in codes:
-        if code not in order:
-            order[code] = tuple(map(int, code.split(".")))
 
 
 def _recompute_subtotals(deepest_first: list[dict]) -> None:
